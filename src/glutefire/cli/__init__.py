@@ -1,0 +1,27 @@
+"""The ``glutefire`` command line: a thin layer that parses, calls the library and renders.
+
+Each command group lives in its own module with a ``register(app)`` function.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from glutefire.cli import screen as _screen
+
+app = typer.Typer(
+    name="glutefire",
+    help="Screen squats for hip-dominant movement compensations, build corrective programs and "
+    "track progress. A screening aid that describes movement patterns, not a diagnosis.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for _module in (_screen,):
+    _module.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
