@@ -18,6 +18,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    """glutefire: screen -> correct -> track -> re-screen."""
+
+
 for _module in (_screen,):
     _module.register(app)
 

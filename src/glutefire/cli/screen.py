@@ -1,8 +1,24 @@
-"""``glutefire screen``: film -> findings."""
+"""``glutefire screen``: squat clips in, findings out (JSON, per-rep CSV, annotated video,
+keyframes, terminal summary)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from glutefire.cli.common import console, user_errors
+from glutefire.errors import InputFileError
+from glutefire.io.keypoint_files import write_landmark_csv
+from glutefire.io.video import probe_video
+from glutefire.kinematics.view import View
+from glutefire.pose.mediapipe_backend import check_model_available
+from glutefire.pose.subject import SubjectPolicy
+from glutefire.reports.result import build_result, rep_table_csv, write_json_atomic
+from glutefire.reports.terminal import print_summary
+from glutefire.screening.pipeline import ClipInput, ClipScreen, screen_clip
 
 
 def register(app: typer.Typer) -> None:
@@ -10,6 +26,100 @@ def register(app: typer.Typer) -> None:
     app.command("screen")(screen)
 
 
-def screen() -> None:
-    """Screen one or more squat clips (work in progress)."""
-    raise typer.Exit(code=1)
+def _clip_inputs(clips: list[Path], heels: list[Path], views: list[View]) -> list[ClipInput]:
+    paths = clips + heels
+    if not paths:
+        raise InputFileError("expected at least one clip (a video or a keypoint CSV)")
+    if len(views) not in (0, 1, len(paths)):
+        raise InputFileError(
+            f"expected --view once (for every clip) or once per clip ({len(paths)}), "
+            f"but got it {len(views)} times"
+        )
+    forced = views * len(paths) if len(views) == 1 else views or [None] * len(paths)
+    return [ClipInput(path=p, view=v, heels_elevated=i >= len(clips))
+            for i, (p, v) in enumerate(zip(paths, forced, strict=True))]
+
+
+def _run(inputs: list[ClipInput], *, complexity: int, subject: SubjectPolicy,
+         quiet: bool) -> list[ClipScreen]:
+    screens = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
+                  "{task.total} frames"), TimeRemainingColumn(), console=console,
+                  disable=quiet, transient=True) as progress:
+        for clip in inputs:
+            total = probe_video(clip.path).n_frames if clip.path.suffix.lower() != ".csv" else 1
+            task = progress.add_task(f"pose {clip.path.name}", total=total)
+            screens.append(screen_clip(
+                clip, model_complexity=complexity, subject_policy=subject,
+                on_frame=lambda i, t=task: progress.update(t, completed=i + 1)))
+            progress.update(task, completed=total)
+    return screens
+
+
+def _write_outputs(screens: list[ClipScreen], result: dict[str, Any], out: Path,
+                   video: bool) -> list[Path]:
+    from glutefire.reports.annotate import render_video, write_keyframe
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "reps.csv"]
+    rep_table_csv(screens, written[0])
+    for i, s in enumerate(screens):
+        kp = out / f"clip{i}_keypoints.csv"
+        write_landmark_csv(s.analysis.keypoints, kp)
+        written.append(kp)
+        if video and s.video is not None:
+            clip_findings = result["findings_by_clip"][i]
+            written.append(render_video(s, clip_findings, out / f"clip{i}_annotated.mp4"))
+    for f in result["findings"]:
+        if f["status"] == "present":
+            path = out / f"keyframe_{f['code']}.png"
+            written.append(write_keyframe(screens[f["clip"]], f, path))
+    return written
+
+
+def screen(
+    clips: Annotated[list[Path], typer.Argument(
+        help="Squat clips of one session (video, or a keypoint CSV from --out).")] = None,
+    heels_elevated: Annotated[list[Path], typer.Option(
+        "--heels-elevated", help="A clip filmed with the heels raised (retest). Repeatable.")] = None,
+    view: Annotated[list[View], typer.Option(
+        help="Force the camera view instead of detecting it: once for all clips, or once per "
+             "clip (clips first, then --heels-elevated clips).")] = None,
+    json_path: Annotated[Path | None, typer.Option(
+        "--json", help="Write the JSON result here.", dir_okay=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Folder for result.json, reps.csv, keypoint CSVs, annotated videos, keyframes.",
+        file_okay=False)] = None,
+    video: Annotated[bool, typer.Option(help="Render the annotated video into --out.")] = True,
+    subject: Annotated[SubjectPolicy, typer.Option(
+        help="Who to analyse when several people are in view.")] = SubjectPolicy.AUTO,
+    model_complexity: Annotated[int, typer.Option(
+        help="BlazePose model: 1 is bundled; 0 and 2 need their model file installed.")] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+) -> None:
+    """Screen overhead-squat clips for movement compensations, rep by rep."""
+    with user_errors():
+        check_model_available(model_complexity)
+        inputs = _clip_inputs(clips or [], heels_elevated or [], view or [])
+        screens = _run(inputs, complexity=model_complexity, subject=subject, quiet=quiet)
+        model = {"name": "mediapipe-blazepose", "complexity": model_complexity,
+                 "version": _mediapipe_version()}
+        result = build_result(screens, model=model)
+        try:
+            if out is not None:
+                _write_outputs(screens, result, out, video)
+                write_json_atomic(result, out / "result.json")
+            if json_path is not None:
+                write_json_atomic(result, json_path)
+        except OSError as exc:
+            raise InputFileError(f"could not write the results: {exc}") from None
+        if not quiet:
+            print_summary(result, console)
+            if out is not None:
+                console.print(f"outputs in [bold]{out}[/]")
+
+
+def _mediapipe_version() -> str:
+    from importlib import metadata
+
+    return metadata.version("mediapipe")

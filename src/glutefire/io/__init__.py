@@ -1,0 +1,1 @@
+"""Input and output at the edges: video decoding and keypoint files."""

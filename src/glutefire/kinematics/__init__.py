@@ -1,0 +1,1 @@
+"""Kinematics: cleaning keypoint trajectories and computing joint and segment angles."""

@@ -1,0 +1,49 @@
+"""The pose-backend interface: one frame in, 2D landmarks out. Backends are swappable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class FramePose:
+    """Landmarks of one person in one image.
+
+    ``position_px``: (n_keypoints, 2) pixel coordinates (x right, y down) in the image passed in.
+    ``visibility``: (n_keypoints,) model scores in [0, 1].
+    """
+
+    position_px: np.ndarray
+    visibility: np.ndarray
+
+    def bbox_px(self, *, min_visibility: float = 0.3) -> tuple[float, float, float, float]:
+        """(x_min, y_min, x_max, y_max) of the landmarks seen with at least ``min_visibility``."""
+        seen = self.visibility >= min_visibility
+        pts = self.position_px[seen] if seen.sum() >= 4 else self.position_px
+        return (
+            float(pts[:, 0].min()), float(pts[:, 1].min()),
+            float(pts[:, 0].max()), float(pts[:, 1].max()),
+        )
+
+
+class PoseBackend(Protocol):
+    """A single-person 2D pose estimator used as a video stream (tracking between frames)."""
+
+    name: str
+    version: str
+    keypoint_names: tuple[str, ...]
+
+    def estimate(self, image_bgr: np.ndarray) -> FramePose | None:
+        """Landmarks of the most prominent person in ``image_bgr``, or None if nobody is found."""
+        ...
+
+    def reset(self) -> None:
+        """Forget tracking state (the next frame is treated as a new scene)."""
+        ...
+
+    def close(self) -> None:
+        """Release model resources."""
+        ...

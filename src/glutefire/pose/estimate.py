@@ -1,0 +1,92 @@
+"""Pose estimation over a whole clip, streamed frame by frame into the keypoint container."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from glutefire.errors import NoPersonError
+from glutefire.io.video import VideoInfo, iter_frames
+from glutefire.keypoints import make_keypoints
+from glutefire.pose.backend import FramePose, PoseBackend
+from glutefire.pose.subject import SubjectPolicy, SubjectTracker, choose_subject, find_candidates
+
+#: How long (seconds from the start) to keep looking for the subject before giving up.
+SEARCH_WINDOW_S = 3.0
+
+ProgressFn = Callable[[int], None]
+
+
+@dataclass
+class SubjectReport:
+    """How the subject was chosen, for the result file."""
+
+    people_seen: int
+    reason: str
+    first_frame: int
+
+
+def estimate_clip(
+    video: VideoInfo,
+    *,
+    tracker_backend: PoseBackend,
+    detector_backend: PoseBackend,
+    policy: SubjectPolicy = SubjectPolicy.AUTO,
+    on_frame: ProgressFn | None = None,
+) -> tuple[xr.Dataset, SubjectReport]:
+    """Run pose estimation on every frame of ``video`` and return the subject's keypoints.
+
+    ``detector_backend`` (static-image mode) finds everyone at the start; ``tracker_backend``
+    (video mode) then follows the chosen subject. Raises :class:`NoPersonError` if nobody is
+    found in the first :data:`SEARCH_WINDOW_S` seconds.
+    """
+    n_kp = len(tracker_backend.keypoint_names)
+    positions: list[np.ndarray] = []
+    visibilities: list[np.ndarray] = []
+    tracker: SubjectTracker | None = None
+    report: SubjectReport | None = None
+    search_frames = int(SEARCH_WINDOW_S * video.fps)
+    for index, frame in iter_frames(video.path):
+        pose: FramePose | None = None
+        if tracker is None:
+            if index > search_frames:
+                break
+            candidates = find_candidates(frame, detector_backend)
+            if candidates:
+                subject, why = choose_subject(candidates, policy=policy,
+                                              image_width_px=video.width_px)
+                tracker = SubjectTracker(tracker_backend, subject, frame.shape)
+                report = SubjectReport(people_seen=len(candidates), reason=why, first_frame=index)
+                pose = subject.pose
+        else:
+            pose = tracker.estimate(frame)
+        _append(positions, visibilities, pose, n_kp)
+        if on_frame is not None:
+            on_frame(index)
+    if report is None:
+        raise NoPersonError(
+            f"{video.path}: no person found in the first {SEARCH_WINDOW_S:g} s; film the whole "
+            "body, well lit, with the person facing or side-on to the camera"
+        )
+    ds = make_keypoints(
+        np.stack(positions), np.stack(visibilities),
+        keypoint_names=tracker_backend.keypoint_names,
+        sampling_rate_hz=video.fps,
+        image_size_px=(video.width_px, video.height_px),
+        source_software=f"{tracker_backend.name} {tracker_backend.version}",
+        source_path=str(video.path),
+    )
+    return ds, report
+
+
+def _append(positions: list[np.ndarray], visibilities: list[np.ndarray],
+            pose: FramePose | None, n_kp: int) -> None:
+    if pose is None:
+        positions.append(np.full((n_kp, 2), np.nan))
+        visibilities.append(np.zeros(n_kp))
+    else:
+        positions.append(pose.position_px)
+        visibilities.append(pose.visibility)

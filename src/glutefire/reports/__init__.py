@@ -1,0 +1,1 @@
+"""Outputs: the JSON result, the per-rep CSV, annotated video and keyframes, terminal summary."""

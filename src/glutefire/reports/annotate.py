@@ -1,0 +1,146 @@
+"""Annotated video and keyframe images: skeleton, key angles, rep counter and cue text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from glutefire.io.video import iter_frames, read_frame
+from glutefire.kinematics.metrics import KASR, TRUNK_LEAN, col
+from glutefire.pose.landmarks import SKELETON_EDGES
+from glutefire.screening.pipeline import ClipScreen
+
+GREEN, RED, WHITE, BLACK, AMBER = (80, 200, 80), (60, 60, 230), (255, 255, 255), (0, 0, 0), (0, 190, 255)
+FOOTER = "glutefire screening aid - describes movement, not a diagnosis"
+
+
+def _scale_for(width: int, height: int, max_side_px: int) -> float:
+    return min(1.0, max_side_px / max(width, height))
+
+
+def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float,
+          color: tuple[int, int, int] = WHITE) -> None:
+    thickness = max(1, int(round(2 * scale)))
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, BLACK, thickness + 2,
+                cv2.LINE_AA)
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, color, thickness,
+                cv2.LINE_AA)
+
+
+def draw_skeleton(img: np.ndarray, points: dict[str, np.ndarray], scale: float,
+                  color: tuple[int, int, int] = GREEN) -> None:
+    """Draw limbs between finite landmark positions (already in the image's pixels)."""
+    for a, b in SKELETON_EDGES:
+        pa, pb = points.get(a), points.get(b)
+        if pa is None or pb is None or not (np.isfinite(pa).all() and np.isfinite(pb).all()):
+            continue
+        cv2.line(img, tuple(int(v) for v in pa), tuple(int(v) for v in pb), color,
+                 max(2, int(3 * scale)), cv2.LINE_AA)
+    for p in points.values():
+        if np.isfinite(p).all():
+            cv2.circle(img, tuple(int(v) for v in p), max(2, int(4 * scale)), WHITE, -1)
+
+
+def _angle_lines(screen: ClipScreen, frame: int) -> list[str]:
+    row = screen.analysis.frames.iloc[frame]
+    lines = []
+    if screen.analysis.view.view.frontal:
+        for side in ("left", "right"):
+            lines.append(f"{side} knee FPPA {row[col('knee_fppa', side)]:+.0f} deg")
+        lines.append(f"KASR {row[KASR]:.2f}")
+    else:
+        lines.append(f"trunk lean {row[TRUNK_LEAN]:.0f} deg")
+        for side in ("left", "right"):
+            lines.append(f"{side} knee flexion {row[col('knee_flexion', side)]:.0f} deg")
+    lines.append(f"thigh {row['thigh_above_horizontal_deg']:.0f} deg above horizontal")
+    return [ln for ln in lines if "nan" not in ln]
+
+
+def _cues_by_frame(screen: ClipScreen, clip_findings: list[dict[str, Any]]) -> dict[int, str]:
+    """Cue text for frames inside reps that showed a present finding."""
+    cues: dict[int, list[str]] = {}
+    for f in clip_findings:
+        if f["status"] != "present" or not f["cue"]:
+            continue
+        for rep in f["reps"]:
+            r = screen.analysis.reps[rep - 1]
+            for frame in range(r.start_frame, r.end_frame + 1):
+                cues.setdefault(frame, []).append(f["cue"])
+    return {k: "  ".join(dict.fromkeys(v)) for k, v in cues.items()}
+
+
+def _rep_label(screen: ClipScreen, frame: int) -> str:
+    for r in screen.analysis.reps:
+        if r.start_frame <= frame <= r.end_frame:
+            state = "complete" if r.complete else "partial"
+            return f"rep {r.index}/{len(screen.analysis.reps)} ({state})"
+    return ""
+
+
+def annotate_frame(img: np.ndarray, screen: ClipScreen, frame: int, scale: float,
+                   cue: str = "", title: str = "") -> np.ndarray:
+    """Draw the overlay for one frame; ``img`` is already scaled by ``scale``."""
+    pos = screen.analysis.cleaned["position"].values[frame] * scale
+    names = [str(k) for k in screen.analysis.cleaned.coords["keypoint"].values]
+    size = float(np.clip(min(img.shape[:2]) / 500, 0.6, 1.5))  # text scale for this image
+    draw_skeleton(img, dict(zip(names, pos, strict=True)), size, RED if cue else GREEN)
+    line_h = int(26 * size)
+    y = line_h
+    lines = ([title] if title else []) + [_rep_label(screen, frame)] + _angle_lines(screen, frame)
+    for text in filter(None, lines):
+        _text(img, text, (10, y), size)
+        y += line_h
+    if cue:
+        _text(img, cue, (10, img.shape[0] - 2 * line_h), 1.6 * size, AMBER)
+    _text(img, FOOTER, (10, img.shape[0] - 10), 0.7 * size)
+    return img
+
+
+def render_video(screen: ClipScreen, clip_findings: list[dict[str, Any]], out_path: Path, *,
+                 max_side_px: int = 960, on_frame: Callable[[int], None] | None = None) -> Path:
+    """Write the annotated clip as MP4 (``mp4v``), at most ``max_side_px`` on its long side."""
+    video = screen.video
+    assert video is not None, "annotated video needs a video input"
+    scale = _scale_for(video.width_px, video.height_px, max_side_px)
+    size = (int(video.width_px * scale) // 2 * 2, int(video.height_px * scale) // 2 * 2)
+    cues = _cues_by_frame(screen, clip_findings)
+    tmp = out_path.with_name(out_path.stem + ".tmp" + out_path.suffix)
+    writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), video.fps, size)
+    n = len(screen.analysis.frames)
+    try:
+        for index, frame in iter_frames(video.path):
+            if index >= n:
+                break
+            img = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+            writer.write(annotate_frame(img, screen, index, scale, cues.get(index, "")))
+            if on_frame is not None:
+                on_frame(index)
+    finally:
+        writer.release()
+    tmp.replace(out_path)
+    return out_path
+
+
+def write_keyframe(screen: ClipScreen, finding: dict[str, Any], out_path: Path, *,
+                   max_side_px: int = 960) -> Path:
+    """PNG of the evidence frame of one finding, with its value and threshold."""
+    frame = int(finding["evidence_frame"])
+    video = screen.video
+    if video is not None:
+        img = read_frame(video.path, frame)
+        scale = _scale_for(video.width_px, video.height_px, max_side_px)
+        img = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    else:  # keypoint file: draw on a blank canvas of the original size
+        attrs = screen.analysis.keypoints.attrs
+        scale = _scale_for(attrs["image_width_px"], attrs["image_height_px"], max_side_px)
+        img = np.full((int(attrs["image_height_px"] * scale), int(attrs["image_width_px"] * scale),
+                       3), 40, np.uint8)
+    title = (f"{finding['title']} ({finding['side']}): {finding['value']} {finding['unit']} "
+             f"(threshold {finding['threshold']})")
+    annotate_frame(img, screen, frame, scale, finding.get("cue", ""), title)
+    cv2.imwrite(str(out_path), img)
+    return out_path

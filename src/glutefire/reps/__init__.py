@@ -1,0 +1,1 @@
+"""Repetitions: segmenting the driver signal into reps and tabulating per-rep metrics."""

@@ -1,0 +1,1 @@
+"""Screening: turning per-rep metrics into findings, and the end-to-end clip pipeline."""

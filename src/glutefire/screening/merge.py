@@ -1,0 +1,58 @@
+"""Merging findings from several clips of one session into one overall list.
+
+For each code the best-suited clip decides: an assessable finding beats a not-assessable one,
+and among assessable ones the highest confidence wins (e.g. a front view for knees caving in, a
+side view for forward lean). Heel-raised retest clips never decide; their knee-valgus result is
+attached to ``knees_cave_in`` as ``heels_elevated_status`` (Bell 2008: valgus that disappears
+with the heels raised points to ankle mobility rather than the hip; evidence.md §1.1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from glutefire.screening.findings import Finding
+from glutefire.screening.rules import FINDING_CODES, Status
+
+RETEST_CODE = "knees_cave_in"
+ANKLE_NOTE = (
+    "knees caved in with flat feet but not with the heels raised: this points to limited ankle "
+    "dorsiflexion rather than the hip muscles (Bell 2008)"
+)
+
+
+def _rank(finding: Finding) -> tuple[int, float]:
+    return (0 if finding.status is Status.NOT_ASSESSABLE else 1, finding.confidence)
+
+
+def merge_findings(per_clip: list[list[Finding]],
+                   heels_elevated: list[bool]) -> list[dict[str, object]]:
+    """Overall findings (as JSON-ready dicts) from each clip's findings."""
+    normal = [fs for fs, he in zip(per_clip, heels_elevated, strict=True) if not he] or per_clip
+    retest = [fs for fs, he in zip(per_clip, heels_elevated, strict=True) if he]
+    merged: list[dict[str, object]] = []
+    for code in FINDING_CODES:
+        best = max((f for fs in normal for f in fs if f.code == code), key=_rank)
+        out = best.as_dict()
+        out["heels_elevated_status"] = None
+        if code == RETEST_CODE and retest:
+            out.update(_retest(best, [f for fs in retest for f in fs if f.code == code]))
+        merged.append(out)
+    return merged
+
+
+def _retest(best: Finding, retests: list[Finding]) -> dict[str, object]:
+    chosen = max(retests, key=_rank)
+    extra: dict[str, object] = {"heels_elevated_status": chosen.status.value,
+                                "heels_elevated_value": chosen.value}
+    if best.status is Status.PRESENT and chosen.status is Status.ABSENT:
+        extra["interpretation"] = ANKLE_NOTE
+    elif best.status is Status.PRESENT and chosen.status is Status.PRESENT:
+        extra["interpretation"] = ("knees caved in with and without the heels raised: ankle "
+                                   "mobility alone does not explain it")
+    return extra
+
+
+def tag_clip(findings: list[Finding], clip: int) -> list[Finding]:
+    """Copies of ``findings`` labelled with their clip index."""
+    return [replace(f, clip=clip) for f in findings]
