@@ -41,15 +41,29 @@ def hampel(values: np.ndarray, *, window: int = 7, n_sigma: float = 3.0,
     return out.to_numpy() & np.isfinite(values)
 
 
+def hampel_frame(table: pd.DataFrame, *, window: int, n_sigma: float,
+                 min_deviation: float) -> np.ndarray:
+    """:func:`hampel` applied to every column of ``table`` at once; returns a boolean array."""
+    median = table.rolling(window, center=True, min_periods=1).median()
+    deviation = (table - median).abs()
+    mad = deviation.rolling(window, center=True, min_periods=1).median()
+    mask = (deviation > n_sigma * 1.4826 * mad) & (deviation > max(min_deviation, 1e-9))
+    return mask.to_numpy() & np.isfinite(table.to_numpy())
+
+
 def interpolate_short_gaps(values: np.ndarray, *, max_gap: int) -> np.ndarray:
     """Linearly fill NaN runs of at most ``max_gap`` samples that have data on both sides."""
-    series = pd.Series(values)
-    filled = series.interpolate(limit_area="inside")
-    gap_id = series.notna().cumsum()
-    gap_len = series.isna().groupby(gap_id).transform("sum")
-    keep_nan = series.isna() & (gap_len > max_gap)
-    filled[keep_nan] = np.nan
-    return filled.to_numpy()
+    out = values.astype(float).copy()
+    finite = np.isfinite(out)
+    if finite.all() or finite.sum() < 2:
+        return out
+    edges = np.flatnonzero(np.diff(np.r_[0, (~finite).astype(int), 0]))
+    idx = np.arange(len(out))
+    for start, stop in zip(edges[::2], edges[1::2], strict=True):
+        if start > 0 and stop < len(out) and stop - start <= max_gap:
+            out[start:stop] = np.interp(idx[start:stop], [start - 1, stop],
+                                        [out[start - 1], out[stop]])
+    return out
 
 
 def lowpass(values: np.ndarray, *, cutoff_hz: float, sampling_rate_hz: float,
@@ -87,14 +101,13 @@ def clean_keypoints(ds: xr.Dataset, *, min_visibility: float = MIN_VISIBILITY,
     unseen = ds["visibility"].values < min_visibility
     pos[unseen] = np.nan
     names = [str(k) for k in ds.coords["keypoint"].values]
-    spikes: dict[str, int] = {}
-    for k, name in enumerate(names):
-        mask = np.zeros(pos.shape[0], dtype=bool)
-        for axis in range(2):
-            mask |= hampel(pos[:, k, axis], window=window, n_sigma=spike_n_sigma,
-                           min_deviation=min_jump_px)
-        pos[mask, k, :] = np.nan
-        spikes[name] = int(mask.sum())
+    n_frames, n_kp = pos.shape[:2]
+    flat = hampel_frame(pd.DataFrame(pos.reshape(n_frames, n_kp * 2)), window=window,
+                        n_sigma=spike_n_sigma, min_deviation=min_jump_px)
+    spike_mask = flat.reshape(n_frames, n_kp, 2).any(axis=2)
+    pos[spike_mask] = np.nan
+    spikes = {name: int(spike_mask[:, k].sum()) for k, name in enumerate(names)}
+    for k in range(n_kp):
         for axis in range(2):
             bridged = interpolate_short_gaps(pos[:, k, axis], max_gap=max_gap)
             pos[:, k, axis] = lowpass(bridged, cutoff_hz=cutoff_hz, sampling_rate_hz=rate)

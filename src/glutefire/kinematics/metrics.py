@@ -127,9 +127,9 @@ def _foot_turnout(ds: xr.Dataset, side: str, midline: np.ndarray) -> np.ndarray:
 def _heel_rise(ds: xr.Dataset, side: str, standing: np.ndarray) -> np.ndarray:
     heel, toe = point(ds, f"{side}_heel"), point(ds, f"{side}_foot_index")
     lift = toe[:, 1] - heel[:, 1]  # image y grows downward: + when the heel is above the toes
-    foot_len = _ref_length(heel, toe)
     if not standing.any() or not np.isfinite(lift[standing]).any():
         return np.full(len(lift), np.nan)
+    foot_len = np.nanmedian(np.hypot(*(toe - heel)[standing].T))  # flat foot while standing
     baseline = np.nanmedian(lift[standing])
     return 100.0 * (lift - baseline) / foot_len
 
