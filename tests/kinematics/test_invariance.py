@@ -41,12 +41,10 @@ def test_mirroring_swaps_sides():
     ds, _ = front_squat(spec)
     # make only the left knee cave in: shift it towards the midline at depth
     asym = ds.copy(deep=True)
-    depth = 1 - (asym["position"].sel(keypoint="left_hip", space="y").values.max()
-                 - asym["position"].sel(keypoint="left_hip", space="y").values) * 0
     knee_x = asym["position"].loc[{"keypoint": "left_knee", "space": "x"}].values
     hip_y = asym["position"].sel(keypoint="left_hip", space="y").values
     bend = (hip_y - hip_y.min()) / (hip_y.max() - hip_y.min())
-    asym["position"].loc[{"keypoint": "left_knee", "space": "x"}] = knee_x - 40 * bend * depth
+    asym["position"].loc[{"keypoint": "left_knee", "space": "x"}] = knee_x - 40 * bend
     a = analyse_keypoints(asym)
     m = analyse_keypoints(mirror_keypoints(asym))
     left, right = a.rep_table["knee_fppa_left_deg"], a.rep_table["knee_fppa_right_deg"]
