@@ -185,8 +185,9 @@ def _drop_stretches(items: list[Item]) -> list[_Target]:
 
 
 def _key_to_one_set(items: list[Item]) -> list[_Target]:
-    reason = "one set only to fit the time (one set keeps gains, Spiering 2021)"
-    return [_Target(i.id, 1, reason) for i in _by_score(items) if i.key and i.sets > 1]
+    reason = "fewer sets to fit the time; even one set keeps gains (Spiering 2021)"
+    keys = [i for i in _by_score(items) if i.key]
+    return [_Target(i.id, sets, reason) for sets in (2, 1) for i in keys if i.sets > sets]
 
 
 _STEPS = (

@@ -320,8 +320,9 @@ def _key_ids(picked: list[Exercise]) -> set[str]:
     hip_key = ([e for e in hip if e.loaded] or hip or [None])[0]
     keys = {hip_key.id} if hip_key is not None else set()
     activate = [e for e in picked if e.phase == "activate" and e is not hip_key]
-    if activate:
-        keys.add(activate[0].id)
+    other = [e for e in activate if hip_key is None or e.pattern != hip_key.pattern]
+    if other or activate:
+        keys.add((other or activate)[0].id)
     return keys
 
 
