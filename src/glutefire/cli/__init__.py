@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import typer
 
+from glutefire.cli import program as _program
 from glutefire.cli import screen as _screen
 
 app = typer.Typer(
@@ -18,7 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (_screen,):
+for _module in (_screen, _program):
     _module.register(app)
 
 
