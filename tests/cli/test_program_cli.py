@@ -62,13 +62,30 @@ def test_unparseable_answers_file(tmp_path):
 def test_interactive_intake_reasks_invalid_answers(tmp_path):
     out = tmp_path / "intake.json"
     answers = [
-        "lots", "30", "9",            # sitting: two invalid, then valid
-        "70", "crunches_situps",      # training
-        "knee", "11", "4",            # pain sites, invalid then valid rating
-        "y", "y", "n", "y", "n",      # tightness
-        "stiff_loud", "none",         # landing, injuries
-        "maybe", "n", "n", "n", "n", "n", "n", "n",  # red flags (one invalid first)
-        "n",                          # no optional scales
+        "lots",
+        "30",
+        "9",  # sitting: two invalid, then valid
+        "70",
+        "crunches_situps",  # training
+        "knee",
+        "11",
+        "4",  # pain sites, invalid then valid rating
+        "y",
+        "y",
+        "n",
+        "y",
+        "n",  # tightness
+        "stiff_loud",
+        "none",  # landing, injuries
+        "maybe",
+        "n",
+        "n",
+        "n",
+        "n",
+        "n",
+        "n",
+        "n",  # red flags (one invalid first)
+        "n",  # no optional scales
     ]
     res = runner.invoke(app, ["intake", "--out", str(out)], input="\n".join(answers) + "\n")
     assert res.exit_code == 0, res.output
@@ -83,11 +100,29 @@ def test_interactive_intake_reasks_invalid_answers(tmp_path):
 def test_plan_writes_json_and_markdown(tmp_path):
     intake = _intake(tmp_path)
     plan_json, plan_md = tmp_path / "plan.json", tmp_path / "plan.md"
-    res = runner.invoke(app, [
-        "plan", "--findings", str(RESULT), "--intake", str(intake), "--minutes-per-session", "20",
-        "--sessions-per-week", "3", "--weeks", "6", "--start-date", "2026-12-01",
-        "--json", str(plan_json), "--markdown", str(plan_md), "--quiet",
-    ])
+    res = runner.invoke(
+        app,
+        [
+            "plan",
+            "--findings",
+            str(RESULT),
+            "--intake",
+            str(intake),
+            "--minutes-per-session",
+            "20",
+            "--sessions-per-week",
+            "3",
+            "--weeks",
+            "6",
+            "--start-date",
+            "2026-12-01",
+            "--json",
+            str(plan_json),
+            "--markdown",
+            str(plan_md),
+            "--quiet",
+        ],
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(plan_json.read_text())
     assert doc["minutes_per_session"] == 20 and doc["reassess_on"] == "2026-12-29"
@@ -103,8 +138,20 @@ def test_plan_without_findings_and_from_raw_answers(tmp_path):
 
 def test_maintenance_plan(tmp_path):
     out = tmp_path / "plan.json"
-    res = runner.invoke(app, ["plan", "--intake", str(EXAMPLE), "--minutes-per-session", "20",
-                              "--maintenance", "--json", str(out), "--quiet"])
+    res = runner.invoke(
+        app,
+        [
+            "plan",
+            "--intake",
+            str(EXAMPLE),
+            "--minutes-per-session",
+            "20",
+            "--maintenance",
+            "--json",
+            str(out),
+            "--quiet",
+        ],
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(out.read_text())
     assert doc["mode"] == "maintenance" and doc["sessions_per_week"] == 1
@@ -116,8 +163,9 @@ def test_red_flags_stop_the_plan_with_exit_3(tmp_path):
     answers = tmp_path / "a.yaml"
     answers.write_text(yaml.safe_dump(raw))
     out = tmp_path / "plan.json"
-    res = runner.invoke(app, ["plan", "--intake", str(answers), "--minutes-per-session", "20",
-                              "--json", str(out)])
+    res = runner.invoke(
+        app, ["plan", "--intake", str(answers), "--minutes-per-session", "20", "--json", str(out)]
+    )
     assert res.exit_code == 3
     assert "see a clinician first" in res.output
     assert json.loads(out.read_text())["stopped"] is True
@@ -126,10 +174,22 @@ def test_red_flags_stop_the_plan_with_exit_3(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--minutes-per-session", "2"], "expected --minutes-per-session between 5 and 180, but got 2"),
-        (["--minutes-per-session", "20", "--start-date", "1/12/2026"], "expected --start-date as YYYY-MM-DD"),
-        (["--minutes-per-session", "20", "--findings", "missing.json"], "expected an existing findings file"),
-        (["--minutes-per-session", "20", "--sessions-per-week", "0"], "expected --sessions-per-week between 1 and 6"),
+        (
+            ["--minutes-per-session", "2"],
+            "expected --minutes-per-session between 5 and 180, but got 2",
+        ),
+        (
+            ["--minutes-per-session", "20", "--start-date", "1/12/2026"],
+            "expected --start-date as YYYY-MM-DD",
+        ),
+        (
+            ["--minutes-per-session", "20", "--findings", "missing.json"],
+            "expected an existing findings file",
+        ),
+        (
+            ["--minutes-per-session", "20", "--sessions-per-week", "0"],
+            "expected --sessions-per-week between 1 and 6",
+        ),
     ],
 )
 def test_bad_plan_options_give_one_clear_line(args, message):
@@ -144,8 +204,9 @@ def test_malformed_findings_file(tmp_path):
     doc = json.loads(RESULT.read_text())
     doc["findings"][0]["status"] = "sort of"
     bad.write_text(json.dumps(doc))
-    res = runner.invoke(app, ["plan", "--intake", str(EXAMPLE), "--minutes-per-session", "20",
-                              "--findings", str(bad)])
+    res = runner.invoke(
+        app,
+        ["plan", "--intake", str(EXAMPLE), "--minutes-per-session", "20", "--findings", str(bad)],
+    )
     assert res.exit_code == 2
     assert "findings.0.status" in res.output
-

@@ -31,10 +31,18 @@ def raw_answers() -> dict:
 def quiet_answers(raw_answers: dict) -> dict:
     """Answers that trigger no answer rules: only baseline and findings drive the plan."""
     raw_answers.update(
-        sitting_hours_per_day=4, pain={}, injuries=[], jump_landing="soft_quiet", scales={},
+        sitting_hours_per_day=4,
+        pain={},
+        injuries=[],
+        jump_landing="soft_quiet",
+        scales={},
         training={"quad_dominant_percent": 40, "abdominal_training": "planks_bracing"},
-        tightness={"hamstrings_after_glute_lifts": False, "groin_after_glute_lifts": False,
-                   "hip_flexors": False, "low_back": False},
+        tightness={
+            "hamstrings_after_glute_lifts": False,
+            "groin_after_glute_lifts": False,
+            "hip_flexors": False,
+            "low_back": False,
+        },
     )
     return raw_answers
 
@@ -45,17 +53,34 @@ def screen_result() -> dict:
 
 
 def options(**overrides) -> PlanOptions:
-    base = dict(minutes_per_session=30, start_date=dt.date(2026, 12, 1),
-                created_on=dt.date(2026, 11, 25))
+    base = dict(
+        minutes_per_session=30, start_date=dt.date(2026, 12, 1), created_on=dt.date(2026, 11, 25)
+    )
     return PlanOptions(**{**base, **overrides})
 
 
 def finding(code: str, *, status: str = "present", side: str = "both", heels=None) -> dict:
-    return {"code": code, "status": status, "side": side, "value": None, "threshold": None,
-            "unit": None, "reps": [], "confidence": 0.8, "reason": "", "source": "",
-            "heels_elevated_status": heels}
+    return {
+        "code": code,
+        "status": status,
+        "side": side,
+        "value": None,
+        "threshold": None,
+        "unit": None,
+        "reps": [],
+        "confidence": 0.8,
+        "reason": "",
+        "source": "",
+        "heels_elevated_status": heels,
+    }
 
 
 def result_with(*findings: dict) -> dict:
-    return {"schema_version": 1, "input": [], "view": "front", "reps": [],
-            "findings": list(findings), "disclaimer": ""}
+    return {
+        "schema_version": 1,
+        "input": [],
+        "view": "front",
+        "reps": [],
+        "findings": list(findings),
+        "disclaimer": "",
+    }

@@ -17,21 +17,35 @@ from .conftest import finding, options, result_with
 
 def _plan(data, raw_answers, findings=None, **opts):
     result = parse_screening_result(findings) if findings is not None else None
-    return build_plan(answers=parse_answers(raw_answers), findings=result,
-                      options=options(**opts), data=data)
+    return build_plan(
+        answers=parse_answers(raw_answers), findings=result, options=options(**opts), data=data
+    )
 
 
 def _session_seconds(data, session) -> float:
     timing = budget.Timing(**data.phases.timing)
-    items = [budget.Item(exercise=data.library.get(x.exercise_id), sets=x.sets, load=x.load,
-                         score=0, key=False, why=()) for x in session.exercises]
+    items = [
+        budget.Item(
+            exercise=data.library.get(x.exercise_id),
+            sets=x.sets,
+            load=x.load,
+            score=0,
+            key=False,
+            why=(),
+        )
+        for x in session.exercises
+    ]
     return budget.session_seconds(items, timing=timing)
 
 
 @pytest.mark.parametrize("minutes", [6, 8, 10, 12, 15, 20, 25, 30, 45, 60, 90])
 @pytest.mark.parametrize("maintenance", [False, True])
-def test_every_session_fits_the_budget_to_the_minute(data, raw_answers, screen_result, minutes, maintenance):
-    plan = _plan(data, raw_answers, screen_result, minutes_per_session=minutes, maintenance=maintenance)
+def test_every_session_fits_the_budget_to_the_minute(
+    data, raw_answers, screen_result, minutes, maintenance
+):
+    plan = _plan(
+        data, raw_answers, screen_result, minutes_per_session=minutes, maintenance=maintenance
+    )
     for phase in plan.phases:
         for session in phase.sessions:
             seconds = _session_seconds(data, session)
@@ -42,14 +56,20 @@ def test_every_session_fits_the_budget_to_the_minute(data, raw_answers, screen_r
 
 def test_exercise_minutes_come_from_the_dose(data):
     timing = budget.Timing(setup_s=30, side_switch_s=10)
-    clam = budget.Item(exercise=data.library.get("clamshell"), sets=2, load="", score=0, key=False, why=())
+    clam = budget.Item(
+        exercise=data.library.get("clamshell"), sets=2, load="", score=0, key=False, why=()
+    )
     # 30 setup + 2 sets x 2 sides x 12 reps x 5 s + 1 rest x 30 s + 2 side switches x 10 s
     assert budget.item_seconds(clam, timing=timing) == 30 + 240 + 30 + 20
-    plank = budget.Item(exercise=data.library.get("side_plank"), sets=2, load="", score=0, key=False, why=())
+    plank = budget.Item(
+        exercise=data.library.get("side_plank"), sets=2, load="", score=0, key=False, why=()
+    )
     assert budget.item_seconds(plank, timing=timing) == 30 + 2 * 2 * 20 + 30 + 20
 
 
-def test_tight_budget_drops_release_first_and_keeps_loaded_hip_extension(data, raw_answers, screen_result):
+def test_tight_budget_drops_release_first_and_keeps_loaded_hip_extension(
+    data, raw_answers, screen_result
+):
     roomy = _plan(data, raw_answers, screen_result, minutes_per_session=60)
     tight = _plan(data, raw_answers, screen_result, minutes_per_session=15)
     roomy_phases = {x.phase for p in roomy.phases for s in p.sessions for x in s.exercises}
@@ -58,8 +78,10 @@ def test_tight_budget_drops_release_first_and_keeps_loaded_hip_extension(data, r
     for session in integration.sessions:
         ids = [x.exercise_id for x in session.exercises]
         assert not any(i.startswith("smr_") for i in ids)
-        assert any(x.pattern == "hip_dominant" and data.library.get(x.exercise_id).loaded
-                   for x in session.exercises)
+        assert any(
+            x.pattern == "hip_dominant" and data.library.get(x.exercise_id).loaded
+            for x in session.exercises
+        )
         assert any(x.phase == "activate" for x in session.exercises)
     reasons = [d.reason for d in tight.dropped if d.exercise_id.startswith("smr_")]
     assert reasons and all("first thing cut" in r or "ranked below" in r for r in reasons)
@@ -67,8 +89,9 @@ def test_tight_budget_drops_release_first_and_keeps_loaded_hip_extension(data, r
 
 
 def test_too_little_time_is_a_clear_error(data):
-    bridge = budget.Item(exercise=data.library.get("hip_thrust"), sets=3, load="", score=1,
-                         key=True, why=())
+    bridge = budget.Item(
+        exercise=data.library.get("hip_thrust"), sets=3, load="", score=1, key=True, why=()
+    )
     with pytest.raises(PlanError, match=r"expected at least 2 minutes per session .* but got 1"):
         budget.fit_session([bridge], budget_min=1, timing=budget.Timing())
 
@@ -93,8 +116,13 @@ def test_bad_options_are_rejected(data, raw_answers, opts, message):
 
 @pytest.mark.parametrize(
     ("weeks", "windows"),
-    [(1, [(1, 1)]), (4, [(1, 2), (3, 4)]), (6, [(1, 2), (3, 6)]), (8, [(1, 3), (4, 8)]),
-     (12, [(1, 3), (4, 12)])],
+    [
+        (1, [(1, 1)]),
+        (4, [(1, 2), (3, 4)]),
+        (6, [(1, 2), (3, 6)]),
+        (8, [(1, 3), (4, 8)]),
+        (12, [(1, 3), (4, 12)]),
+    ],
 )
 def test_activation_comes_first_then_integration(data, raw_answers, weeks, windows):
     plan = _plan(data, raw_answers, weeks=weeks, minutes_per_session=40)
@@ -102,8 +130,12 @@ def test_activation_comes_first_then_integration(data, raw_answers, weeks, windo
     assert plan.phases[0].name == "activation"
     if len(windows) > 1:
         assert plan.phases[1].name == "integration"
-        loaded = [x for s in plan.phases[1].sessions for x in s.exercises
-                  if data.library.get(x.exercise_id).loaded]
+        loaded = [
+            x
+            for s in plan.phases[1].sessions
+            for x in s.exercises
+            if data.library.get(x.exercise_id).loaded
+        ]
         assert loaded
     first = [x for s in plan.phases[0].sessions for x in s.exercises]
     assert not any(data.library.get(x.exercise_id).loaded for x in first)
@@ -175,7 +207,9 @@ def test_valgus_with_heels_raised_plan_says_ankle_not_glutes(data, quiet_answers
 
 def test_explanations_link_findings_to_exercises(data, quiet_answers, screen_result):
     plan = _plan(data, quiet_answers, screen_result, minutes_per_session=45)
-    valgus = next(e for e in plan.explanations if e.because.startswith("finding knees_cave_in (left)"))
+    valgus = next(
+        e for e in plan.explanations if e.because.startswith("finding knees_cave_in (left)")
+    )
     assert valgus.exercises and "Table 7.6" in valgus.source
     used = {x.exercise_id: x for p in plan.phases for s in p.sessions for x in s.exercises}
     assert any(w.startswith("finding knees_cave_in") for e in valgus.exercises for w in used[e].why)
@@ -202,12 +236,18 @@ def test_avoided_exercises_never_appear_and_are_listed(data, quiet_answers):
     plan = _plan(data, quiet_answers, minutes_per_session=60)
     used = {x.exercise_id for p in plan.phases for s in p.sessions for x in s.exercises}
     assert not used & {"reverse_crunch", "romanian_deadlift", "push_up"}
-    assert {"reverse_crunch", "romanian_deadlift", "push_up"} <= {d.exercise_id for d in plan.dropped}
+    assert {"reverse_crunch", "romanian_deadlift", "push_up"} <= {
+        d.exercise_id for d in plan.dropped
+    }
 
 
 def test_weight_shift_side_cue(data, quiet_answers):
-    plan = _plan(data, quiet_answers, result_with(finding("asymmetric_weight_shift", side="right")),
-                 minutes_per_session=40)
+    plan = _plan(
+        data,
+        quiet_answers,
+        result_with(finding("asymmetric_weight_shift", side="right")),
+        minutes_per_session=40,
+    )
     each = [x for p in plan.phases for s in p.sessions for x in s.exercises if x.side == "each"]
     assert each and all(any("right leg" in c for c in x.cues) for x in each)
 

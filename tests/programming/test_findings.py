@@ -23,7 +23,10 @@ def test_fixture_parses(screen_result):
         (lambda r: r["findings"][0].update(status="maybe"), "findings.0.status"),
         (lambda r: r["findings"][0].update(confidence=1.5), "findings.0.confidence"),
         (lambda r: r["findings"][0].update(side="middle"), "findings.0.side"),
-        (lambda r: r["findings"][0].update(heels_elevated_status="yes"), "findings.0.heels_elevated_status"),
+        (
+            lambda r: r["findings"][0].update(heels_elevated_status="yes"),
+            "findings.0.heels_elevated_status",
+        ),
     ],
 )
 def test_malformed_results_are_rejected(screen_result, mutate, message):

@@ -3,22 +3,43 @@
 from __future__ import annotations
 
 import copy
+from importlib import resources
 
 import pytest
 import yaml
-from importlib import resources
 
 from glutefire.errors import LibraryError
 from glutefire.programming.library import load_library, parse_library
 from glutefire.programming.rules import load_rules
 
 REQUIRED = [
-    "glute_bridge", "single_leg_glute_bridge", "clamshell", "bird_dog", "donkey_kick",
-    "front_plank_leg_lift", "side_plank", "dead_bug", "reverse_crunch", "push_up",
-    "smr_hip_flexors", "smr_tfl", "smr_adductors", "smr_calves",
-    "half_kneeling_hip_flexor_stretch", "hip_hinge", "romanian_deadlift", "single_leg_deadlift",
-    "reverse_lunge", "split_squat", "lateral_lunge", "step_up", "pull_through", "hip_thrust",
-    "side_lying_hip_abduction", "band_side_step", "heel_elevated_squat",
+    "glute_bridge",
+    "single_leg_glute_bridge",
+    "clamshell",
+    "bird_dog",
+    "donkey_kick",
+    "front_plank_leg_lift",
+    "side_plank",
+    "dead_bug",
+    "reverse_crunch",
+    "push_up",
+    "smr_hip_flexors",
+    "smr_tfl",
+    "smr_adductors",
+    "smr_calves",
+    "half_kneeling_hip_flexor_stretch",
+    "hip_hinge",
+    "romanian_deadlift",
+    "single_leg_deadlift",
+    "reverse_lunge",
+    "split_squat",
+    "lateral_lunge",
+    "step_up",
+    "pull_through",
+    "hip_thrust",
+    "side_lying_hip_abduction",
+    "band_side_step",
+    "heel_elevated_squat",
 ]
 
 

@@ -43,7 +43,9 @@ def test_kujala_item_scoring(choices, expected):
 
 
 def test_kujala_rejects_an_option_the_item_does_not_have():
-    with pytest.raises(IntakeError, match=r"Kujala item 1 \(Limp\) to be one of a, b, c, but got 'd'"):
+    with pytest.raises(
+        IntakeError, match=r"Kujala item 1 \(Limp\) to be one of a, b, c, but got 'd'"
+    ):
         score_kujala(["d"] + ["a"] * 12)
 
 
@@ -64,7 +66,9 @@ def test_oswestry_sum_over_answered_sections(sections, pct, band):
 
 
 def test_oswestry_needs_enough_sections():
-    with pytest.raises(IntakeError, match="expected at least 8 answered Oswestry sections, but got 7"):
+    with pytest.raises(
+        IntakeError, match="expected at least 8 answered Oswestry sections, but got 7"
+    ):
         score_oswestry([1] * 7 + [None] * 3)
 
 
@@ -77,8 +81,10 @@ def test_oswestry_needs_enough_sections():
         ({"pain": {"elbow": 2}}, "pain.elbow"),
         ({"jump_landing": "badly"}, "jump_landing"),
         ({"injuries": ["broken_heart"]}, "injuries.0"),
-        ({"training": {"quad_dominant_percent": 150, "abdominal_training": "none"}},
-         "training.quad_dominant_percent"),
+        (
+            {"training": {"quad_dominant_percent": 150, "abdominal_training": "none"}},
+            "training.quad_dominant_percent",
+        ),
         ({"scales": {"kujala": ["a"] * 12}}, "expected 13 Kujala answers"),
         ({"scales": {"oswestry": [6] * 10}}, "expected Oswestry section scores 0-5"),
         ({"scales": {"nprs": -1}}, "scales.nprs"),

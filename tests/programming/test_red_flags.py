@@ -27,7 +27,7 @@ from .conftest import options
     ],
 )
 def test_each_red_flag_is_raised_and_stops_the_plan(raw_answers, data, change, flag_id):
-    (path, value), = change.items()
+    ((path, value),) = change.items()
     group, key = path.split(".")
     raw_answers[group][key] = value
     answers = parse_answers(raw_answers)

@@ -14,16 +14,48 @@ from glutefire.programming.render import plan_to_json, plan_to_markdown, print_p
 
 from .conftest import options
 
-TOP = {"schema_version", "mode", "stopped", "red_flags", "advice", "created_on", "start_date",
-       "reassess_on", "sessions_per_week", "minutes_per_session", "weeks", "phases", "dropped",
-       "explanations", "balance", "progression_rules", "expected_results", "not_checked"}
-EXERCISE = {"exercise_id", "name", "phase", "sets", "reps", "hold_s", "tempo", "load", "rest_s",
-            "minutes", "side", "cues", "why"}
+TOP = {
+    "schema_version",
+    "mode",
+    "stopped",
+    "red_flags",
+    "advice",
+    "created_on",
+    "start_date",
+    "reassess_on",
+    "sessions_per_week",
+    "minutes_per_session",
+    "weeks",
+    "phases",
+    "dropped",
+    "explanations",
+    "balance",
+    "progression_rules",
+    "expected_results",
+    "not_checked",
+}
+EXERCISE = {
+    "exercise_id",
+    "name",
+    "phase",
+    "sets",
+    "reps",
+    "hold_s",
+    "tempo",
+    "load",
+    "rest_s",
+    "minutes",
+    "side",
+    "cues",
+    "why",
+}
 
 
 def _plan(data, raw_answers, screen_result=None):
     result = parse_screening_result(screen_result) if screen_result else None
-    return build_plan(answers=parse_answers(raw_answers), findings=result, options=options(), data=data)
+    return build_plan(
+        answers=parse_answers(raw_answers), findings=result, options=options(), data=data
+    )
 
 
 def test_json_has_the_contract_fields(data, raw_answers, screen_result):

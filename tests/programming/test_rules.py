@@ -20,20 +20,76 @@ def _fired(data, answers_raw, *findings):
 @pytest.mark.parametrize(
     ("code", "heels", "rule_id", "must_include", "underactive"),
     [
-        ("knees_cave_in", "present", "knees_cave_in_hips", ["clamshell", "side_lying_hip_abduction"], "gluteus_medius"),
+        (
+            "knees_cave_in",
+            "present",
+            "knees_cave_in_hips",
+            ["clamshell", "side_lying_hip_abduction"],
+            "gluteus_medius",
+        ),
         ("knees_cave_in", None, "knees_cave_in_hips", ["band_side_step"], "gluteus_medius"),
-        ("knees_cave_in", "absent", "knees_cave_in_ankle", ["ankle_dorsiflexion_mobilisation", "standing_calf_stretch"], "anterior_tibialis"),
+        (
+            "knees_cave_in",
+            "absent",
+            "knees_cave_in_ankle",
+            ["ankle_dorsiflexion_mobilisation", "standing_calf_stretch"],
+            "anterior_tibialis",
+        ),
         ("knees_forward", None, "knees_forward", ["hip_hinge", "hip_thrust"], "gluteus_maximus"),
-        ("excessive_forward_lean", None, "excessive_forward_lean", ["smr_calves", "half_kneeling_hip_flexor_stretch"], "gluteus_maximus"),
-        ("low_back_arches", None, "low_back_arches", ["dead_bug", "half_kneeling_hip_flexor_stretch"], "intrinsic_core"),
-        ("heel_rise", None, "heel_rise", ["standing_calf_stretch", "heel_elevated_squat"], "anterior_tibialis"),
-        ("feet_turn_out", None, "feet_turn_out", ["smr_calves", "single_leg_glute_bridge"], "medial_hamstrings"),
-        ("asymmetric_weight_shift", None, "asymmetric_weight_shift", ["side_lying_hip_abduction", "split_squat"], "gluteus_medius"),
-        ("arms_fall_forward", None, "arms_fall_forward", ["smr_lats", "prone_y_t_raise"], "mid_lower_trapezius"),
-        ("insufficient_depth", None, "insufficient_depth", ["ankle_dorsiflexion_mobilisation"], "gluteus_maximus"),
+        (
+            "excessive_forward_lean",
+            None,
+            "excessive_forward_lean",
+            ["smr_calves", "half_kneeling_hip_flexor_stretch"],
+            "gluteus_maximus",
+        ),
+        (
+            "low_back_arches",
+            None,
+            "low_back_arches",
+            ["dead_bug", "half_kneeling_hip_flexor_stretch"],
+            "intrinsic_core",
+        ),
+        (
+            "heel_rise",
+            None,
+            "heel_rise",
+            ["standing_calf_stretch", "heel_elevated_squat"],
+            "anterior_tibialis",
+        ),
+        (
+            "feet_turn_out",
+            None,
+            "feet_turn_out",
+            ["smr_calves", "single_leg_glute_bridge"],
+            "medial_hamstrings",
+        ),
+        (
+            "asymmetric_weight_shift",
+            None,
+            "asymmetric_weight_shift",
+            ["side_lying_hip_abduction", "split_squat"],
+            "gluteus_medius",
+        ),
+        (
+            "arms_fall_forward",
+            None,
+            "arms_fall_forward",
+            ["smr_lats", "prone_y_t_raise"],
+            "mid_lower_trapezius",
+        ),
+        (
+            "insufficient_depth",
+            None,
+            "insufficient_depth",
+            ["ankle_dorsiflexion_mobilisation"],
+            "gluteus_maximus",
+        ),
     ],
 )
-def test_each_finding_leads_to_its_exercises(data, quiet_answers, code, heels, rule_id, must_include, underactive):
+def test_each_finding_leads_to_its_exercises(
+    data, quiet_answers, code, heels, rule_id, must_include, underactive
+):
     fired = {r.rule_id: r for r in _fired(data, quiet_answers, finding(code, heels=heels))}
     assert rule_id in fired
     rec = fired[rule_id]
@@ -44,7 +100,9 @@ def test_each_finding_leads_to_its_exercises(data, quiet_answers, code, heels, r
 
 
 def test_valgus_gone_with_heels_raised_points_to_ankles_not_glutes(data, quiet_answers):
-    fired = {r.rule_id: r for r in _fired(data, quiet_answers, finding("knees_cave_in", heels="absent"))}
+    fired = {
+        r.rule_id: r for r in _fired(data, quiet_answers, finding("knees_cave_in", heels="absent"))
+    }
     assert "knees_cave_in_hips" not in fired
     assert "ankle mobility rather than the glutes" in fired["knees_cave_in_ankle"].so
     assert "Bell" in fired["knees_cave_in_ankle"].source
@@ -65,16 +123,64 @@ def test_only_present_findings_drive_rules(data, quiet_answers, status):
     ("change", "rule_id", "exercise"),
     [
         ({"sitting_hours_per_day": 9}, "long_sitting", "half_kneeling_hip_flexor_stretch"),
-        ({"tightness": {"hamstrings_after_glute_lifts": False, "groin_after_glute_lifts": False,
-                        "hip_flexors": True, "low_back": False}}, "tight_hip_flexors", "smr_hip_flexors"),
-        ({"tightness": {"hamstrings_after_glute_lifts": True, "groin_after_glute_lifts": False,
-                        "hip_flexors": False, "low_back": False}}, "hamstrings_take_over", "glute_bridge"),
-        ({"tightness": {"hamstrings_after_glute_lifts": False, "groin_after_glute_lifts": True,
-                        "hip_flexors": False, "low_back": False}}, "groin_takes_over", "side_lying_hip_abduction"),
-        ({"tightness": {"hamstrings_after_glute_lifts": False, "groin_after_glute_lifts": False,
-                        "hip_flexors": False, "low_back": True}}, "tight_low_back", "dead_bug"),
-        ({"training": {"quad_dominant_percent": 80, "abdominal_training": "mixed"}}, "quad_dominant_training", "hip_thrust"),
-        ({"training": {"quad_dominant_percent": 10, "abdominal_training": "crunches_situps"}}, "abdominal_habits", "dead_bug"),
+        (
+            {
+                "tightness": {
+                    "hamstrings_after_glute_lifts": False,
+                    "groin_after_glute_lifts": False,
+                    "hip_flexors": True,
+                    "low_back": False,
+                }
+            },
+            "tight_hip_flexors",
+            "smr_hip_flexors",
+        ),
+        (
+            {
+                "tightness": {
+                    "hamstrings_after_glute_lifts": True,
+                    "groin_after_glute_lifts": False,
+                    "hip_flexors": False,
+                    "low_back": False,
+                }
+            },
+            "hamstrings_take_over",
+            "glute_bridge",
+        ),
+        (
+            {
+                "tightness": {
+                    "hamstrings_after_glute_lifts": False,
+                    "groin_after_glute_lifts": True,
+                    "hip_flexors": False,
+                    "low_back": False,
+                }
+            },
+            "groin_takes_over",
+            "side_lying_hip_abduction",
+        ),
+        (
+            {
+                "tightness": {
+                    "hamstrings_after_glute_lifts": False,
+                    "groin_after_glute_lifts": False,
+                    "hip_flexors": False,
+                    "low_back": True,
+                }
+            },
+            "tight_low_back",
+            "dead_bug",
+        ),
+        (
+            {"training": {"quad_dominant_percent": 80, "abdominal_training": "mixed"}},
+            "quad_dominant_training",
+            "hip_thrust",
+        ),
+        (
+            {"training": {"quad_dominant_percent": 10, "abdominal_training": "crunches_situps"}},
+            "abdominal_habits",
+            "dead_bug",
+        ),
         ({"jump_landing": "knees_cave_in"}, "landing_habits", "lateral_step_up"),
         ({"pain": {"knee": 2}}, "knee_pain", "clamshell"),
         ({"pain": {"lower_back": 2}}, "low_back_pain", "side_plank"),
@@ -103,7 +209,10 @@ def test_threshold_edges_for_sitting(data, quiet_answers):
 @pytest.mark.parametrize(
     ("change", "avoided"),
     [
-        ({"injuries": ["disc_herniation"]}, {"reverse_crunch", "romanian_deadlift", "single_leg_deadlift"}),
+        (
+            {"injuries": ["disc_herniation"]},
+            {"reverse_crunch", "romanian_deadlift", "single_leg_deadlift"},
+        ),
         ({"pain": {"shoulder": 2}}, {"push_up", "front_plank_leg_lift"}),
         ({"pain": {"groin": 2}}, {"lateral_lunge", "adductor_stretch"}),
     ],

@@ -144,9 +144,7 @@ def _drop_release(items: list[Item]) -> list[_Target]:
 
 
 def _drop_duplicate_stretches(items: list[Item]) -> list[_Target]:
-    stretches = sorted(
-        (i for i in items if i.exercise.phase == "lengthen"), key=lambda i: -i.score
-    )
+    stretches = sorted((i for i in items if i.exercise.phase == "lengthen"), key=lambda i: -i.score)
     covered: set[str] = set()
     targets = []
     for item in stretches:

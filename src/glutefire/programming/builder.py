@@ -127,7 +127,9 @@ def load_phases() -> PhasesConfig:
     try:
         return PhasesConfig.model_validate(yaml.safe_load(text))
     except ValidationError as exc:
-        raise LibraryError(f"packaged program_phases.yaml: {format_validation_error(exc)}") from None
+        raise LibraryError(
+            f"packaged program_phases.yaml: {format_validation_error(exc)}"
+        ) from None
 
 
 def load_program_data() -> ProgramData:
@@ -139,8 +141,11 @@ def load_program_data() -> ProgramData:
 
     library = load_library()
     return ProgramData(
-        library=library, rules=load_rules(library), red_flags=load_red_flags(),
-        phases=load_phases(), progression=load_progression(),
+        library=library,
+        rules=load_rules(library),
+        red_flags=load_red_flags(),
+        phases=load_phases(),
+        progression=load_progression(),
     )
 
 
@@ -176,20 +181,29 @@ def build_plan(
     ctx = _Context(data, score_exercises(recs), avoided_exercises(recs), present)
     phases, cuts = _build_phases(ctx, options, spw=spw)
     return Plan(
-        mode=mode, stopped=False, red_flags=[], advice=_advice(options, spw, recs, findings, cuts),
-        created_on=options.created_on.isoformat(), start_date=options.start_date.isoformat(),
+        mode=mode,
+        stopped=False,
+        red_flags=[],
+        advice=_advice(options, spw, recs, findings, cuts),
+        created_on=options.created_on.isoformat(),
+        start_date=options.start_date.isoformat(),
         reassess_on=reassess_date(
             options.start_date, weeks=options.weeks, mode=mode, data=data.progression
         ).isoformat(),
-        sessions_per_week=spw, minutes_per_session=options.minutes_per_session,
-        weeks=options.weeks, phases=phases,
-        dropped=_dropped(ctx, phases, cuts), reduced=[c for c in cuts if isinstance(c, Reduced)],
-        explanations=_explanations(recs, phases), balance=_balance(phases, spw),
+        sessions_per_week=spw,
+        minutes_per_session=options.minutes_per_session,
+        weeks=options.weeks,
+        phases=phases,
+        dropped=_dropped(ctx, phases, cuts),
+        reduced=[c for c in cuts if isinstance(c, Reduced)],
+        explanations=_explanations(recs, phases),
+        balance=_balance(phases, spw),
         progression_rules=progression_rules(data.progression),
         expected_results=expected_results(
             data.progression, mode=mode, facts=facts, finding_codes={f.code for f in present}
         ),
-        not_checked=_not_checked(findings), findings_used=findings is not None,
+        not_checked=_not_checked(findings),
+        findings_used=findings is not None,
     )
 
 
@@ -211,12 +225,23 @@ def _stopped_plan(options: PlanOptions, *, mode, spw, flags, table) -> Plan:
         for f in flags
     ]
     return Plan(
-        mode=mode, stopped=True, red_flags=[f.message for f in flags],
-        advice=[a.strip() for a in table.advice], created_on=options.created_on.isoformat(),
-        start_date=options.start_date.isoformat(), reassess_on=None, sessions_per_week=spw,
-        minutes_per_session=options.minutes_per_session, weeks=options.weeks, phases=[],
-        dropped=[], explanations=explanations, balance=Balance(hip_dominant_sets=0, knee_dominant_sets=0),
-        progression_rules=[], expected_results=[], not_checked=[],
+        mode=mode,
+        stopped=True,
+        red_flags=[f.message for f in flags],
+        advice=[a.strip() for a in table.advice],
+        created_on=options.created_on.isoformat(),
+        start_date=options.start_date.isoformat(),
+        reassess_on=None,
+        sessions_per_week=spw,
+        minutes_per_session=options.minutes_per_session,
+        weeks=options.weeks,
+        phases=[],
+        dropped=[],
+        explanations=explanations,
+        balance=Balance(hip_dominant_sets=0, knee_dominant_sets=0),
+        progression_rules=[],
+        expected_results=[],
+        not_checked=[],
     )
 
 
@@ -253,29 +278,49 @@ def _build_phases(ctx: _Context, options: PlanOptions, *, spw: int):
             cuts += [_record_cut(c, template.name, label) for c in session_cuts]
             sessions.append(_plan_session(label, kept, ctx))
         phases.append(
-            PlanPhase(name=template.name, week_from=week_from, week_to=week_to,
-                      focus=template.focus.strip(), sessions=sessions)
+            PlanPhase(
+                name=template.name,
+                week_from=week_from,
+                week_to=week_to,
+                focus=template.focus.strip(),
+                sessions=sessions,
+            )
         )
     return phases, cuts
 
 
 def _record_cut(cut: budget.Cut, phase: str, label: str) -> Dropped | Reduced:
     if cut.sets_to is None:
-        return Dropped(exercise_id=cut.exercise_id, reason=f"{phase} phase, session {label}: {cut.reason}")
-    return Reduced(exercise_id=cut.exercise_id, phase=phase, session=label,
-                   sets_from=cut.sets_from, sets_to=cut.sets_to, reason=cut.reason)
+        return Dropped(
+            exercise_id=cut.exercise_id, reason=f"{phase} phase, session {label}: {cut.reason}"
+        )
+    return Reduced(
+        exercise_id=cut.exercise_id,
+        phase=phase,
+        session=label,
+        sets_from=cut.sets_from,
+        sets_to=cut.sets_to,
+        reason=cut.reason,
+    )
 
 
 def _ranked(ctx: _Context, phase: str, *, allow_loaded: bool) -> list[Exercise]:
     library = ctx.data.library
     pool = [
-        e for e in library.exercises
-        if e.phase == phase and e.id in ctx.candidates and e.id not in ctx.avoided
+        e
+        for e in library.exercises
+        if e.phase == phase
+        and e.id in ctx.candidates
+        and e.id not in ctx.avoided
         and (allow_loaded or not e.loaded)
     ]
     return sorted(
         pool,
-        key=lambda e: (-ctx.candidates[e.id].score, -(e.best_gluteal_mvic or 0), library.ids.index(e.id)),
+        key=lambda e: (
+            -ctx.candidates[e.id].score,
+            -(e.best_gluteal_mvic or 0),
+            library.ids.index(e.id),
+        ),
     )
 
 
@@ -287,7 +332,9 @@ def _required_patterns(template: PhaseTemplate, phase: str) -> tuple[str, ...]:
     return ()
 
 
-def _pick(ranked: list[Exercise], k: int, variant: int, required: tuple[str, ...]) -> list[Exercise]:
+def _pick(
+    ranked: list[Exercise], k: int, variant: int, required: tuple[str, ...]
+) -> list[Exercise]:
     if k <= 0:
         return []
     base = ranked
@@ -308,15 +355,18 @@ def _session_items(ctx: _Context, template: PhaseTemplate, variant: int) -> list
     for phase in PHASE_ORDER:
         ranked = _ranked(ctx, phase, allow_loaded=template.allow_loaded)
         pick_variant = variant if phase in ("activate", "integrate") else 0
-        picked += _pick(ranked, template.slots.get(phase, 0), pick_variant,
-                        _required_patterns(template, phase))
+        picked += _pick(
+            ranked, template.slots.get(phase, 0), pick_variant, _required_patterns(template, phase)
+        )
     keys = _key_ids(picked)
     return [_item(ctx, template, e, key=e.id in keys) for e in picked]
 
 
 def _key_ids(picked: list[Exercise]) -> set[str]:
     """The top loaded hip-extension exercise and the top other activation exercise."""
-    hip = [e for e in picked if e.pattern == "hip_dominant" and e.phase in ("activate", "integrate")]
+    hip = [
+        e for e in picked if e.pattern == "hip_dominant" and e.phase in ("activate", "integrate")
+    ]
     hip_key = ([e for e in hip if e.loaded] or hip or [None])[0]
     keys = {hip_key.id} if hip_key is not None else set()
     activate = [e for e in picked if e.phase == "activate" and e is not hip_key]
@@ -339,7 +389,9 @@ def _item(ctx: _Context, template: PhaseTemplate, exercise: Exercise, *, key: bo
     if template.load is not None and exercise.loaded:
         load = template.load
     cand = ctx.candidates[exercise.id]
-    return Item(exercise=exercise, sets=sets, load=load, score=cand.score, key=key, why=tuple(cand.why))
+    return Item(
+        exercise=exercise, sets=sets, load=load, score=cand.score, key=key, why=tuple(cand.why)
+    )
 
 
 def _plan_session(label: str, items: list[Item], ctx: _Context) -> PlanSession:
@@ -352,10 +404,22 @@ def _plan_exercise(item: Item, ctx: _Context) -> PlanExercise:
     e, dose = item.exercise, item.exercise.dose
     cues = list(e.cues) + _side_cue(ctx, e)
     return PlanExercise(
-        exercise_id=e.id, name=e.name, phase=e.phase, pattern=e.pattern, sets=item.sets,
-        reps=dose.reps, hold_s=dose.hold_s, tempo=dose.tempo, load=item.load, rest_s=dose.rest_s,
-        minutes=round(budget.item_seconds(item, timing=ctx.timing) / 60, 1), side=dose.side,
-        cues=cues, why=list(item.why), regressions=e.regressions, progressions=e.progressions,
+        exercise_id=e.id,
+        name=e.name,
+        phase=e.phase,
+        pattern=e.pattern,
+        sets=item.sets,
+        reps=dose.reps,
+        hold_s=dose.hold_s,
+        tempo=dose.tempo,
+        load=item.load,
+        rest_s=dose.rest_s,
+        minutes=round(budget.item_seconds(item, timing=ctx.timing) / 60, 1),
+        side=dose.side,
+        cues=cues,
+        why=list(item.why),
+        regressions=e.regressions,
+        progressions=e.progressions,
         cautions=e.cautions,
     )
 
@@ -363,8 +427,14 @@ def _plan_exercise(item: Item, ctx: _Context) -> PlanExercise:
 def _side_cue(ctx: _Context, exercise: Exercise) -> list[str]:
     if exercise.dose.side != "each":
         return []
-    sides = [f.side for f in ctx.present if f.code == "asymmetric_weight_shift" and f.side in ("left", "right")]
-    return [f"Start each set with the {sides[0]} leg (the side you shifted toward)."] if sides else []
+    sides = [
+        f.side
+        for f in ctx.present
+        if f.code == "asymmetric_weight_shift" and f.side in ("left", "right")
+    ]
+    return (
+        [f"Start each set with the {sides[0]} leg (the side you shifted toward)."] if sides else []
+    )
 
 
 # ---------------------------------------------------------------- explanations and summaries
@@ -373,8 +443,12 @@ def _side_cue(ctx: _Context, exercise: Exercise) -> list[str]:
 def _explanations(recs: list[Recommendation], phases: list[PlanPhase]) -> list[Explanation]:
     used = {x.exercise_id for p in phases for s in p.sessions for x in s.exercises}
     return [
-        Explanation(because=r.because, so=r.so, source=r.source,
-                    exercises=[e for e in r.exercises if e in used])
+        Explanation(
+            because=r.because,
+            so=r.so,
+            source=r.source,
+            exercises=[e for e in r.exercises if e in used],
+        )
         for r in recs
     ]
 
@@ -388,7 +462,9 @@ def _balance(phases: list[PlanPhase], spw: int) -> Balance:
             for x in session.exercises:
                 if x.pattern in totals:
                     totals[x.pattern] += x.sets * count
-    return Balance(hip_dominant_sets=totals["hip_dominant"], knee_dominant_sets=totals["knee_dominant"])
+    return Balance(
+        hip_dominant_sets=totals["hip_dominant"], knee_dominant_sets=totals["knee_dominant"]
+    )
 
 
 def _dropped(ctx: _Context, phases: list[PlanPhase], cuts: list) -> list[Dropped]:
@@ -399,25 +475,39 @@ def _dropped(ctx: _Context, phases: list[PlanPhase], cuts: list) -> list[Dropped
     for exercise_id, cand in ctx.candidates.items():
         chosen_by_rule = any(not w.startswith("every plan") for w in cand.why)
         if chosen_by_rule and exercise_id not in used | listed | set(ctx.avoided):
-            dropped.append(Dropped(
-                exercise_id=exercise_id,
-                reason="ranked below the exercises chosen for its phase; use it as an alternative",
-            ))
+            dropped.append(
+                Dropped(
+                    exercise_id=exercise_id,
+                    reason="ranked below the exercises chosen for its phase; "
+                    "use it as an alternative",
+                )
+            )
     return dropped
 
 
 def _not_checked(findings: ScreeningResult | None) -> list[NotChecked]:
     if findings is None:
-        return [NotChecked(item="squat screen", reason="no screening result given: this plan is "
-                           "built from the questionnaire only")]
+        return [
+            NotChecked(
+                item="squat screen",
+                reason="no screening result given: this plan is built from the questionnaire only",
+            )
+        ]
     items = [
-        NotChecked(item=f"finding {f.label}", reason=f"not assessable in the clip{_reason(f.reason)}")
+        NotChecked(
+            item=f"finding {f.label}", reason=f"not assessable in the clip{_reason(f.reason)}"
+        )
         for f in findings.with_status("not_assessable")
     ]
     for f in findings.with_status("present"):
         if f.code == "knees_cave_in" and f.heels_elevated_status in (None, "not_assessable"):
-            items.append(NotChecked(item="heel-raised retest", reason="no usable heel-raised clip: "
-                                    "ankle mobility could not be ruled out for the inward knees"))
+            items.append(
+                NotChecked(
+                    item="heel-raised retest",
+                    reason="no usable heel-raised clip: "
+                    "ankle mobility could not be ruled out for the inward knees",
+                )
+            )
     return items
 
 
@@ -428,18 +518,26 @@ def _reason(text: str) -> str:
 def _advice(options, spw, recs, findings, cuts) -> list[str]:
     advice = []
     if spw >= 2:
-        advice.append("Alternate sessions A and B through the week and leave a rest day between sessions.")
+        advice.append(
+            "Alternate sessions A and B through the week and leave a rest day between sessions."
+        )
     if findings is None:
-        advice.append("This plan uses the questionnaire only; film a squat with `glutefire screen` "
-                      "to tailor it to how you move.")
+        advice.append(
+            "This plan uses the questionnaire only; film a squat with `glutefire screen` "
+            "to tailor it to how you move."
+        )
     if not options.maintenance and not 4 <= options.weeks <= 8:
         advice.append("Hip programmes in studies typically ran 4-8 weeks (evidence.md §5).")
     if not options.maintenance and not 2 <= spw <= 3:
         advice.append("Studied programmes used 2-3 sessions a week (ACSM 2009; evidence.md §5).")
     if cuts:
-        advice.append(f"To fit {options.minutes_per_session} minutes some work was cut or shortened; "
-                      "see 'dropped' and 'reduced'.")
-    advice.append("Keep pain during exercise at 3/10 or less, and next-morning pain no worse than usual.")
+        advice.append(
+            f"To fit {options.minutes_per_session} minutes some work was cut or shortened; "
+            "see 'dropped' and 'reduced'."
+        )
+    advice.append(
+        "Keep pain during exercise at 3/10 or less, and next-morning pain no worse than usual."
+    )
     for rec in recs:
         advice += [a.strip() for a in rec.advice if a.strip() not in advice]
     return advice

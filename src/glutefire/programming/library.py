@@ -19,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from glutefire.errors import LibraryError
 
 Phase = Literal["release", "lengthen", "activate", "integrate"]
-Pattern = Literal["hip_dominant", "knee_dominant", "frontal_plane", "core", "upper_body", "mobility"]
+Pattern = Literal[
+    "hip_dominant", "knee_dominant", "frontal_plane", "core", "upper_body", "mobility"
+]
 PHASE_ORDER: tuple[Phase, ...] = ("release", "lengthen", "activate", "integrate")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TEMPO = re.compile(r"^\d{1,2}-\d{1,2}-\d{1,2}$")
@@ -44,14 +46,17 @@ class Dose(_Strict):
     @classmethod
     def _tempo_format(cls, value: str | None) -> str | None:
         if value is not None and not _TEMPO.match(value):
-            raise ValueError(f"expected tempo like '2-1-2' (lower-pause-lift seconds), but got {value!r}")
+            raise ValueError(
+                f"expected tempo like '2-1-2' (lower-pause-lift seconds), but got {value!r}"
+            )
         return value
 
     @model_validator(mode="after")
     def _reps_xor_hold(self) -> Dose:
         if (self.reps is None) == (self.hold_s is None):
             raise ValueError(
-                f"expected exactly one of reps or hold_s, but got reps={self.reps}, hold_s={self.hold_s}"
+                "expected exactly one of reps or hold_s, "
+                f"but got reps={self.reps}, hold_s={self.hold_s}"
             )
         if self.reps is not None and self.tempo is None:
             raise ValueError("expected a tempo for a dose counted in reps, but got none")
@@ -114,7 +119,9 @@ class Exercise(_Strict):
     @model_validator(mode="after")
     def _evidence_stated(self) -> Exercise:
         if not self.emg and not self.emg_note:
-            raise ValueError(f"expected emg figures or an emg_note for {self.id!r}, but got neither")
+            raise ValueError(
+                f"expected emg figures or an emg_note for {self.id!r}, but got neither"
+            )
         return self
 
     @property

@@ -20,7 +20,9 @@ from glutefire.programming.library import format_validation_error
 
 PainSite = Literal["knee", "lower_back", "groin", "shoulder", "hip"]
 PAIN_SITES: tuple[str, ...] = ("knee", "lower_back", "groin", "shoulder", "hip")
-Injury = Literal["patellofemoral_pain", "it_band_syndrome", "disc_herniation", "piriformis_syndrome"]
+Injury = Literal[
+    "patellofemoral_pain", "it_band_syndrome", "disc_herniation", "piriformis_syndrome"
+]
 INJURIES: tuple[str, ...] = Injury.__args__
 AbdominalTraining = Literal["none", "crunches_situps", "planks_bracing", "mixed"]
 JumpLanding = Literal["no_jumping", "soft_quiet", "stiff_loud", "knees_cave_in", "unsure"]
@@ -169,7 +171,9 @@ def score_kujala(choices: list[str]) -> int:
     return total
 
 
-def score_oswestry(sections: list[int | None], *, min_answered: int | None = None) -> tuple[float, str]:
+def score_oswestry(
+    sections: list[int | None], *, min_answered: int | None = None
+) -> tuple[float, str]:
     """Oswestry Disability Index in % and its band: sum / (5 x sections answered) x 100."""
     data = scales_data()["oswestry"]
     needed = data["min_answered"] if min_answered is None else min_answered
@@ -191,7 +195,10 @@ def score_scales(scales: Scales) -> ScaleScores:
         pct, band = score_oswestry(scales.oswestry)
         answered = sum(s is not None for s in scales.oswestry)
     return ScaleScores(
-        kujala=kujala, oswestry_pct=pct, oswestry_band=band, oswestry_answered=answered,
+        kujala=kujala,
+        oswestry_pct=pct,
+        oswestry_band=band,
+        oswestry_answered=answered,
         nprs=scales.nprs,
     )
 

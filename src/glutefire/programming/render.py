@@ -42,18 +42,33 @@ def plan_to_markdown(plan: Plan) -> str:
     lines += _bullets("Advice", plan.advice)
     for phase in plan.phases:
         lines += _phase_markdown(phase)
-    lines += _bullets("Why these exercises", [f"Because {e.because}: {e.so} _({e.source})_"
-                                             for e in plan.explanations])
+    lines += _bullets(
+        "Why these exercises",
+        [f"Because {e.because}: {e.so} _({e.source})_" for e in plan.explanations],
+    )
     lines += _bullets("Left out", [f"`{d.exercise_id}`: {d.reason}" for d in plan.dropped])
-    lines += _bullets("Fewer sets", [f"`{r.exercise_id}` ({r.phase}, session {r.session}): "
-                                     f"{r.sets_from} -> {r.sets_to} sets, {r.reason}" for r in plan.reduced])
+    lines += _bullets(
+        "Fewer sets",
+        [
+            f"`{r.exercise_id}` ({r.phase}, session {r.session}): "
+            f"{r.sets_from} -> {r.sets_to} sets, {r.reason}"
+            for r in plan.reduced
+        ],
+    )
     lines += _bullets("Not checked", [f"{n.item}: {n.reason}" for n in plan.not_checked])
-    lines += _bullets("Progress and pain rules", [f"When {r.when}: {r.then} _({r.source})_"
-                                                  for r in plan.progression_rules])
-    lines += _bullets("What to expect", [f"{r.when.capitalize()}: {r.what} _({r.source})_"
-                                         for r in plan.expected_results])
-    lines += [f"Balance: {plan.balance.hip_dominant_sets} hip-dominant and "
-              f"{plan.balance.knee_dominant_sets} knee-dominant sets over the plan.", ""]
+    lines += _bullets(
+        "Progress and pain rules",
+        [f"When {r.when}: {r.then} _({r.source})_" for r in plan.progression_rules],
+    )
+    lines += _bullets(
+        "What to expect",
+        [f"{r.when.capitalize()}: {r.what} _({r.source})_" for r in plan.expected_results],
+    )
+    lines += [
+        f"Balance: {plan.balance.hip_dominant_sets} hip-dominant and "
+        f"{plan.balance.knee_dominant_sets} knee-dominant sets over the plan.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -72,12 +87,17 @@ def _bullets(title: str, items: list[str]) -> list[str]:
 def _phase_markdown(phase: PlanPhase) -> list[str]:
     lines = [f"## Weeks {phase.week_from}-{phase.week_to}: {phase.name}", "", phase.focus, ""]
     for session in phase.sessions:
-        lines += [f"### Session {session.label} (about {session.minutes} min)", "",
-                  "| # | Exercise | Dose | Load | Min | Cues |", "|---|---|---|---|---|---|"]
+        lines += [
+            f"### Session {session.label} (about {session.minutes} min)",
+            "",
+            "| # | Exercise | Dose | Load | Min | Cues |",
+            "|---|---|---|---|---|---|",
+        ]
         for n, x in enumerate(session.exercises, start=1):
             cues = "<br>".join(x.cues[:2])
-            lines.append(f"| {n} | {x.name} ({x.phase}) | {dose_text(x)} | {x.load} | "
-                         f"{x.minutes} | {cues} |")
+            lines.append(
+                f"| {n} | {x.name} ({x.phase}) | {dose_text(x)} | {x.load} | {x.minutes} | {cues} |"
+            )
         lines.append("")
     return lines
 
@@ -96,7 +116,9 @@ def print_plan(plan: Plan, console: Console) -> None:
     for explanation in plan.explanations:
         console.print(f"- Because {explanation.because}: {explanation.so}", highlight=False)
     for dropped in [d for d in plan.dropped if not d.reason.startswith("ranked below")]:
-        console.print(f"[dim]- left out {dropped.exercise_id}: {dropped.reason}[/]", highlight=False)
+        console.print(
+            f"[dim]- left out {dropped.exercise_id}: {dropped.reason}[/]", highlight=False
+        )
     for item in plan.not_checked:
         console.print(f"[yellow]- not checked: {item.item}: {item.reason}[/]", highlight=False)
 

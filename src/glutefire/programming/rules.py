@@ -152,9 +152,17 @@ def _recommend(rule: Rule, finding: Finding | None) -> Recommendation:
     else:
         because, side = f"answer: {rule.says}", "none"
     return Recommendation(
-        rule_id=rule.id, because=because, so=rule.so.strip(), source=rule.source.strip(),
-        weight=rule.weight, side=side, exercises=rule.exercises, avoid=rule.avoid,
-        overactive=rule.overactive, underactive=rule.underactive, advice=rule.advice,
+        rule_id=rule.id,
+        because=because,
+        so=rule.so.strip(),
+        source=rule.source.strip(),
+        weight=rule.weight,
+        side=side,
+        exercises=rule.exercises,
+        avoid=rule.avoid,
+        overactive=rule.overactive,
+        underactive=rule.underactive,
+        advice=rule.advice,
     )
 
 
