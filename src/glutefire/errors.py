@@ -39,3 +39,19 @@ class KeypointFormatError(GlutefireError):
 
 class ModelUnavailableError(GlutefireError):
     """The requested pose model is not available offline."""
+
+
+class LibraryError(GlutefireError):
+    """A packaged data file (exercise library, rules) does not follow its documented format."""
+
+
+class IntakeError(GlutefireError):
+    """Questionnaire answers are missing, malformed or out of range."""
+
+
+class FindingsError(GlutefireError):
+    """A screening result file does not follow the documented format."""
+
+
+class PlanError(GlutefireError):
+    """A plan cannot be built from the given options (e.g. too little time per session)."""

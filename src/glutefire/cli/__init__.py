@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import typer
 
+from glutefire.cli import program as _program
 from glutefire.cli import screen as _screen
 
 app = typer.Typer(
@@ -25,7 +26,7 @@ def _root() -> None:
     """glutefire: screen -> correct -> track -> re-screen."""
 
 
-for _module in (_screen,):
+for _module in (_screen, _program):
     _module.register(app)
 
 

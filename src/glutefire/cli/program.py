@@ -1,0 +1,369 @@
+"""``glutefire intake`` and ``glutefire plan``: questionnaire -> intake file -> corrective plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from glutefire.cli.common import console, user_errors
+from glutefire.errors import InputFileError, IntakeError, PlanError
+from glutefire.programming.builder import PlanOptions, build_plan, load_program_data
+from glutefire.programming.findings import parse_screening_result
+from glutefire.programming.questionnaire import (
+    INJURIES,
+    PAIN_SITES,
+    Answers,
+    Intake,
+    answer_facts,
+    parse_answers,
+    scales_data,
+    score_scales,
+)
+from glutefire.programming.red_flags import check_red_flags
+from glutefire.programming.render import plan_to_json, plan_to_markdown, print_plan
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``intake`` and ``plan`` commands to ``app``."""
+    app.command("intake")(intake)
+    app.command("plan")(plan)
+
+
+# ---------------------------------------------------------------- file helpers
+
+
+def read_data_file(path: Path, *, what: str) -> Any:
+    """Parse a YAML or JSON file; raise :class:`InputFileError` with one clear line."""
+    if not path.is_file():
+        raise InputFileError(f"expected an existing {what} file, but got {str(path)!r}")
+    try:
+        return yaml.safe_load(path.read_text("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputFileError(
+            f"expected {what} file {str(path)!r} to be YAML or JSON, but it "
+            f"could not be parsed ({type(exc).__name__})"
+        ) from None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and rename: never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputFileError(f"expected to write {str(path)!r}, but got {exc.strerror}") from None
+
+
+def _parse_date(text: str | None, *, option: str) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise PlanError(f"expected {option} as YYYY-MM-DD, but got {text!r}") from None
+
+
+# ---------------------------------------------------------------- intake
+
+
+def intake(
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            help="YAML or JSON answers file (see docs/questionnaire.md). "
+            "Without it the questions are asked interactively.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Where to write the intake JSON (written only when all answers are valid).",
+        ),
+    ] = Path("intake.json"),
+) -> None:
+    """Answer the questionnaire and save the intake file used by `glutefire plan`."""
+    with user_errors():
+        raw = read_data_file(answers, what="answers") if answers else ask_questions()
+        parsed = parse_answers(raw)
+        record = make_intake(parsed, created_on=dt.date.today())
+        write_atomic(out, json.dumps(record.model_dump(mode="json"), indent=2) + "\n")
+    _print_intake_summary(record, out)
+
+
+def make_intake(answers: Answers, *, created_on: dt.date) -> Intake:
+    """Answers plus scored scales and raised red flags (pure)."""
+    flags = check_red_flags(answer_facts(answers))
+    return Intake(
+        created_on=created_on.isoformat(),
+        answers=answers,
+        scores=score_scales(answers.scales),
+        red_flags=[f.message for f in flags],
+    )
+
+
+def _print_intake_summary(record: Intake, out: Path) -> None:
+    console.print(f"Saved intake to {out}", highlight=False)
+    scores = {k: v for k, v in record.scores.model_dump().items() if v is not None}
+    if scores:
+        console.print(f"Scores: {scores}", highlight=False)
+    if record.red_flags:
+        console.print(
+            "[bold red]Warning signs:[/] "
+            + "; ".join(record.red_flags)
+            + ". A plan will advise seeing a clinician first.",
+            highlight=False,
+        )
+
+
+def _ask(prompt: str, parse: Callable[[str], Any], default: str | None = None) -> Any:
+    """Ask until ``parse`` accepts the answer; show its error message otherwise."""
+    while True:
+        raw = typer.prompt(prompt, default=default) if default is not None else typer.prompt(prompt)
+        try:
+            return parse(str(raw).strip())
+        except ValueError as exc:
+            console.print(f"[red]{exc}[/]", highlight=False)
+
+
+def number_in(low: float, high: float, *, integer: bool = False) -> Callable[[str], float | int]:
+    """Parser for a number in [low, high]."""
+
+    def parse(text: str) -> float | int:
+        try:
+            value = int(text) if integer else float(text)
+        except ValueError:
+            raise ValueError(
+                f"expected a {'whole ' if integer else ''}number, but got {text!r}"
+            ) from None
+        if not low <= value <= high:
+            raise ValueError(f"expected a number from {low:g} to {high:g}, but got {text}")
+        return value
+
+    return parse
+
+
+def choice_of(options: tuple[str, ...]) -> Callable[[str], str]:
+    """Parser for one of ``options``."""
+
+    def parse(text: str) -> str:
+        if text not in options:
+            raise ValueError(f"expected one of {', '.join(options)}, but got {text!r}")
+        return text
+
+    return parse
+
+
+def yes_no(text: str) -> bool:
+    """Parser for y/n."""
+    if text.lower() in ("y", "yes"):
+        return True
+    if text.lower() in ("n", "no"):
+        return False
+    raise ValueError(f"expected y or n, but got {text!r}")
+
+
+def list_of(options: tuple[str, ...]) -> Callable[[str], list[str]]:
+    """Parser for a comma-separated list drawn from ``options`` (empty = none)."""
+
+    def parse(text: str) -> list[str]:
+        items = [t.strip() for t in text.split(",") if t.strip() and t.strip() != "none"]
+        bad = [t for t in items if t not in options]
+        if bad:
+            raise ValueError(f"expected items from {', '.join(options)}, but got {bad}")
+        return items
+
+    return parse
+
+
+def ask_questions() -> dict[str, Any]:
+    """Interactive questionnaire; returns a raw answers mapping (validated by the caller)."""
+    console.print("glutefire questionnaire: answer each question; press Enter for the default.")
+    answers: dict[str, Any] = {
+        "sitting_hours_per_day": _ask("Hours sitting on a usual day (0-24)", number_in(0, 24)),
+        "training": {
+            "quad_dominant_percent": _ask(
+                "Share of your leg training that is squats, leg press, lunges (%)",
+                number_in(0, 100, integer=True),
+                "50",
+            ),
+            "abdominal_training": _ask(
+                "Abdominal training: none, crunches_situps, planks_bracing, mixed",
+                choice_of(("none", "crunches_situps", "planks_bracing", "mixed")),
+            ),
+        },
+        "pain": _ask_pain(),
+        "tightness": _ask_tightness(),
+        "jump_landing": _ask(
+            "How you land from jumps: no_jumping, soft_quiet, stiff_loud, knees_cave_in, unsure",
+            choice_of(("no_jumping", "soft_quiet", "stiff_loud", "knees_cave_in", "unsure")),
+        ),
+        "injuries": _ask(
+            f"Known injuries, comma-separated ({', '.join(INJURIES)}) or none",
+            list_of(INJURIES),
+            "none",
+        ),
+        "red_flags": _ask_red_flags(),
+    }
+    if _ask("Add optional scales (Kujala, Oswestry, NPRS)? (y/n)", yes_no, "n"):
+        answers["scales"] = _ask_scales()
+    return answers
+
+
+def _ask_pain() -> dict[str, int]:
+    sites = _ask(
+        f"Where do you have pain? comma-separated ({', '.join(PAIN_SITES)}) or none",
+        list_of(PAIN_SITES),
+        "none",
+    )
+    return {site: _ask(f"Pain at {site}, 0-10", number_in(0, 10, integer=True)) for site in sites}
+
+
+def _ask_tightness() -> dict[str, bool]:
+    return {
+        "hamstrings_after_glute_lifts": _ask(
+            "Do your hamstrings feel tight after deadlifts, pull-throughs or step-ups? (y/n)",
+            yes_no,
+        ),
+        "hamstring_flexibility_normal": _ask(
+            "Is your hamstring flexibility otherwise normal? (y/n)", yes_no, "y"
+        ),
+        "groin_after_glute_lifts": _ask(
+            "Does your groin feel tight after those lifts? (y/n)", yes_no
+        ),
+        "hip_flexors": _ask("Do you know your hip flexors are tight? (y/n)", yes_no),
+        "low_back": _ask("Do you know your low back is tight? (y/n)", yes_no),
+    }
+
+
+_RED_FLAG_QUESTIONS = {
+    "worsening_pain": "Is your pain getting steadily worse?",
+    "numbness_or_tingling": "Any numbness, tingling or pins and needles in the legs or groin?",
+    "pain_at_night": "Pain at night that does not ease when you change position?",
+    "recent_trauma": "A recent fall, blow or accident?",
+    "bladder_or_bowel_changes": "Any new bladder or bowel changes?",
+    "unexplained_weight_loss_or_fever": "Unexplained weight loss or fever?",
+    "leg_weakness": "Does a leg feel weak or give way?",
+}
+
+
+def _ask_red_flags() -> dict[str, bool]:
+    return {key: _ask(f"{text} (y/n)", yes_no) for key, text in _RED_FLAG_QUESTIONS.items()}
+
+
+def _ask_scales() -> dict[str, Any]:
+    scales: dict[str, Any] = {
+        "nprs": _ask("Pain right now, 0-10 (NPRS)", number_in(0, 10, integer=True))
+    }
+    if _ask("Answer the Kujala knee questionnaire (13 items)? (y/n)", yes_no, "n"):
+        scales["kujala"] = [_ask_kujala_item(item) for item in scales_data()["kujala"]["items"]]
+    if _ask("Answer the Oswestry back questionnaire (10 sections)? (y/n)", yes_no, "n"):
+        sections = scales_data()["oswestry"]["sections"]
+        scales["oswestry"] = [
+            _ask(f"Oswestry - {name}: 0 (no problem) to 5 (worst), or skip", _section_score, "skip")
+            for name in sections
+        ]
+    return scales
+
+
+def _ask_kujala_item(item: dict) -> str:
+    letters = "abcdefgh"[: len(item["options"])]
+    menu = "; ".join(
+        f"{letter}) {option[0]}" for letter, option in zip(letters, item["options"], strict=True)
+    )
+    return _ask(f"Kujala - {item['question']}: {menu}", choice_of(tuple(letters)))
+
+
+def _section_score(text: str) -> int | None:
+    return None if text == "skip" else number_in(0, 5, integer=True)(text)
+
+
+# ---------------------------------------------------------------- plan
+
+
+def plan(
+    intake_file: Annotated[
+        Path,
+        typer.Option(
+            "--intake", help="Intake JSON from `glutefire intake` (or a raw answers YAML/JSON)."
+        ),
+    ],
+    minutes_per_session: Annotated[
+        int,
+        typer.Option(
+            "--minutes-per-session", help="Time you really have per session, in minutes (5-180)."
+        ),
+    ],
+    findings: Annotated[
+        Path | None,
+        typer.Option(
+            "--findings", help="Screening result JSON from `glutefire screen` (optional)."
+        ),
+    ] = None,
+    sessions_per_week: Annotated[
+        int | None,
+        typer.Option(
+            "--sessions-per-week", help="Sessions a week (1-6); default 3, or 1 in maintenance."
+        ),
+    ] = None,
+    weeks: Annotated[int, typer.Option("--weeks", help="Program length in weeks (1-52).")] = 6,
+    maintenance: Annotated[
+        bool,
+        typer.Option(
+            "--maintenance", help="Minimum dose that keeps gains: ~1 session a week, 1 set each."
+        ),
+    ] = False,
+    start_date: Annotated[
+        str | None, typer.Option("--start-date", help="First day, YYYY-MM-DD (default today).")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the plan JSON here.")
+    ] = None,
+    markdown_out: Annotated[
+        Path | None, typer.Option("--markdown", help="Write the plan as Markdown here.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Do not print the plan.")] = False,
+) -> None:
+    """Build a phased, dosed corrective plan that fits your time."""
+    with user_errors():
+        answers = parse_answers(read_data_file(intake_file, what="intake"))
+        result = None
+        if findings is not None:
+            result = parse_screening_result(
+                read_data_file(findings, what="findings"), origin=str(findings)
+            )
+        options = PlanOptions(
+            minutes_per_session=minutes_per_session,
+            sessions_per_week=sessions_per_week,
+            weeks=weeks,
+            maintenance=maintenance,
+            created_on=dt.date.today(),
+            start_date=_parse_date(start_date, option="--start-date"),
+        )
+        built = build_plan(
+            answers=answers, findings=result, options=options, data=load_program_data()
+        )
+        if json_out is not None:
+            write_atomic(json_out, plan_to_json(built))
+        if markdown_out is not None:
+            write_atomic(markdown_out, plan_to_markdown(built))
+    if not quiet:
+        print_plan(built, console)
+    if built.stopped:
+        raise typer.Exit(code=3)
+
+
+__all__ = ["register", "intake", "plan", "IntakeError"]

@@ -1,0 +1,1 @@
+"""Programming stage: questionnaire, exercise library, rules and corrective plans."""

@@ -1,0 +1,53 @@
+"""Red flags: answers that stop the program and send the person to a clinician first.
+
+The flags are data (``data/red_flags.yaml``), each a :class:`Condition` on the answer facts.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from glutefire.errors import LibraryError
+from glutefire.programming.conditions import Condition, Fact
+from glutefire.programming.library import format_validation_error
+
+
+class RedFlag(BaseModel):
+    """One warning sign: the condition, the plain-words message and its basis."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    when: Condition
+    message: str = Field(min_length=3)
+    source: str = Field(min_length=3)
+
+
+class RedFlagTable(BaseModel):
+    """All red flags and the advice shown when any is raised."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: int
+    flags: list[RedFlag] = Field(min_length=1)
+    advice: list[str] = Field(min_length=1)
+
+
+@lru_cache(maxsize=1)
+def load_red_flags() -> RedFlagTable:
+    """Load and validate the packaged ``data/red_flags.yaml``."""
+    text = resources.files("glutefire.data").joinpath("red_flags.yaml").read_text("utf-8")
+    try:
+        return RedFlagTable.model_validate(yaml.safe_load(text))
+    except ValidationError as exc:
+        raise LibraryError(f"packaged red_flags.yaml: {format_validation_error(exc)}") from None
+
+
+def check_red_flags(facts: dict[str, Fact], *, table: RedFlagTable | None = None) -> list[RedFlag]:
+    """Return the red flags raised by ``facts``, in table order (empty list = none)."""
+    table = load_red_flags() if table is None else table
+    return [flag for flag in table.flags if flag.when.matches(facts)]

@@ -1,0 +1,136 @@
+"""Render a plan as JSON (the contract), Markdown, or rich terminal output."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+
+from glutefire.programming.plan import Plan, PlanExercise, PlanPhase
+
+
+def plan_to_json(plan: Plan) -> str:
+    """The plan JSON (``docs/plan-format.md``), pretty-printed, UTF-8 safe."""
+    return json.dumps(plan.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def dose_text(x: PlanExercise) -> str:
+    """Plain dose, e.g. ``3 x 10 (each side), tempo 2-1-2, rest 90 s``."""
+    amount = f"{x.reps} reps" if x.reps is not None else f"{x.hold_s} s hold"
+    side = " each side" if x.side == "each" else ""
+    tempo = f", tempo {x.tempo}" if x.tempo else ""
+    rest = f", rest {x.rest_s} s" if x.rest_s and x.sets > 1 else ""
+    return f"{x.sets} x {amount}{side}{tempo}{rest}"
+
+
+def _header_lines(plan: Plan) -> list[str]:
+    return [
+        f"Mode: {plan.mode}. {plan.weeks} weeks, {plan.sessions_per_week} session(s) a week, "
+        f"up to {plan.minutes_per_session} minutes each.",
+        f"Start: {plan.start_date}. Reassess on: {plan.reassess_on}.",
+    ]
+
+
+def plan_to_markdown(plan: Plan) -> str:
+    """A readable Markdown version of the plan."""
+    lines = ["# glutefire corrective plan", "", f"_{plan.disclaimer}_", ""]
+    if plan.stopped:
+        return "\n".join(lines + _stopped_markdown(plan)) + "\n"
+    lines += [*_header_lines(plan), ""]
+    lines += _bullets("Advice", plan.advice)
+    for phase in plan.phases:
+        lines += _phase_markdown(phase)
+    lines += _bullets(
+        "Why these exercises",
+        [f"Because {e.because}: {e.so} _({e.source})_" for e in plan.explanations],
+    )
+    lines += _bullets("Left out", [f"`{d.exercise_id}`: {d.reason}" for d in plan.dropped])
+    lines += _bullets(
+        "Fewer sets",
+        [
+            f"`{r.exercise_id}` ({r.phase}, session {r.session}): "
+            f"{r.sets_from} -> {r.sets_to} sets, {r.reason}"
+            for r in plan.reduced
+        ],
+    )
+    lines += _bullets("Not checked", [f"{n.item}: {n.reason}" for n in plan.not_checked])
+    lines += _bullets(
+        "Progress and pain rules",
+        [f"When {r.when}: {r.then} _({r.source})_" for r in plan.progression_rules],
+    )
+    lines += _bullets(
+        "What to expect",
+        [f"{r.when.capitalize()}: {r.what} _({r.source})_" for r in plan.expected_results],
+    )
+    lines += [
+        f"Balance: {plan.balance.hip_dominant_sets} hip-dominant and "
+        f"{plan.balance.knee_dominant_sets} knee-dominant sets over the plan.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _stopped_markdown(plan: Plan) -> list[str]:
+    lines = ["## Program stopped", "", "Your answers include warning signs:", ""]
+    lines += [f"- {flag}" for flag in plan.red_flags] + [""]
+    return lines + [*plan.advice, ""]
+
+
+def _bullets(title: str, items: list[str]) -> list[str]:
+    if not items:
+        return []
+    return [f"## {title}", "", *[f"- {item}" for item in items], ""]
+
+
+def _phase_markdown(phase: PlanPhase) -> list[str]:
+    lines = [f"## Weeks {phase.week_from}-{phase.week_to}: {phase.name}", "", phase.focus, ""]
+    for session in phase.sessions:
+        lines += [
+            f"### Session {session.label} (about {session.minutes} min)",
+            "",
+            "| # | Exercise | Dose | Load | Min | Cues |",
+            "|---|---|---|---|---|---|",
+        ]
+        for n, x in enumerate(session.exercises, start=1):
+            cues = "<br>".join(x.cues[:2])
+            lines.append(
+                f"| {n} | {x.name} ({x.phase}) | {dose_text(x)} | {x.load} | {x.minutes} | {cues} |"
+            )
+        lines.append("")
+    return lines
+
+
+def print_plan(plan: Plan, console: Console) -> None:
+    """Print the plan to the terminal with rich (sessions as tables)."""
+    console.print(f"[italic]{plan.disclaimer}[/]", highlight=False)
+    if plan.stopped:
+        body = "\n".join([*(f"- {f}" for f in plan.red_flags), "", *plan.advice])
+        console.print(Panel(body, title="Program stopped: see a clinician first", style="red"))
+        return
+    for line in _header_lines(plan):
+        console.print(line, highlight=False)
+    for phase in plan.phases:
+        console.print(_phase_panel(phase))
+    for explanation in plan.explanations:
+        console.print(f"- Because {explanation.because}: {explanation.so}", highlight=False)
+    for dropped in [d for d in plan.dropped if not d.reason.startswith("ranked below")]:
+        console.print(
+            f"[dim]- left out {dropped.exercise_id}: {dropped.reason}[/]", highlight=False
+        )
+    for item in plan.not_checked:
+        console.print(f"[yellow]- not checked: {item.item}: {item.reason}[/]", highlight=False)
+
+
+def _phase_panel(phase: PlanPhase) -> Panel:
+    tables = []
+    for session in phase.sessions:
+        table = Table(title=f"Session {session.label}: about {session.minutes} min", expand=True)
+        for column in ("Exercise", "Dose", "Load", "Min"):
+            table.add_column(column)
+        for x in session.exercises:
+            table.add_row(x.name, dose_text(x), x.load, f"{x.minutes}")
+        tables.append(table)
+    title = f"Weeks {phase.week_from}-{phase.week_to}: {phase.name}"
+    return Panel(Group(phase.focus, *tables), title=title)
