@@ -39,3 +39,19 @@ class KeypointFormatError(GlutefireError):
 
 class ModelUnavailableError(GlutefireError):
     """The requested pose model is not available offline."""
+
+
+class DatabaseError(GlutefireError):
+    """The database cannot be opened, or its URL is not one we support."""
+
+
+class PersonNotFoundError(GlutefireError):
+    """No person of that name is stored."""
+
+
+class RecordError(GlutefireError):
+    """A record (screening, plan, session, import) does not follow its documented format."""
+
+
+class TrainingLogFormatError(GlutefireError):
+    """A training-log CSV is not a format we can read."""
