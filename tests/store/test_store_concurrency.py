@@ -48,8 +48,12 @@ def test_two_writers_lose_nothing(db_url):
     engine = open_database(db_url)
     with unit_of_work(engine) as uow:
         notes = set(uow.scalars(select(SessionLog.notes)))
-        assert notes == {f"writer {w} session {n}" for w in (1, 2) for n in range(SESSIONS_PER_WRITER)}
-        assert uow.scalar(select(func.count()).select_from(SessionExercise)) == 2 * SESSIONS_PER_WRITER
+        assert notes == {
+            f"writer {w} session {n}" for w in (1, 2) for n in range(SESSIONS_PER_WRITER)
+        }
+        assert (
+            uow.scalar(select(func.count()).select_from(SessionExercise)) == 2 * SESSIONS_PER_WRITER
+        )
         assert uow.scalar(select(func.count(func.distinct(SessionLog.person_id)))) == 1
         if engine.dialect.name == "sqlite":
             assert uow.execute(text("PRAGMA integrity_check")).scalar() == "ok"

@@ -26,21 +26,44 @@ BERLIN = dt.timezone(dt.timedelta(hours=1))
 def _fill(engine, make_result, make_plan) -> None:
     with unit_of_work(engine) as uow:
         get_or_create_person(uow, "Ana", time_zone="Europe/Berlin")
-        record_screening(uow, "Ana", make_result(12.0),
-                         recorded_at=dt.datetime(2026, 11, 1, 9, 30, 0, 123456, tzinfo=BERLIN))
+        record_screening(
+            uow,
+            "Ana",
+            make_result(12.0),
+            recorded_at=dt.datetime(2026, 11, 1, 9, 30, 0, 123456, tzinfo=BERLIN),
+        )
         plan = record_plan(uow, "Ana", make_plan(), intake={"goal": "knee pain on stairs"})
         for day in (3, 5):
             entry = build_session_entry(
-                plan.plan, performed_at=dt.datetime(2026, 11, day, 18, tzinfo=BERLIN),
-                time_zone="Europe/Berlin", pain_0_10=day - 1, notes="ok",
+                plan.plan,
+                performed_at=dt.datetime(2026, 11, day, 18, tzinfo=BERLIN),
+                time_zone="Europe/Berlin",
+                pain_0_10=day - 1,
+                notes="ok",
                 sets=[parse_set_override("glute_bridge:3x10@5 kg")],
             )
             log_session(uow, "Ana", entry, plan=plan)
         record_screening(uow, "Ana", make_result(3.0))
-        add_training_log(uow, "Ana", [
-            TrainingSet(dt.datetime(2026, 11, 4, 7, tzinfo=BERLIN), "Legs", "Hip Thrust (Barbell)",
-                        1, "normal", 60.0, 10, None, None, 8.0, None),
-        ], source="strong")
+        add_training_log(
+            uow,
+            "Ana",
+            [
+                TrainingSet(
+                    dt.datetime(2026, 11, 4, 7, tzinfo=BERLIN),
+                    "Legs",
+                    "Hip Thrust (Barbell)",
+                    1,
+                    "normal",
+                    60.0,
+                    10,
+                    None,
+                    None,
+                    8.0,
+                    None,
+                ),
+            ],
+            source="strong",
+        )
 
 
 def test_round_trip_is_exact(db_url, make_result, make_plan):

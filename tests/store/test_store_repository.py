@@ -28,8 +28,14 @@ UTC = dt.timezone.utc
 def test_record_screening_stores_result_findings_and_rep_metrics(engine, make_result):
     result = make_result(12.0)
     with unit_of_work(engine) as uow:
-        record_screening(uow, "Ana", result, clip_sha256s=["cd" * 32], software_version="0.2.0",
-                         model_name="mediapipe-blazepose")
+        record_screening(
+            uow,
+            "Ana",
+            result,
+            clip_sha256s=["cd" * 32],
+            software_version="0.2.0",
+            model_name="mediapipe-blazepose",
+        )
     with unit_of_work(engine) as uow:
         screening = uow.scalars(select(Screening)).one()
         assert screening.result == result
@@ -46,7 +52,10 @@ def test_record_screening_defaults_come_from_the_result(engine, make_result):
     with unit_of_work(engine) as uow:
         screening = record_screening(uow, "Ana", make_result())
         assert screening.clip_sha256s == ["ab" * 32]
-        assert (screening.software_version, screening.model_name) == ("0.1.0", "mediapipe-blazepose")
+        assert (screening.software_version, screening.model_name) == (
+            "0.1.0",
+            "mediapipe-blazepose",
+        )
 
 
 def test_bad_screening_leaves_the_database_unchanged(engine, make_result):
@@ -98,8 +107,11 @@ def test_log_session_stores_measured_next_to_target(engine, make_plan):
     with unit_of_work(engine) as uow:
         plan = record_plan(uow, "Ana", make_plan())
         entry = build_session_entry(
-            plan.plan, performed_at=dt.datetime(2026, 11, 3, 18, tzinfo=UTC), time_zone="UTC",
-            pain_0_10=2, skip=["side_plank"],
+            plan.plan,
+            performed_at=dt.datetime(2026, 11, 3, 18, tzinfo=UTC),
+            time_zone="UTC",
+            pain_0_10=2,
+            skip=["side_plank"],
         )
         log_session(uow, "Ana", entry, plan=plan)
     with unit_of_work(engine) as uow:
@@ -107,7 +119,11 @@ def test_log_session_stores_measured_next_to_target(engine, make_plan):
         assert session.session_label == "A" and session.pain_0_10 == 2
         bridge, plank = session.exercises
         assert (bridge.target_sets, bridge.target_reps, bridge.done_sets, bridge.done_reps) == (
-            2, "12", 2, 12)
+            2,
+            "12",
+            2,
+            12,
+        )
         assert plank.skipped and plank.target_hold_s == 30.0 and plank.done_sets == 0
         assert session.performed_at == dt.datetime(2026, 11, 3, 18, tzinfo=UTC)
 

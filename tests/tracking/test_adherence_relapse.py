@@ -34,9 +34,14 @@ def days(*offsets: int) -> list[dt.date]:
 
 
 def test_weekly_adherence_counts_done_vs_planned():
-    weeks = weekly_adherence(days(0, 2, 4, 8), [PlanPeriod(MON, None, 3)], today=MON + dt.timedelta(days=15))
+    weeks = weekly_adherence(
+        days(0, 2, 4, 8), [PlanPeriod(MON, None, 3)], today=MON + dt.timedelta(days=15)
+    )
     assert [(w.iso_week, w.planned, w.done, w.complete) for w in weeks] == [
-        ("2026-W45", 3, 3, True), ("2026-W46", 3, 1, True), ("2026-W47", 3, 0, False)]
+        ("2026-W45", 3, 3, True),
+        ("2026-W46", 3, 1, True),
+        ("2026-W47", 3, 0, False),
+    ]
 
 
 def test_plan_starting_midweek_is_prorated():
@@ -46,8 +51,10 @@ def test_plan_starting_midweek_is_prorated():
 
 def test_periods_from_plans_end_where_the_next_starts():
     periods = periods_from_plans([(MON, 3), (MON + dt.timedelta(days=14), 1)])
-    assert periods == [PlanPeriod(MON, MON + dt.timedelta(days=14), 3),
-                       PlanPeriod(MON + dt.timedelta(days=14), None, 1)]
+    assert periods == [
+        PlanPeriod(MON, MON + dt.timedelta(days=14), 3),
+        PlanPeriod(MON + dt.timedelta(days=14), None, 1),
+    ]
 
 
 def test_empty_history_has_no_weeks_and_no_alerts():
@@ -67,22 +74,27 @@ def test_local_date_across_dst():
 
 
 def _weeks(done_per_week: list[int], *, today_offset: int, spw: int = 3):
-    sessions = [MON + dt.timedelta(days=7 * w + i) for w, n in enumerate(done_per_week) for i in range(n)]
-    return weekly_adherence(sessions, [PlanPeriod(MON, None, spw)],
-                            today=MON + dt.timedelta(days=today_offset))
+    sessions = [
+        MON + dt.timedelta(days=7 * w + i) for w, n in enumerate(done_per_week) for i in range(n)
+    ]
+    return weekly_adherence(
+        sessions, [PlanPeriod(MON, None, spw)], today=MON + dt.timedelta(days=today_offset)
+    )
 
 
 def test_two_empty_weeks_raise_an_alert_with_a_routine(make_plan):
     weeks = _weeks([3, 2, 0, 0], today_offset=29)  # the 5th week just started, nothing yet
-    report = detect_relapse(weeks, [], make_plan(MON.isoformat()), today=MON + dt.timedelta(days=29),
-                            rules=RULES)
+    report = detect_relapse(
+        weeks, [], make_plan(MON.isoformat()), today=MON + dt.timedelta(days=29), rules=RULES
+    )
     assert report.lapse_weeks == 2
     (alert,) = report.alerts
     assert alert.rule_id == "adherence_below_maintenance" and "Spiering" in alert.source
     routine = report.routine
     assert routine.sessions_per_week == 1
     assert [(e["exercise_id"], e["sets"], e["reps"], e["load"]) for e in routine.exercises] == [
-        ("hip_thrust", 1, 10, "20 kg")]  # week 5 = the integrate phase, 1 set at the same load
+        ("hip_thrust", 1, 10, "20 kg")
+    ]  # week 5 = the integrate phase, 1 set at the same load
 
 
 def test_one_empty_week_is_not_a_relapse():
@@ -101,16 +113,26 @@ def test_weeks_without_a_plan_do_not_count():
 def test_maintenance_routine_from_first_phase(make_plan):
     routine = minimum_maintenance_routine(make_plan(MON.isoformat()), on=MON, rules=RULES)
     assert [(e["exercise_id"], e["sets"], e["hold_s"]) for e in routine.exercises] == [
-        ("glute_bridge", 1, None), ("side_plank", 1, 30), ("clamshell", 1, None)]
+        ("glute_bridge", 1, None),
+        ("side_plank", 1, 30),
+        ("clamshell", 1, None),
+    ]
     assert minimum_maintenance_routine(None, on=MON, rules=RULES).exercises == ()
 
 
 @pytest.mark.parametrize(
     ("before", "after", "verdict"),
-    [(4.0, 11.9, NO_REAL_CHANGE), (4.0, 12.5, WORSE), (14.0, 5.0, BETTER), (4.0, -3.9, NO_REAL_CHANGE)],
+    [
+        (4.0, 11.9, NO_REAL_CHANGE),
+        (4.0, 12.5, WORSE),
+        (14.0, 5.0, BETTER),
+        (4.0, -3.9, NO_REAL_CHANGE),
+    ],
 )
 def test_fppa_judged_against_its_8_degree_sdd(make_result, before, after, verdict):
-    comparisons = {c.key: c for c in compare_screenings(make_result(before), make_result(after), RULES.noise)}
+    comparisons = {
+        c.key: c for c in compare_screenings(make_result(before), make_result(after), RULES.noise)
+    }
     assert comparisons["knee_fppa_left_deg"].verdict == verdict
     assert comparisons["knee_fppa_left_deg"].sdd == 8.0
     assert comparisons["knees_cave_in (left)"].verdict == verdict
@@ -132,7 +154,9 @@ def test_rescreen_alert_compares_same_view_only(make_result):
     screenings = [make_result(4.0), make_result(20.0, view="side"), make_result(13.0)]
     report = detect_relapse([], screenings, None, today=MON, rules=RULES)
     keys = [a.message for a in report.alerts]
-    assert len(keys) == 2 and all("beyond the 8 deg smallest detectable difference" in k for k in keys)
+    assert len(keys) == 2 and all(
+        "beyond the 8 deg smallest detectable difference" in k for k in keys
+    )
     assert all("not a diagnosis" in k for k in keys)
     assert report.routine is not None and report.routine.exercises == ()
 

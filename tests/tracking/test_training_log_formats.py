@@ -22,7 +22,10 @@ def test_strong_current_layout():
     ]
     squat = [s for s in log.sets if s.exercise_name == "Squat (Barbell)"]
     assert [(s.set_index, s.set_type, s.weight_kg, s.reps, s.rpe) for s in squat] == [
-        (1, "warmup", 40.0, 8, None), (2, "normal", 80.0, 5, 8.0), (3, "normal", 80.0, 5, 8.5)]
+        (1, "warmup", 40.0, 8, None),
+        (2, "normal", 80.0, 5, 8.0),
+        (3, "normal", 80.0, 5, 8.5),
+    ]
     assert squat[0].performed_at.utcoffset() == dt.timedelta(hours=1)  # CET, before the switch
     late = next(s for s in log.sets if s.workout_name == "Late session")
     assert late.performed_at.utcoffset() == dt.timedelta(hours=2)  # CEST, after the switch
@@ -69,6 +72,6 @@ def test_header_only_gives_no_sets():
 
 
 def test_ragged_row_is_reported():
-    text = "title,start_time,exercise_title,reps\nA,\"26 Jul 2025, 07:06\",Squat\n"
+    text = 'title,start_time,exercise_title,reps\nA,"26 Jul 2025, 07:06",Squat\n'
     log = parse_training_log(text, time_zone="UTC")
     assert log.problems[0].reason == "expected one value per column, but got 3 fields, header has 4"

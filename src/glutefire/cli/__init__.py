@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from glutefire.cli import screen as _screen
+from glutefire.cli import tracking as _tracking
 
 app = typer.Typer(
     name="glutefire",
@@ -18,7 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (_screen,):
+for _module in (_screen, _tracking):
     _module.register(app)
 
 

@@ -101,7 +101,11 @@ def export_person(uow: Session, name: str) -> dict[str, Any]:
 
 
 def _export_intake(intake: Intake, keys: Mapping[int, str]) -> dict[str, Any]:
-    return {"key": keys[intake.id], "recorded_at": _iso(intake.recorded_at), "answers": intake.answers}
+    return {
+        "key": keys[intake.id],
+        "recorded_at": _iso(intake.recorded_at),
+        "answers": intake.answers,
+    }
 
 
 def _export_plan(plan: Plan, keys: Mapping[int, str], intakes: Mapping[int, str]) -> dict[str, Any]:
@@ -137,10 +141,12 @@ def _export_set(entry: TrainingLogEntry) -> dict[str, Any]:
     return data
 
 
-# --- import ---------------------------------------------------------------------------------
+# --- import ---
 
 
-def import_person(uow: Session, document: Mapping[str, Any], *, as_name: str | None = None) -> Person:
+def import_person(
+    uow: Session, document: Mapping[str, Any], *, as_name: str | None = None
+) -> Person:
     """Create a person from an exported document. Refuses to merge into an existing person."""
     _check_document(document)
     info = document["person"]

@@ -50,7 +50,7 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-# --- people ------------------------------------------------------------------------------------
+# --- people ---
 
 
 def validate_person_name(name: str) -> str:
@@ -93,7 +93,9 @@ def get_or_create_person(uow: Session, name: str, *, time_zone: str | None = Non
         if time_zone is not None:
             person.time_zone = validate_time_zone(time_zone)
         return person
-    person = Person(name=validate_person_name(name), time_zone=validate_time_zone(time_zone or "UTC"))
+    person = Person(
+        name=validate_person_name(name), time_zone=validate_time_zone(time_zone or "UTC")
+    )
     try:
         with uow.begin_nested():
             uow.add(person)
@@ -121,7 +123,9 @@ def _summary(uow: Session, person: Person) -> PersonSummary:
     def count(model: Any) -> int:
         return uow.scalar(select(func.count()).where(model.person_id == person.id)) or 0
 
-    last = uow.scalar(select(func.max(SessionLog.performed_at)).where(SessionLog.person_id == person.id))
+    last = uow.scalar(
+        select(func.max(SessionLog.performed_at)).where(SessionLog.person_id == person.id)
+    )
     if last is not None and last.tzinfo is None:
         last = last.replace(tzinfo=dt.timezone.utc)
     return PersonSummary(
@@ -129,7 +133,7 @@ def _summary(uow: Session, person: Person) -> PersonSummary:
     )
 
 
-# --- screenings ----------------------------------------------------------------------------------
+# --- screenings ---
 
 
 def record_screening(
@@ -219,7 +223,7 @@ def _rep_metric_rows(reps: Iterable[Mapping[str, Any]]) -> Iterator[RepMetric]:
             )
 
 
-# --- intakes and plans ----------------------------------------------------------------------------
+# --- intakes and plans ---
 
 
 def record_intake(
@@ -309,7 +313,7 @@ def current_plan(uow: Session, person: Person) -> Plan | None:
     )
 
 
-# --- session logs -----------------------------------------------------------------------------------
+# --- session logs ---
 
 
 def last_session_label(uow: Session, person: Person, plan: Plan | None) -> str | None:
@@ -348,7 +352,7 @@ def log_session(
     return row
 
 
-# --- training logs ------------------------------------------------------------------------------------
+# --- training logs ---
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def normalise_url(raw: str) -> str:
     """Validate a URL and pick our driver for PostgreSQL."""
     text = raw.strip()
     if text.startswith("postgres://"):
-        text = "postgresql://" + text[len("postgres://"):]
+        text = "postgresql://" + text[len("postgres://") :]
     try:
         url = make_url(text)
     except ArgumentError:

@@ -97,8 +97,12 @@ def plot_metric(
     unit = f" ({series.unit})" if series.unit else ""
     if series.sdd is not None and series.values:
         first = series.values[0]
-        ax.axhspan(first - series.sdd, first + series.sdd, color="#e0e0e0",
-                   label=f"first screen +/- {series.sdd:g}{unit}: no real change")
+        ax.axhspan(
+            first - series.sdd,
+            first + series.sdd,
+            color="#e0e0e0",
+            label=f"first screen +/- {series.sdd:g}{unit}: no real change",
+        )
     ax.plot(series.times, series.values, "o-", color=METRIC_COLOUR, label=series.key)
     ax.set_ylabel(f"{series.label}{unit}")
     ax.set_title(f"{series.label} over screenings")

@@ -116,7 +116,7 @@ def load_rules(path: Path | None = None) -> RelapseRules:
     )
 
 
-# --- adherence ---------------------------------------------------------------------------------
+# --- adherence ---
 
 
 def lapse_streak(weeks: Sequence[WeekAdherence], rule: AdherenceRule) -> int:
@@ -135,7 +135,7 @@ def lapse_streak(weeks: Sequence[WeekAdherence], rule: AdherenceRule) -> int:
     return streak
 
 
-# --- screenings --------------------------------------------------------------------------------
+# --- screenings ---
 
 
 @dataclass(frozen=True)
@@ -184,15 +184,21 @@ def screening_measures(result: Mapping[str, Any], rules: Sequence[NoiseRule]) ->
         side = finding.get("side")
         key = f"{finding['code']}" + (f" ({side})" if side else "")
         unit = finding.get("unit")
-        measures[key] = Measure(key, float(value), unit, rule_for_finding(finding["code"], unit, rules))
+        measures[key] = Measure(
+            key, float(value), unit, rule_for_finding(finding["code"], unit, rules)
+        )
     reps = result.get("reps", [])
     chosen = [r for r in reps if r.get("complete")] or list(reps)
     names = sorted({name for rep in chosen for name in (rep.get("metrics") or {})})
     for name in names:
-        values = [rep["metrics"][name] for rep in chosen if _finite((rep.get("metrics") or {}).get(name))]
+        values = [
+            rep["metrics"][name] for rep in chosen if _finite((rep.get("metrics") or {}).get(name))
+        ]
         if values:
             rule = rule_for_metric(name, rules)
-            measures[name] = Measure(name, sum(values) / len(values), rule.unit if rule else None, rule)
+            measures[name] = Measure(
+                name, sum(values) / len(values), rule.unit if rule else None, rule
+            )
     return measures
 
 
@@ -232,7 +238,7 @@ def compare_screenings(
 def latest_pair(
     screenings: Sequence[Mapping[str, Any]],
 ) -> tuple[Mapping[str, Any], Mapping[str, Any]] | None:
-    """The newest screening and the one before it with the same camera view (chronological input)."""
+    """The newest screening and the previous one of the same view (input is chronological)."""
     if not screenings:
         return None
     latest = screenings[-1]
@@ -240,7 +246,7 @@ def latest_pair(
     return (earlier[-1], latest) if earlier else None
 
 
-# --- maintenance routine and alerts ------------------------------------------------------------
+# --- maintenance routine and alerts ---
 
 
 @dataclass(frozen=True)

@@ -238,8 +238,9 @@ def _planned_session(
     phase = current_phase(plan, on) if plan else None
     if phase is None:
         if wanted_label is not None:
-            raise RecordError(f"expected a current plan to pick session {wanted_label!r} from, "
-                              "but got none")
+            raise RecordError(
+                f"expected a current plan to pick session {wanted_label!r} from, but got none"
+            )
         return None, []
     session = next_session(phase, last_label, wanted_label)
     return str(session.get("label")), [planned_exercise(e) for e in session.get("exercises", [])]

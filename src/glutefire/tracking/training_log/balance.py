@@ -19,8 +19,10 @@ from glutefire.tracking.adherence import local_date, week_start
 from glutefire.tracking.training_log.classify import Classification
 from glutefire.tracking.training_log.model import TrainingSet
 
-SOURCE = "evidence.md §3: hip- vs knee-dominant is a programming convention (unverified as a " \
+SOURCE = (
+    "evidence.md §3: hip- vs knee-dominant is a programming convention (unverified as a "
     "standard); Contreras 2015 J Appl Biomech 31:452"
+)
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,14 @@ class BalanceReport:
         if not self.weeks:
             return "No imported training sets in this period."
         if self.quad_dominant:
-            return (f"Quad-dominant work outweighs glute-dominant work: {self.knee_sets} "
-                    f"knee-dominant vs {self.hip_sets} hip-dominant working sets.")
-        return (f"Glute-dominant work is at least equal to quad-dominant work: {self.hip_sets} "
-                f"hip-dominant vs {self.knee_sets} knee-dominant working sets.")
+            return (
+                f"Quad-dominant work outweighs glute-dominant work: {self.knee_sets} "
+                f"knee-dominant vs {self.hip_sets} hip-dominant working sets."
+            )
+        return (
+            f"Glute-dominant work is at least equal to quad-dominant work: {self.hip_sets} "
+            f"hip-dominant vs {self.knee_sets} knee-dominant working sets."
+        )
 
 
 def weekly_balance(

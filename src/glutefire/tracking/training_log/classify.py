@@ -57,7 +57,11 @@ def normalise_mapping(mapping: Mapping[str, str], where: str) -> dict[str, str]:
 
 def load_keyword_rules(path: Path | None = None) -> list[KeywordRule]:
     if path is None:
-        text = resources.files("glutefire.tracking").joinpath("data/exercise_patterns.yaml").read_text()
+        text = (
+            resources.files("glutefire.tracking")
+            .joinpath("data/exercise_patterns.yaml")
+            .read_text()
+        )
     else:
         text = Path(path).read_text(encoding="utf-8")
     rules = []
@@ -77,9 +81,13 @@ def load_overrides(path: Path | None) -> dict[str, str]:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise RecordError(f"expected a YAML mapping in {path}, but it does not parse: {exc}") from None
+        raise RecordError(
+            f"expected a YAML mapping in {path}, but it does not parse: {exc}"
+        ) from None
     if not isinstance(data, Mapping):
-        raise RecordError(f"expected a YAML mapping name -> hip|knee|other in {path}, but got {data!r}")
+        raise RecordError(
+            f"expected a YAML mapping name -> hip|knee|other in {path}, but got {data!r}"
+        )
     return normalise_mapping(data, f"override in {path}")
 
 

@@ -15,7 +15,7 @@ MILE_TO_M = 1609.344
 
 
 def read_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Header and ``(line_number, row)`` pairs; ``;`` or ``,`` separated (sniffed from the header)."""
+    """Header and ``(line_number, row)`` pairs; ``;`` or ``,`` separated (sniffed from header)."""
     text = text.lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -63,5 +63,7 @@ def parse_local_time(text: str, formats: Sequence[str], time_zone: str, what: st
         except ValueError:
             continue
         return naive.replace(tzinfo=ZoneInfo(time_zone))
-    raise ValueError(f"expected {what} like {dt.datetime(2026, 3, 29, 7, 5).strftime(formats[0])}, "
-                     f"but got {text!r}")
+    raise ValueError(
+        f"expected {what} like {dt.datetime(2026, 3, 29, 7, 5).strftime(formats[0])}, "
+        f"but got {text!r}"
+    )

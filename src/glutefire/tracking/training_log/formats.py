@@ -43,7 +43,9 @@ def parse_training_log(
     reader = READERS[name]
     missing = [c for c in reader.REQUIRED if c not in header]
     if missing:
-        raise TrainingLogFormatError(f"expected {name} columns {', '.join(missing)}, but they are missing")
+        raise TrainingLogFormatError(
+            f"expected {name} columns {', '.join(missing)}, but they are missing"
+        )
     counter: Counter = Counter()
     sets, problems, ignored = [], [], 0
     for line, row in rows:
@@ -53,7 +55,9 @@ def parse_training_log(
         try:
             if "__width__" in row:
                 raise ValueError(f"expected one value per column, but got {row['__width__']}")
-            sets.append(reader.parse_row(row, counter, time_zone=time_zone, weight_unit=weight_unit))
+            sets.append(
+                reader.parse_row(row, counter, time_zone=time_zone, weight_unit=weight_unit)
+            )
         except ValueError as exc:
             problems.append(RowProblem(line, str(exc)))
     unknown = [c for c in header if c and c not in reader.KNOWN]
@@ -66,5 +70,7 @@ def read_training_log(
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise TrainingLogFormatError(f"expected a readable UTF-8 CSV file, but got {path}: {exc}") from None
+        raise TrainingLogFormatError(
+            f"expected a readable UTF-8 CSV file, but got {path}: {exc}"
+        ) from None
     return parse_training_log(text, time_zone=time_zone, fmt=fmt, weight_unit=weight_unit)

@@ -63,7 +63,9 @@ def parse_row(
     exercise = (row.get("exercise_title") or "").strip()
     if not exercise:
         raise ValueError("expected an exercise_title, but got an empty cell")
-    performed_at = parse_local_time(row.get("start_time", ""), DATE_FORMATS, time_zone, "start_time")
+    performed_at = parse_local_time(
+        row.get("start_time", ""), DATE_FORMATS, time_zone, "start_time"
+    )
     parse_int(row.get("set_index"), "set_index")
     counter[(performed_at, exercise)] += 1
     return TrainingSet(
