@@ -153,12 +153,18 @@ def test_kasr_lower_is_worse_and_unknown_metrics_are_not_judged(make_result):
 def test_rescreen_alert_compares_same_view_only(make_result):
     screenings = [make_result(4.0), make_result(20.0, view="side"), make_result(13.0)]
     report = detect_relapse([], screenings, None, today=MON, rules=RULES)
-    keys = [a.message for a in report.alerts]
-    assert len(keys) == 2 and all(
-        "beyond the 8 deg smallest detectable difference" in k for k in keys
-    )
-    assert all("not a diagnosis" in k for k in keys)
+    (alert,) = report.alerts  # the finding and the per-rep metric give one alert
+    assert alert.rule_id == "rescreen_worse_than_sdd" and "Munro" in alert.source
+    assert "more than its 8 deg smallest detectable difference" in alert.message
+    assert "knee_fppa_left_deg 4.0 -> 13.0 deg (+9.0)" in alert.message
+    assert "not a diagnosis" in alert.message
     assert report.routine is not None and report.routine.exercises == ()
+
+
+def test_rescreen_within_noise_raises_nothing(make_result):
+    report = detect_relapse([], [make_result(4.0), make_result(11.0)], None, today=MON, rules=RULES)
+    assert report.alerts == ()
+    assert {c.verdict for c in report.comparisons} == {NO_REAL_CHANGE}
 
 
 def test_incomplete_reps_are_left_out_of_means(make_result):

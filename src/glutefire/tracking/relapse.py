@@ -297,16 +297,28 @@ def _adherence_alert(streak: int, rule: AdherenceRule) -> Alert:
     )
 
 
-def _screening_alert(comparison: Comparison) -> Alert:
-    unit = f" {comparison.unit}" if comparison.unit else ""
-    return Alert(
-        "rescreen_worse_than_sdd",
-        f"Re-screen: {comparison.label} ({comparison.key}) {comparison.previous:.1f} -> "
-        f"{comparison.current:.1f}{unit} ({comparison.change:+.1f}{unit}), beyond the "
-        f"{comparison.sdd:g}{unit} smallest detectable difference: the movement pattern looks "
-        f"worse than last time (a measurement, not a diagnosis).",
-        comparison.source or "",
-    )
+def _screening_alerts(comparisons: Sequence[Comparison]) -> list[Alert]:
+    """One alert per measure family (a finding and its per-rep metric usually move together)."""
+    worse: dict[str, list[Comparison]] = {}
+    for comparison in comparisons:
+        if comparison.verdict == WORSE:
+            worse.setdefault(comparison.label, []).append(comparison)
+    alerts = []
+    for label, items in worse.items():
+        unit = f" {items[0].unit}" if items[0].unit else ""
+        changes = "; ".join(
+            f"{c.key} {c.previous:.1f} -> {c.current:.1f}{unit} ({c.change:+.1f})" for c in items
+        )
+        alerts.append(
+            Alert(
+                "rescreen_worse_than_sdd",
+                f"Re-screen: {label} changed by more than its {items[0].sdd:g}{unit} smallest "
+                f"detectable difference ({changes}): the movement pattern looks worse than last "
+                f"time (a measurement, not a diagnosis).",
+                items[0].source or "",
+            )
+        )
+    return alerts
 
 
 def detect_relapse(
@@ -324,6 +336,6 @@ def detect_relapse(
         alerts.append(_adherence_alert(streak, rules.adherence))
     pair = latest_pair(screenings)
     comparisons = compare_screenings(*pair, rules.noise) if pair else []
-    alerts.extend(_screening_alert(c) for c in comparisons if c.verdict == WORSE)
+    alerts.extend(_screening_alerts(comparisons))
     routine = minimum_maintenance_routine(plan, on=today, rules=rules) if alerts else None
     return RelapseReport(tuple(alerts), tuple(comparisons), streak, routine)
