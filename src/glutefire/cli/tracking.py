@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 import platformdirs
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from glutefire.cli import tracking_render as render
 from glutefire.cli.common import console, user_errors
-from glutefire.errors import InputFileError, RecordError
+from glutefire.errors import DatabaseError, InputFileError, RecordError
 from glutefire.store.engine import open_database
 from glutefire.store.export import export_person, import_person
 from glutefire.store.history import progress_inputs, training_sets
@@ -69,9 +70,15 @@ ClassesOption = Annotated[
 
 @contextlib.contextmanager
 def database(db: str | None) -> Iterator[Engine]:
+    """Open (and upgrade) the database; a write that races another process is one clear line."""
     engine = open_database(resolve_database_url(db))
     try:
         yield engine
+    except IntegrityError:
+        raise DatabaseError(
+            "expected to be the only writer of these records, but another glutefire process "
+            "stored the same ones at the same time; nothing was saved, run the command again"
+        ) from None
     finally:
         engine.dispose()
 
