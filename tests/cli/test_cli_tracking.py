@@ -140,6 +140,7 @@ def test_progress_alerts_and_plots(cli, ana, make_result, tmp_path):
     result = cli("progress", "-p", "Ana", "--today", "2026-11-25", "--plots", str(out))
     text = flat(result.output)
     assert "below the maintenance dose" in text
+    assert "knee_fppa_left_deg deg (SDD 8): 2026-10-30: 4.0" in text
     assert "more than its 8 deg smallest detectable difference" in text
     assert "Suggested minimum maintenance routine" in text and "Hip Thrust: 1x10 @ 20 kg" in text
     assert (out / "adherence.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

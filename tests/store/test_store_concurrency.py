@@ -58,3 +58,37 @@ def test_two_writers_lose_nothing(db_url):
         if engine.dialect.name == "sqlite":
             assert uow.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     engine.dispose()
+
+
+def _crash_mid_command(url: str) -> None:
+    """Write a session, flush it to the database, then die before the commit."""
+    import os
+
+    engine = open_database(url)
+    with unit_of_work(engine) as uow:
+        get_or_create_person(uow, "Crash Client")
+        entry = build_session_entry(
+            None,
+            performed_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+            time_zone="UTC",
+            sets=[parse_set_override("glute_bridge:2x10")],
+        )
+        log_session(uow, "Crash Client", entry)
+        uow.flush()
+        os._exit(3)  # a crash: no rollback, no commit, no clean-up
+
+
+def test_a_crash_mid_command_leaves_the_database_as_it_was(db_url):
+    open_database(db_url).dispose()
+    process = multiprocessing.get_context("spawn").Process(
+        target=_crash_mid_command, args=(db_url,)
+    )
+    process.start()
+    process.join(60)
+    assert process.exitcode == 3
+    engine = open_database(db_url)
+    with unit_of_work(engine) as uow:
+        assert uow.scalar(select(func.count()).select_from(SessionLog)) == 0
+        if engine.dialect.name == "sqlite":
+            assert uow.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+    engine.dispose()

@@ -38,7 +38,7 @@ from glutefire.store.repository import (
 from glutefire.store.settings import resolve_database_url
 from glutefire.tracking import plots
 from glutefire.tracking.adherence import week_start, weekly_adherence
-from glutefire.tracking.relapse import detect_relapse, load_rules
+from glutefire.tracking.relapse import detect_relapse, load_rules, metric_history
 from glutefire.tracking.session_entry import build_session_entry, local_noon, parse_set_override
 from glutefire.tracking.training_log.balance import weekly_balance
 from glutefire.tracking.training_log.classify import (
@@ -180,6 +180,7 @@ def progress_command(
         console.print(f"[bold]{who.name}[/] - progress as of {as_of} ({inputs.time_zone})")
         render.adherence(table[-weeks:])
         render.pain(inputs.pain_points)
+        render.metric_history(metric_history(inputs.screenings, load_rules().noise))
         render.comparisons(report.comparisons)
         render.relapse(report)
         if plots_dir is not None:
@@ -192,27 +193,9 @@ def _write_plots(out_dir: Path, table, inputs, formats: tuple[str, ...]) -> None
         raise RecordError(f"expected --plot-format png or svg, but got {', '.join(bad)}")
     written = plots.plot_adherence(table, out_dir, formats=formats)
     written += plots.plot_pain(inputs.pain_points, out_dir, formats=formats)
-    for series in _metric_series(inputs):
+    for series in metric_history(inputs.screenings, load_rules().noise):
         written += plots.plot_metric(series, out_dir, formats=formats)
     console.print(f"Plots written: {', '.join(str(p) for p in written)}", highlight=False)
-
-
-def _metric_series(inputs) -> list[plots.MetricSeries]:  # noqa: ANN001
-    from glutefire.tracking.relapse import screening_measures
-
-    rules = load_rules().noise
-    collected: dict[str, tuple[list, list, object]] = {}
-    for recorded_at, result in inputs.screenings:
-        for key, measure in screening_measures(result, rules).items():
-            if measure.rule is None:
-                continue
-            times, values, _ = collected.setdefault(key, ([], [], measure))
-            times.append(recorded_at)
-            values.append(measure.value)
-    return [
-        plots.MetricSeries(key, m.rule.label, m.unit, tuple(t), tuple(v), m.rule.sdd)
-        for key, (t, v, m) in collected.items()
-    ]
 
 
 def _classifier(classes: Path | None):  # noqa: ANN202

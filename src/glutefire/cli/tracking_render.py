@@ -9,7 +9,7 @@ from rich.table import Table
 from glutefire.cli.common import console
 from glutefire.store.repository import PersonSummary
 from glutefire.tracking.adherence import WeekAdherence
-from glutefire.tracking.relapse import WORSE, Comparison, RelapseReport
+from glutefire.tracking.relapse import WORSE, Comparison, MetricSeries, RelapseReport
 from glutefire.tracking.session_entry import SessionEntry
 from glutefire.tracking.training_log.balance import BalanceReport
 from glutefire.tracking.training_log.model import ParsedLog
@@ -78,6 +78,15 @@ def pain(points: Sequence[tuple[object, int]]) -> None:
             "pain-monitoring model (Silbernagel 2007); ease off and consider seeing a "
             "clinician.[/]"
         )
+
+
+def metric_history(series: Sequence[MetricSeries]) -> None:
+    """Each measure over all screenings, oldest first (the last 6 shown)."""
+    for s in series:
+        unit = f" {s.unit}" if s.unit else ""
+        recent = zip(s.times[-6:], s.values[-6:], strict=True)
+        points = "  ".join(f"{t:%Y-%m-%d}: {v:.1f}" for t, v in recent)
+        console.print(f"{s.key}{unit} (SDD {s.sdd:g}): {points}", highlight=False)
 
 
 def comparisons(rows: Sequence[Comparison]) -> None:

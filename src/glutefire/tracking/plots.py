@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -17,24 +16,13 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402 - after choosing the backend
 
 from glutefire.tracking.adherence import WeekAdherence  # noqa: E402
+from glutefire.tracking.relapse import MetricSeries  # noqa: E402
 
 FORMATS = ("png", "svg")
 DONE_COLOUR = "#2a9d8f"
 PLANNED_COLOUR = "#d9d9d9"
 PAIN_COLOUR = "#e76f51"
 METRIC_COLOUR = "#264653"
-
-
-@dataclass(frozen=True)
-class MetricSeries:
-    """One measure over screenings, with its smallest detectable difference (None if unknown)."""
-
-    key: str
-    label: str
-    unit: str | None
-    times: tuple[dt.datetime, ...]
-    values: tuple[float, ...]
-    sdd: float | None
 
 
 def _save(fig: Figure, out_dir: Path, stem: str, formats: Sequence[str]) -> list[Path]:

@@ -202,6 +202,37 @@ def screening_measures(result: Mapping[str, Any], rules: Sequence[NoiseRule]) ->
     return measures
 
 
+@dataclass(frozen=True)
+class MetricSeries:
+    """One measure over screenings, with its smallest detectable difference (None if unknown)."""
+
+    key: str
+    label: str
+    unit: str | None
+    times: tuple[dt.datetime, ...]
+    values: tuple[float, ...]
+    sdd: float | None
+
+
+def metric_history(
+    screenings: Sequence[tuple[dt.datetime, Mapping[str, Any]]], rules: Sequence[NoiseRule]
+) -> list[MetricSeries]:
+    """Each measure with a documented SDD across all screenings (chronological input)."""
+    collected: dict[str, tuple[list[dt.datetime], list[float], Measure]] = {}
+    for recorded_at, result in screenings:
+        for key, measure in screening_measures(result, rules).items():
+            if measure.rule is None:
+                continue
+            times, values, _ = collected.setdefault(key, ([], [], measure))
+            times.append(recorded_at)
+            values.append(measure.value)
+    return [
+        MetricSeries(key, m.rule.label, m.unit, tuple(t), tuple(v), m.rule.sdd)
+        for key, (t, v, m) in collected.items()
+        if m.rule is not None
+    ]
+
+
 def judge(change: float, rule: NoiseRule | None) -> str:
     if rule is None:
         return NOT_JUDGED
