@@ -123,7 +123,8 @@ def log_command(
         list[str] | None,
         typer.Option(
             "--set",
-            help="EXERCISE_ID:SETSxREPS[@LOAD] or EXERCISE_ID:SETSxSECONDSs as done (repeatable).",
+            help="What was done: EXERCISE_ID:SETSxREPS, optionally @LOAD (glute_bridge:3x12@10kg), "
+            "or EXERCISE_ID:SETSxSECONDSs for holds (repeatable).",
         ),
     ] = None,
     session: Annotated[

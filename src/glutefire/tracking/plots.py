@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402 - after choosing the backend
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from glutefire.tracking.adherence import WeekAdherence  # noqa: E402
 from glutefire.tracking.relapse import MetricSeries  # noqa: E402
@@ -50,7 +51,8 @@ def plot_adherence(
     ax.set_ylabel("sessions per week")
     ax.set_title("Sessions done vs planned")
     ax.axhline(1, color="#555555", linestyle=":", linewidth=1, label="maintenance dose (1/week)")
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return _save(fig, out_dir, "adherence", formats)
 
