@@ -9,6 +9,7 @@ from rich.table import Table
 from glutefire.cli.common import console
 from glutefire.store.repository import PersonSummary
 from glutefire.tracking.adherence import WeekAdherence
+from glutefire.tracking.pain import pain_trend
 from glutefire.tracking.relapse import WORSE, Comparison, MetricSeries, RelapseReport
 from glutefire.tracking.session_entry import SessionEntry
 from glutefire.tracking.training_log.balance import BalanceReport
@@ -72,6 +73,14 @@ def pain(points: Sequence[tuple[object, int]]) -> None:
     recent = points[-8:]
     trail = "  ".join(f"{day}: {score}" for day, score in recent)
     console.print(f"Pain (0-10, last {len(recent)} sessions): {trail}", highlight=False)
+    trend = pain_trend(points)
+    if trend is not None:
+        console.print(
+            f"Pain trend: {trend.previous_mean:.1f} -> {trend.recent_mean:.1f} "
+            f"(mean of the last sessions vs the ones before): {trend.verdict} "
+            f"(minimal detectable change {trend.mdc_points:g} points)",
+            highlight=False,
+        )
     if max(score for _, score in recent) > 5:
         console.print(
             "[yellow]Pain above 5/10 was logged: above the acceptable zone of the "
