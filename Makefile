@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(VENV)/bin/glutefire screen $(SAMPLE) --json out/demo/result.json --out out/demo
 
+# The suite runs against SQLite and a throwaway PostgreSQL server (scripts/test-postgres.sh).
 test: setup
-	$(PY) -m pytest -q
+	scripts/test-postgres.sh $(PY) -m pytest -q
 
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -55,3 +55,19 @@ class FindingsError(GlutefireError):
 
 class PlanError(GlutefireError):
     """A plan cannot be built from the given options (e.g. too little time per session)."""
+
+
+class DatabaseError(GlutefireError):
+    """The database cannot be opened, or its URL is not one we support."""
+
+
+class PersonNotFoundError(GlutefireError):
+    """No person of that name is stored."""
+
+
+class RecordError(GlutefireError):
+    """A record (screening, plan, session, import) does not follow its documented format."""
+
+
+class TrainingLogFormatError(GlutefireError):
+    """A training-log CSV is not a format we can read."""

@@ -9,6 +9,7 @@ import typer
 
 from glutefire.cli import program as _program
 from glutefire.cli import screen as _screen
+from glutefire.cli import tracking as _tracking
 
 app = typer.Typer(
     name="glutefire",
@@ -26,7 +27,7 @@ def _root() -> None:
     """glutefire: screen -> correct -> track -> re-screen."""
 
 
-for _module in (_screen, _program):
+for _module in (_screen, _program, _tracking):
     _module.register(app)
 
 

@@ -1,0 +1,379 @@
+"""Tracking commands: ``log``, ``progress``, ``balance``, ``import-log``, ``export``, ``import``,
+``people`` and ``history``. Each command is one database transaction; bad input prints one line,
+exits non-zero and leaves the database as it was."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import platformdirs
+import typer
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from glutefire.cli import tracking_render as render
+from glutefire.cli.common import console, user_errors
+from glutefire.errors import DatabaseError, InputFileError, RecordError
+from glutefire.store.engine import open_database
+from glutefire.store.export import export_person, import_person
+from glutefire.store.history import progress_inputs, training_sets
+from glutefire.store.repository import (
+    add_training_log,
+    current_plan,
+    get_or_create_person,
+    get_person,
+    last_session_label,
+    list_people,
+    log_session,
+    unit_of_work,
+)
+from glutefire.store.settings import resolve_database_url
+from glutefire.tracking import plots
+from glutefire.tracking.adherence import week_start, weekly_adherence
+from glutefire.tracking.relapse import detect_relapse, load_rules, metric_history
+from glutefire.tracking.session_entry import build_session_entry, local_noon, parse_set_override
+from glutefire.tracking.training_log.balance import weekly_balance
+from glutefire.tracking.training_log.classify import (
+    classify_exercise,
+    library_mapping,
+    load_keyword_rules,
+    load_overrides,
+)
+from glutefire.tracking.training_log.formats import READERS, read_training_log
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: $GLUTEFIRE_DATABASE_URL, else a SQLite file "
+        "in your user data folder).",
+    ),
+]
+PersonOption = Annotated[str, typer.Option("--person", "-p", help="The person's name.")]
+ClassesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--classes",
+        help="YAML overrides 'exercise name: hip|knee|other' (default: "
+        "exercise-classes.yaml in your user config folder).",
+    ),
+]
+
+
+@contextlib.contextmanager
+def database(db: str | None) -> Iterator[Engine]:
+    """Open (and upgrade) the database; a write that races another process is one clear line."""
+    engine = open_database(resolve_database_url(db))
+    try:
+        yield engine
+    except IntegrityError:
+        raise DatabaseError(
+            "expected to be the only writer of these records, but another glutefire process "
+            "stored the same ones at the same time; nothing was saved, run the command again"
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def parse_when(text: str | None, time_zone: str) -> dt.datetime:
+    """``None`` -> now; ``YYYY-MM-DD`` -> 12:00 local; an ISO time without offset -> local."""
+    if text is None:
+        return dt.datetime.now(ZoneInfo(time_zone))
+    try:
+        if len(text) == 10:
+            return local_noon(dt.date.fromisoformat(text), time_zone)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise RecordError(
+            f"expected --date as YYYY-MM-DD or YYYY-MM-DDTHH:MM, but got {text!r}"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(time_zone))
+
+
+def parse_day(text: str | None, what: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise RecordError(f"expected {what} as YYYY-MM-DD, but got {text!r}") from None
+
+
+def log_command(
+    person: PersonOption,
+    date: Annotated[
+        str | None,
+        typer.Option(help="When: YYYY-MM-DD or YYYY-MM-DDTHH:MM (local time; default now)."),
+    ] = None,
+    pain: Annotated[int | None, typer.Option(help="Pain during the session, 0-10.")] = None,
+    effort: Annotated[int | None, typer.Option(help="Effort as RPE, 1-10.")] = None,
+    notes: Annotated[str | None, typer.Option(help="Free-text notes.")] = None,
+    skip: Annotated[
+        list[str] | None, typer.Option(help="EXERCISE_ID not done (repeatable).")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="What was done: EXERCISE_ID:SETSxREPS, optionally @LOAD (glute_bridge:3x12@10kg), "
+            "or EXERCISE_ID:SETSxSECONDSs for holds (repeatable).",
+        ),
+    ] = None,
+    session: Annotated[
+        str | None, typer.Option(help="Session label (default: next in rotation).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Record a session; with no options: the plan's next session, done as planned."""
+    with user_errors(), database(db) as engine, unit_of_work(engine) as uow:
+        who = get_person(uow, person)
+        plan = current_plan(uow, who)
+        plan = plan if plan is not None and plan.status == "active" else None
+        entry = build_session_entry(
+            plan.plan if plan else None,
+            performed_at=parse_when(date, who.time_zone),
+            time_zone=who.time_zone,
+            last_label=last_session_label(uow, who, plan),
+            session_label=session,
+            pain_0_10=pain,
+            effort_rpe_1_10=effort,
+            notes=notes,
+            skip=skip or [],
+            sets=[parse_set_override(s) for s in set_ or []],
+        )
+        log_session(uow, who.name, entry, plan=plan)
+        local_day = entry.performed_at.astimezone(ZoneInfo(who.time_zone)).date().isoformat()
+        render.session_logged(who.name, entry, local_day)
+
+
+def progress_command(
+    person: PersonOption,
+    weeks: Annotated[int, typer.Option(min=1, help="How many recent weeks to show.")] = 12,
+    plots_dir: Annotated[
+        Path | None, typer.Option("--plots", help="Write PNG and SVG plots into this folder.")
+    ] = None,
+    plot_format: Annotated[
+        list[str] | None, typer.Option("--plot-format", help="png and/or svg.")
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option(help="Report as of YYYY-MM-DD (default today).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Adherence, pain trend, screening metrics over time, and relapse alerts."""
+    with user_errors():
+        with database(db) as engine, unit_of_work(engine) as uow:
+            who = get_person(uow, person)
+            inputs = progress_inputs(uow, who)
+        as_of = parse_day(today, "--today") or dt.datetime.now(ZoneInfo(inputs.time_zone)).date()
+        table = weekly_adherence(inputs.session_days, inputs.periods, today=as_of)
+        report = detect_relapse(
+            table, [r for _, r in inputs.screenings], inputs.plan, today=as_of, rules=load_rules()
+        )
+        console.print(f"[bold]{who.name}[/] - progress as of {as_of} ({inputs.time_zone})")
+        render.adherence(table[-weeks:])
+        render.pain(inputs.pain_points)
+        render.metric_history(metric_history(inputs.screenings, load_rules().noise))
+        render.comparisons(report.comparisons)
+        render.relapse(report)
+        if plots_dir is not None:
+            _write_plots(plots_dir, table[-weeks:], inputs, tuple(plot_format or plots.FORMATS))
+
+
+def _write_plots(out_dir: Path, table, inputs, formats: tuple[str, ...]) -> None:  # noqa: ANN001
+    bad = [f for f in formats if f not in plots.FORMATS]
+    if bad:
+        raise RecordError(f"expected --plot-format png or svg, but got {', '.join(bad)}")
+    written = plots.plot_adherence(table, out_dir, formats=formats)
+    written += plots.plot_pain(inputs.pain_points, out_dir, formats=formats)
+    for series in metric_history(inputs.screenings, load_rules().noise):
+        written += plots.plot_metric(series, out_dir, formats=formats)
+    console.print(f"Plots written: {', '.join(str(p) for p in written)}", highlight=False)
+
+
+def _classifier(classes: Path | None):  # noqa: ANN202
+    default = (
+        Path(platformdirs.user_config_dir("glutefire", appauthor=False)) / "exercise-classes.yaml"
+    )
+    overrides = load_overrides(classes or default)
+    if classes is not None and not classes.exists():
+        raise InputFileError(f"expected an override file, but {classes} does not exist")
+    return partial(
+        classify_exercise,
+        library=library_mapping(),
+        rules=load_keyword_rules(),
+        overrides=overrides,
+    )
+
+
+def import_log_command(
+    file: Annotated[Path, typer.Argument(help="CSV export from Strong or Hevy.")],
+    person: PersonOption,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help=f"One of {', '.join(READERS)} (default: recognised from the header)."
+        ),
+    ] = None,
+    weight_unit: Annotated[
+        str,
+        typer.Option(
+            help="Unit of Strong's Weight column when the file has no unit column: kg or lb."
+        ),
+    ] = "kg",
+    time_zone: Annotated[str | None, typer.Option(help="Person's IANA time zone, if new.")] = None,
+    strict: Annotated[bool, typer.Option(help="Refuse the whole file if any row is bad.")] = False,
+    classes: ClassesOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import a workout app's CSV export (duplicates of earlier imports are skipped)."""
+    with user_errors(), database(db) as engine, unit_of_work(engine) as uow:
+        if not file.is_file():
+            raise InputFileError(f"expected a CSV file, but {file} does not exist")
+        who = get_or_create_person(uow, person, time_zone=time_zone)
+        parsed = read_training_log(file, time_zone=who.time_zone, fmt=fmt, weight_unit=weight_unit)
+        if strict and parsed.problems:
+            first = parsed.problems[0]
+            raise RecordError(
+                f"expected every row to be valid (--strict), but line {first.line}: "
+                f"{first.reason} ({len(parsed.problems)} bad rows; nothing imported)"
+            )
+        result = add_training_log(uow, who.name, parsed.sets, source=parsed.format)
+        classify = _classifier(classes)
+        unclassified = sorted(
+            {
+                s.exercise_name
+                for s in parsed.sets
+                if classify(s.exercise_name).method == "unclassified"
+            }
+        )
+        render.import_report(parsed, result.added, result.duplicates, unclassified)
+
+
+def balance_command(
+    person: PersonOption,
+    weeks: Annotated[int, typer.Option(min=1, help="How many recent weeks.")] = 8,
+    today: Annotated[str | None, typer.Option(help="As of YYYY-MM-DD (default today).")] = None,
+    classes: ClassesOption = None,
+    db: DbOption = None,
+) -> None:
+    """Weekly hip- vs knee-dominant volume from imported training logs."""
+    with user_errors():
+        with database(db) as engine, unit_of_work(engine) as uow:
+            who = get_person(uow, person)
+            sets, time_zone = training_sets(who), who.time_zone
+        as_of = parse_day(today, "--today") or dt.datetime.now(ZoneInfo(time_zone)).date()
+        since = week_start(as_of) - dt.timedelta(weeks=weeks - 1)
+        report = weekly_balance(sets, _classifier(classes), time_zone=time_zone, since=since)
+        render.balance(report)
+
+
+def export_command(
+    person: PersonOption,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default: stdout).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write a person's complete history as JSON."""
+    with user_errors(), database(db) as engine, unit_of_work(engine) as uow:
+        text = json.dumps(export_person(uow, person), indent=2, ensure_ascii=False)
+    if output is None:
+        sys.stdout.write(text + "\n")
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        console.print(f"Exported {person} to {output}", highlight=False)
+
+
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A file written by `glutefire export`.")],
+    as_name: Annotated[str | None, typer.Option("--as", help="Store under this name.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Restore a person's history from an export (never merges into an existing person)."""
+    with user_errors():
+        document = _read_json(file)
+        with database(db) as engine, unit_of_work(engine) as uow:
+            who = import_person(uow, document, as_name=as_name)
+            summary = (
+                f"Imported {who.name}: {len(document.get('screenings', []))} screenings, "
+                f"{len(document.get('plans', []))} plans, "
+                f"{len(document.get('sessions', []))} sessions."
+            )
+        console.print(summary, highlight=False)
+
+
+def _read_json(file: Path) -> dict:
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputFileError(
+            f"expected a JSON export file, but could not read {file}: {exc}"
+        ) from None
+
+
+def people_command(
+    person: Annotated[
+        str | None, typer.Option("--person", "-p", help="Add or update this person.")
+    ] = None,
+    time_zone: Annotated[
+        str | None, typer.Option(help="IANA time zone, e.g. Europe/Berlin.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """List people; with --person (and --time-zone) add or update one."""
+    with user_errors(), database(db) as engine, unit_of_work(engine) as uow:
+        if person is not None:
+            get_or_create_person(uow, person, time_zone=time_zone)
+        elif time_zone is not None:
+            raise RecordError("expected --person NAME with --time-zone, but got no --person")
+        uow.flush()
+        render.people(list_people(uow))
+
+
+def history_command(person: PersonOption, db: DbOption = None) -> None:
+    """Everything stored for a person, one line per record."""
+    with user_errors(), database(db) as engine, unit_of_work(engine) as uow:
+        who = get_person(uow, person)
+        for s in who.screenings:
+            present = [f.code for f in s.findings if f.status == "present"]
+            console.print(
+                f"{s.recorded_at:%Y-%m-%d} screening ({s.view}): "
+                f"{', '.join(present) or 'no findings present'}",
+                highlight=False,
+            )
+        for p in who.plans:
+            console.print(
+                f"{p.created_at:%Y-%m-%d} plan {p.mode} ({p.status}), "
+                f"{p.sessions_per_week}/week from {p.start_date}",
+                highlight=False,
+            )
+        for s in who.sessions:
+            done = sum(1 for e in s.exercises if not e.skipped)
+            console.print(
+                f"{s.performed_at.astimezone(ZoneInfo(s.time_zone)):%Y-%m-%d %H:%M} "
+                f"session {s.session_label or '-'}: {done}/{len(s.exercises)} exercises"
+                + (f", pain {s.pain_0_10}" if s.pain_0_10 is not None else ""),
+                highlight=False,
+            )
+        console.print(f"{len(who.training_log)} imported training-log sets.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the tracking commands to ``app``."""
+    app.command("log")(log_command)
+    app.command("progress")(progress_command)
+    app.command("balance")(balance_command)
+    app.command("import-log")(import_log_command)
+    app.command("export")(export_command)
+    app.command("import")(import_command)
+    app.command("people")(people_command)
+    app.command("history")(history_command)

@@ -1,0 +1,194 @@
+"""Rich rendering for the tracking commands (terminal output only; no logic)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.table import Table
+
+from glutefire.cli.common import console
+from glutefire.store.repository import PersonSummary
+from glutefire.tracking.adherence import WeekAdherence
+from glutefire.tracking.pain import pain_trend
+from glutefire.tracking.relapse import WORSE, Comparison, MetricSeries, RelapseReport
+from glutefire.tracking.session_entry import SessionEntry
+from glutefire.tracking.training_log.balance import BalanceReport
+from glutefire.tracking.training_log.model import ParsedLog
+
+VERDICT_STYLE = {WORSE: "bold red", "better": "green", "no real change": "dim"}
+
+
+def _amount(sets: int | None, reps: object, hold_s: float | None, load: str | None) -> str:
+    if sets is None:
+        return "-"
+    body = f"{hold_s:g} s" if hold_s is not None else f"{reps if reps is not None else '?'}"
+    return f"{sets}x{body}" + (f" @ {load}" if load else "")
+
+
+def session_logged(name: str, entry: SessionEntry, local_day: str) -> None:
+    label = f"session {entry.session_label}" if entry.session_label else "a session"
+    console.print(f"Logged {label} for [bold]{name}[/] on {local_day}.", highlight=False)
+    table = Table("exercise", "done", "target", box=None, pad_edge=False)
+    for e in entry.exercises:
+        done = (
+            "skipped"
+            if e.skipped
+            else _amount(e.done_sets, e.done_reps, e.done_hold_s, e.done_load)
+        )
+        table.add_row(
+            e.exercise_id,
+            done,
+            _amount(e.target_sets, e.target_reps, e.target_hold_s, e.target_load),
+        )
+    console.print(table)
+
+
+def people(rows: Sequence[PersonSummary]) -> None:
+    if not rows:
+        console.print("No people stored yet. `glutefire screen ... --person NAME` adds one.")
+        return
+    table = Table("person", "time zone", "screenings", "plans", "sessions", "last session")
+    for r in rows:
+        last = r.last_session_at.date().isoformat() if r.last_session_at else "-"
+        table.add_row(r.name, r.time_zone, str(r.screenings), str(r.plans), str(r.sessions), last)
+    console.print(table)
+
+
+def adherence(weeks: Sequence[WeekAdherence]) -> None:
+    if not weeks:
+        console.print("Adherence: no plan and no sessions yet.")
+        return
+    table = Table("ISO week", "done / planned", "", title="Adherence (sessions per week)")
+    for w in weeks:
+        bar = "#" * w.done + "." * max(w.planned - w.done, 0)
+        note = "" if w.complete else " (this week)"
+        table.add_row(w.iso_week + note, f"{w.done} / {w.planned}", bar)
+    console.print(table)
+
+
+def pain(points: Sequence[tuple[object, int]]) -> None:
+    if not points:
+        console.print("Pain: no scores logged yet (log with --pain 0-10).")
+        return
+    recent = points[-8:]
+    trail = "  ".join(f"{day}: {score}" for day, score in recent)
+    console.print(f"Pain (0-10, last {len(recent)} sessions): {trail}", highlight=False)
+    trend = pain_trend(points)
+    if trend is not None:
+        console.print(
+            f"Pain trend: {trend.previous_mean:.1f} -> {trend.recent_mean:.1f} "
+            f"(mean of the last sessions vs the ones before): {trend.verdict} "
+            f"(minimal detectable change {trend.mdc_points:g} points)",
+            highlight=False,
+        )
+    if max(score for _, score in recent) > 5:
+        console.print(
+            "[yellow]Pain above 5/10 was logged: above the acceptable zone of the "
+            "pain-monitoring model (Silbernagel 2007); ease off and consider seeing a "
+            "clinician.[/]"
+        )
+
+
+def metric_history(series: Sequence[MetricSeries]) -> None:
+    """Each measure over all screenings, oldest first (the last 6 shown)."""
+    for s in series:
+        unit = f" {s.unit}" if s.unit else ""
+        recent = zip(s.times[-6:], s.values[-6:], strict=True)
+        points = "  ".join(f"{t:%Y-%m-%d}: {v:.1f}" for t, v in recent)
+        console.print(f"{s.key}{unit} (SDD {s.sdd:g}): {points}", highlight=False)
+
+
+def comparisons(rows: Sequence[Comparison]) -> None:
+    if not rows:
+        console.print("Screenings: fewer than two screenings of the same view; nothing to compare.")
+        return
+    table = Table(
+        "measure",
+        "previous",
+        "latest",
+        "change",
+        "SDD",
+        "verdict",
+        title="Latest screening vs the previous one (same view)",
+    )
+    for c in rows:
+        unit = f" {c.unit}" if c.unit else ""
+        sdd = f"{c.sdd:g}{unit}" if c.sdd is not None else "-"
+        table.add_row(
+            c.key,
+            f"{c.previous:.2f}",
+            f"{c.current:.2f}",
+            f"{c.change:+.2f}{unit}",
+            sdd,
+            f"[{VERDICT_STYLE.get(c.verdict, '')}]{c.verdict}[/]",
+        )
+    console.print(table)
+
+
+def relapse(report: RelapseReport) -> None:
+    for alert in report.alerts:
+        console.print(f"[bold red]alert:[/] {alert.message}", highlight=False)
+        console.print(f"  [dim]source: {alert.source}[/]", highlight=False)
+    if report.routine is None:
+        return
+    console.print(
+        f"Suggested minimum maintenance routine: {report.routine.sessions_per_week} "
+        "session per week, 1 set per exercise at the same intensity:"
+    )
+    for e in report.routine.exercises:
+        amount = _amount(e.get("sets"), e.get("reps"), e.get("hold_s"), e.get("load"))
+        console.print(f"  - {e.get('name') or e.get('exercise_id')}: {amount}", highlight=False)
+    if not report.routine.exercises:
+        console.print("  (no current plan: create one with `glutefire plan --person NAME`)")
+    console.print(f"  [dim]source: {report.routine.source}[/]", highlight=False)
+
+
+def import_report(
+    parsed: ParsedLog, added: int, duplicates: int, unclassified: Sequence[str]
+) -> None:
+    console.print(
+        f"Imported {added} set(s) from a {parsed.format} export "
+        f"({duplicates} already stored, {parsed.ignored_rows} non-set rows ignored)."
+    )
+    if parsed.unknown_columns:
+        console.print(f"Ignored unknown columns: {', '.join(parsed.unknown_columns)}")
+    for problem in parsed.problems[:20]:
+        console.print(f"[yellow]skipped line {problem.line}:[/] {problem.reason}", highlight=False)
+    if len(parsed.problems) > 20:
+        console.print(f"[yellow]... and {len(parsed.problems) - 20} more skipped lines[/]")
+    if unclassified:
+        console.print(
+            "Exercises not recognised (counted as 'other'; add them to your override "
+            f"file to classify them): {', '.join(unclassified)}"
+        )
+
+
+def balance(report: BalanceReport) -> None:
+    table = Table(
+        "ISO week",
+        "hip sets",
+        "knee sets",
+        "other",
+        "hip:knee",
+        "hip kg",
+        "knee kg",
+        title="Hip- vs knee-dominant working sets per week",
+    )
+    for w in report.weeks:
+        ratio = f"{w.hip_to_knee:.2f}" if w.hip_to_knee is not None else "-"
+        style = "bold yellow" if w.quad_dominant else ""
+        year, week, _ = w.week_start.isocalendar()
+        table.add_row(
+            f"{year}-W{week:02d}",
+            str(w.hip_sets),
+            str(w.knee_sets),
+            str(w.other_sets),
+            f"[{style}]{ratio}[/]" if style else ratio,
+            f"{w.hip_volume_kg:g}",
+            f"{w.knee_volume_kg:g}",
+        )
+    if report.weeks:
+        console.print(table)
+    console.print(report.verdict)
+    if report.unclassified:
+        console.print(f"Not recognised (counted as 'other'): {', '.join(report.unclassified)}")

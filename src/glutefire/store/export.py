@@ -1,0 +1,269 @@
+"""Export and import one person's complete history as JSON (round-trip exact).
+
+The document (``format: glutefire-history``, ``format_version: 1``)::
+
+    {"format", "format_version", "person": {name, time_zone, notes, created_at},
+     "intakes": [{key, recorded_at, answers}],
+     "screenings": [{recorded_at, view, software_version, model_name, clip_sha256s, result}],
+     "plans": [{key, created_at, mode, status, start_date, sessions_per_week, intake, plan}],
+     "sessions": [{performed_at, time_zone, plan, session_label, pain_0_10, effort_rpe_1_10,
+                   notes, recorded_at, exercises: [{exercise_id, name, skipped, target_*,
+                   done_*}]}],
+     "training_log": [{source, performed_at, workout_name, exercise_name, set_index, set_type,
+                       weight_kg, reps, duration_s, distance_m, rpe, notes}]}
+
+Times are ISO 8601 in UTC. Database ids are not exported: plans and intakes are referred to by
+``key``. Screening findings and per-rep metrics are rebuilt from ``result`` on import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from glutefire.errors import RecordError
+from glutefire.store.models import (
+    Intake,
+    Person,
+    Plan,
+    SessionExercise,
+    SessionLog,
+    TrainingLogEntry,
+)
+from glutefire.store.repository import (
+    find_person,
+    get_or_create_person,
+    get_person,
+    parse_date,
+    record_screening,
+    validate_person_name,
+)
+
+FORMAT = "glutefire-history"
+FORMAT_VERSION = 1
+EXERCISE_FIELDS = (
+    "exercise_id", "name", "skipped", "target_sets", "target_reps", "target_hold_s",
+    "target_load", "done_sets", "done_reps", "done_hold_s", "done_load",
+)  # fmt: skip
+TRAINING_FIELDS = (
+    "source", "workout_name", "exercise_name", "set_index", "set_type", "weight_kg", "reps",
+    "duration_s", "distance_m", "rpe", "notes",
+)  # fmt: skip
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.timezone.utc).isoformat()
+
+
+def _parse_time(value: Any, what: str) -> dt.datetime:
+    try:
+        parsed = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise RecordError(f"expected {what} as an ISO 8601 time, but got {value!r}") from None
+    if parsed.tzinfo is None:
+        raise RecordError(f"expected {what} with a UTC offset, but got {value!r}")
+    return parsed
+
+
+def export_person(uow: Session, name: str) -> dict[str, Any]:
+    """The complete history of ``name`` as a JSON-serialisable dict."""
+    person = get_person(uow, name)
+    intake_keys = {i.id: f"intake-{n}" for n, i in enumerate(person.intakes, 1)}
+    plan_keys = {p.id: f"plan-{n}" for n, p in enumerate(person.plans, 1)}
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "person": {
+            "name": person.name,
+            "time_zone": person.time_zone,
+            "notes": person.notes,
+            "created_at": _iso(person.created_at),
+        },
+        "intakes": [_export_intake(i, intake_keys) for i in person.intakes],
+        "screenings": [
+            {
+                "recorded_at": _iso(s.recorded_at),
+                "view": s.view,
+                "software_version": s.software_version,
+                "model_name": s.model_name,
+                "clip_sha256s": list(s.clip_sha256s),
+                "result": s.result,
+            }
+            for s in person.screenings
+        ],
+        "plans": [_export_plan(p, plan_keys, intake_keys) for p in person.plans],
+        "sessions": [_export_session(s, plan_keys) for s in person.sessions],
+        "training_log": [_export_set(t) for t in person.training_log],
+    }
+
+
+def _export_intake(intake: Intake, keys: Mapping[int, str]) -> dict[str, Any]:
+    return {
+        "key": keys[intake.id],
+        "recorded_at": _iso(intake.recorded_at),
+        "answers": intake.answers,
+    }
+
+
+def _export_plan(plan: Plan, keys: Mapping[int, str], intakes: Mapping[int, str]) -> dict[str, Any]:
+    return {
+        "key": keys[plan.id],
+        "created_at": _iso(plan.created_at),
+        "mode": plan.mode,
+        "status": plan.status,
+        "start_date": plan.start_date.isoformat() if plan.start_date else None,
+        "sessions_per_week": plan.sessions_per_week,
+        "intake": intakes.get(plan.intake_id) if plan.intake_id else None,
+        "plan": plan.plan,
+    }
+
+
+def _export_session(session: SessionLog, plan_keys: Mapping[int, str]) -> dict[str, Any]:
+    return {
+        "performed_at": _iso(session.performed_at),
+        "time_zone": session.time_zone,
+        "plan": plan_keys.get(session.plan_id) if session.plan_id else None,
+        "session_label": session.session_label,
+        "pain_0_10": session.pain_0_10,
+        "effort_rpe_1_10": session.effort_rpe_1_10,
+        "notes": session.notes,
+        "recorded_at": _iso(session.recorded_at),
+        "exercises": [{f: getattr(e, f) for f in EXERCISE_FIELDS} for e in session.exercises],
+    }
+
+
+def _export_set(entry: TrainingLogEntry) -> dict[str, Any]:
+    data = {f: getattr(entry, f) for f in TRAINING_FIELDS}
+    data["performed_at"] = _iso(entry.performed_at)
+    return data
+
+
+# --- import ---
+
+
+def import_person(
+    uow: Session, document: Mapping[str, Any], *, as_name: str | None = None
+) -> Person:
+    """Create a person from an exported document. Refuses to merge into an existing person."""
+    _check_document(document)
+    info = document["person"]
+    name = validate_person_name(as_name or info.get("name", ""))
+    if find_person(uow, name) is not None:
+        raise RecordError(
+            f"expected a new person name, but {name!r} is already stored; "
+            "import under another name with --as NEW_NAME"
+        )
+    person = get_or_create_person(uow, name, time_zone=info.get("time_zone") or "UTC")
+    person.notes = info.get("notes")
+    person.created_at = _parse_time(info.get("created_at"), "person.created_at")
+    intakes = _import_intakes(uow, person, document.get("intakes", []))
+    for item in document.get("screenings", []):
+        _import_screening(uow, name, item)
+    plans = _import_plans(uow, person, document.get("plans", []), intakes)
+    for item in document.get("sessions", []):
+        _import_session(uow, person, item, plans)
+    for item in document.get("training_log", []):
+        _import_set(uow, person, item)
+    uow.flush()
+    return person
+
+
+def _check_document(document: Any) -> None:
+    if not isinstance(document, Mapping) or document.get("format") != FORMAT:
+        got = document.get("format") if isinstance(document, Mapping) else type(document).__name__
+        raise RecordError(f"expected a {FORMAT} document, but got {got!r}")
+    if document.get("format_version") != FORMAT_VERSION:
+        raise RecordError(
+            f"expected format_version {FORMAT_VERSION}, but got {document.get('format_version')!r}"
+        )
+    if not isinstance(document.get("person"), Mapping):
+        raise RecordError(f"expected a 'person' object, but got {document.get('person')!r}")
+
+
+def _import_intakes(uow: Session, person: Person, items: list[Any]) -> dict[str, Intake]:
+    keyed: dict[str, Intake] = {}
+    for item in items:
+        intake = Intake(
+            person=person,
+            recorded_at=_parse_time(item.get("recorded_at"), "intake.recorded_at"),
+            answers=item.get("answers") or {},
+        )
+        uow.add(intake)
+        keyed[str(item.get("key"))] = intake
+    uow.flush()
+    return keyed
+
+
+def _import_screening(uow: Session, name: str, item: Mapping[str, Any]) -> None:
+    screening = record_screening(
+        uow,
+        name,
+        item.get("result") or {},
+        clip_sha256s=item.get("clip_sha256s") or [],
+        software_version=item.get("software_version"),
+        model_name=item.get("model_name"),
+        recorded_at=_parse_time(item.get("recorded_at"), "screening.recorded_at"),
+    )
+    # exactly as exported, even where they differ from the values inside the result
+    screening.view = item.get("view")
+    screening.software_version = item.get("software_version")
+    screening.model_name = item.get("model_name")
+
+
+def _import_plans(
+    uow: Session, person: Person, items: list[Any], intakes: Mapping[str, Intake]
+) -> dict[str, Plan]:
+    keyed: dict[str, Plan] = {}
+    for item in items:
+        intake = intakes.get(str(item.get("intake"))) if item.get("intake") else None
+        plan = Plan(
+            person=person,
+            created_at=_parse_time(item.get("created_at"), "plan.created_at"),
+            mode=item.get("mode") or "corrective",
+            status=_plan_status(item.get("status")),
+            start_date=parse_date(item.get("start_date"), "plan.start_date"),
+            sessions_per_week=int(item.get("sessions_per_week") or 0),
+            plan=item.get("plan") or {},
+            intake_id=intake.id if intake is not None else None,
+        )
+        uow.add(plan)
+        keyed[str(item.get("key"))] = plan
+    uow.flush()
+    return keyed
+
+
+def _plan_status(value: Any) -> str:
+    if value not in ("active", "superseded", "stopped"):
+        raise RecordError(f"expected plan status active, superseded or stopped, but got {value!r}")
+    return str(value)
+
+
+def _import_session(
+    uow: Session, person: Person, item: Mapping[str, Any], plans: Mapping[str, Plan]
+) -> None:
+    plan = plans.get(str(item.get("plan"))) if item.get("plan") else None
+    session = SessionLog(
+        person=person,
+        plan_id=plan.id if plan is not None else None,
+        performed_at=_parse_time(item.get("performed_at"), "session.performed_at"),
+        time_zone=item.get("time_zone") or "UTC",
+        session_label=item.get("session_label"),
+        pain_0_10=item.get("pain_0_10"),
+        effort_rpe_1_10=item.get("effort_rpe_1_10"),
+        notes=item.get("notes"),
+        recorded_at=_parse_time(item.get("recorded_at"), "session.recorded_at"),
+    )
+    session.exercises = [
+        SessionExercise(position=i, **{f: e.get(f) for f in EXERCISE_FIELDS if f in e})
+        for i, e in enumerate(item.get("exercises", []))
+    ]
+    uow.add(session)
+
+
+def _import_set(uow: Session, person: Person, item: Mapping[str, Any]) -> None:
+    values = {f: item.get(f) for f in TRAINING_FIELDS}
+    values["performed_at"] = _parse_time(item.get("performed_at"), "training_log.performed_at")
+    uow.add(TrainingLogEntry(person=person, **values))

@@ -1,0 +1,261 @@
+"""SQLAlchemy 2 typed models. The schema itself is owned by the Alembic revisions in
+``migrations/versions``; ``tests/store/test_migrations.py`` checks that the two agree.
+
+Conventions: timestamps are stored in UTC (:class:`UTCDateTime` returns aware UTC datetimes);
+the person's IANA time zone is stored next to them so that calendar weeks can be computed in
+local time. Measured values sit next to their targets (``target_*`` / ``done_*``) with units in
+the column names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC datetimes out; naive input is refused."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"expected a time-zone-aware datetime, but got naive {value!r}")
+        utc = value.astimezone(dt.timezone.utc)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Person(Base):
+    """A client. ``name`` is how the CLI refers to them (``--person NAME``)."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    time_zone: Mapped[str] = mapped_column(String(64), server_default="UTC")
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    screenings: Mapped[list[Screening]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Screening.recorded_at"
+    )
+    plans: Mapped[list[Plan]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Plan.created_at"
+    )
+    sessions: Mapped[list[SessionLog]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="SessionLog.performed_at"
+    )
+    intakes: Mapped[list[Intake]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Intake.recorded_at"
+    )
+    training_log: Mapped[list[TrainingLogEntry]] = relationship(
+        back_populates="person",
+        cascade="all, delete-orphan",
+        order_by="(TrainingLogEntry.performed_at, TrainingLogEntry.exercise_name, "
+        "TrainingLogEntry.set_index)",
+    )
+
+
+class Screening(Base):
+    """One ``glutefire screen`` result; ``result`` is the complete result JSON as produced."""
+
+    __tablename__ = "screening"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    view: Mapped[str | None] = mapped_column(String(16))
+    software_version: Mapped[str | None] = mapped_column(String(32))
+    model_name: Mapped[str | None] = mapped_column(String(64))
+    clip_sha256s: Mapped[list[str]] = mapped_column(JSON, default=list)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    person: Mapped[Person] = relationship(back_populates="screenings")
+    findings: Mapped[list[ScreeningFinding]] = relationship(
+        back_populates="screening", cascade="all, delete-orphan", order_by="ScreeningFinding.id"
+    )
+    rep_metrics: Mapped[list[RepMetric]] = relationship(
+        back_populates="screening", cascade="all, delete-orphan", order_by="RepMetric.id"
+    )
+
+
+class ScreeningFinding(Base):
+    """One finding of a screening, normalised for queries over time."""
+
+    __tablename__ = "screening_finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    screening_id: Mapped[int] = mapped_column(
+        ForeignKey("screening.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32))
+    side: Mapped[str | None] = mapped_column(String(16))
+    value: Mapped[float | None] = mapped_column(Float)
+    threshold: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(16))
+
+    screening: Mapped[Screening] = relationship(back_populates="findings")
+
+
+class RepMetric(Base):
+    """One metric of one repetition (tidy: one row per rep and metric)."""
+
+    __tablename__ = "rep_metric"
+    __table_args__ = (UniqueConstraint("screening_id", "rep_index", "metric"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    screening_id: Mapped[int] = mapped_column(
+        ForeignKey("screening.id", ondelete="CASCADE"), index=True
+    )
+    rep_index: Mapped[int] = mapped_column(Integer)
+    metric: Mapped[str] = mapped_column(String(64))
+    value: Mapped[float | None] = mapped_column(Float)
+
+    screening: Mapped[Screening] = relationship(back_populates="rep_metrics")
+
+
+class Intake(Base):
+    """Questionnaire answers as given (added in revision 0002)."""
+
+    __tablename__ = "intake"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    person: Mapped[Person] = relationship(back_populates="intakes")
+
+
+class Plan(Base):
+    """A program from ``glutefire plan``; ``status`` is active, superseded or stopped."""
+
+    __tablename__ = "plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    mode: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    sessions_per_week: Mapped[int] = mapped_column(Integer)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    intake_id: Mapped[int | None] = mapped_column(ForeignKey("intake.id", ondelete="SET NULL"))
+
+    person: Mapped[Person] = relationship(back_populates="plans")
+
+
+class SessionLog(Base):
+    """One training session as done. ``performed_at`` in UTC, ``time_zone`` where it happened."""
+
+    __tablename__ = "session_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
+    performed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    time_zone: Mapped[str] = mapped_column(String(64), server_default="UTC")
+    session_label: Mapped[str | None] = mapped_column(String(32))
+    pain_0_10: Mapped[int | None] = mapped_column(Integer)
+    effort_rpe_1_10: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="sessions")
+    exercises: Mapped[list[SessionExercise]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="SessionExercise.position"
+    )
+
+
+class SessionExercise(Base):
+    """One exercise of a logged session: target (from the plan) next to what was done."""
+
+    __tablename__ = "session_exercise"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("session_log.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    exercise_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(200))
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
+    target_sets: Mapped[int | None] = mapped_column(Integer)
+    target_reps: Mapped[str | None] = mapped_column(String(32))
+    target_hold_s: Mapped[float | None] = mapped_column(Float)
+    target_load: Mapped[str | None] = mapped_column(String(64))
+    done_sets: Mapped[int | None] = mapped_column(Integer)
+    done_reps: Mapped[int | None] = mapped_column(Integer)
+    done_hold_s: Mapped[float | None] = mapped_column(Float)
+    done_load: Mapped[str | None] = mapped_column(String(64))
+
+    session: Mapped[SessionLog] = relationship(back_populates="exercises")
+
+
+class TrainingLogEntry(Base):
+    """One set imported from a workout app's CSV export (added in revision 0002)."""
+
+    __tablename__ = "training_log_entry"
+    __table_args__ = (
+        UniqueConstraint("person_id", "source", "performed_at", "exercise_name", "set_index"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    performed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    workout_name: Mapped[str | None] = mapped_column(String(200))
+    exercise_name: Mapped[str] = mapped_column(String(200))
+    set_index: Mapped[int] = mapped_column(Integer)
+    set_type: Mapped[str] = mapped_column(String(16))
+    weight_kg: Mapped[float | None] = mapped_column(Float)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    rpe: Mapped[float | None] = mapped_column(Float)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    person: Mapped[Person] = relationship(back_populates="training_log")

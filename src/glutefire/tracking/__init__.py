@@ -1,0 +1,1 @@
+"""Progress tracking: pure logic over plain values (no database, no files except ``plots``)."""
