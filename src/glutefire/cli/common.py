@@ -1,14 +1,17 @@
-"""Helpers shared by the command modules: one-line errors and the console."""
+"""Helpers shared by the command modules: one-line errors, the console, the database option."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
-from glutefire.errors import GlutefireError
+from glutefire.errors import DatabaseError, GlutefireError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -22,3 +25,36 @@ def user_errors() -> Iterator[None]:
     except GlutefireError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=exc.exit_code) from None
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: $GLUTEFIRE_DATABASE_URL, else a SQLite file "
+        "in your user data folder).",
+    ),
+]
+
+StoreAsOption = Annotated[
+    str | None,
+    typer.Option("--person", "-p", help="Store the result in the database under this person."),
+]
+
+
+@contextlib.contextmanager
+def database(db: str | None) -> Iterator[Engine]:
+    """Open (and upgrade) the database; a write that races another process is one clear line."""
+    from glutefire.store.engine import open_database
+    from glutefire.store.settings import resolve_database_url
+
+    engine = open_database(resolve_database_url(db))
+    try:
+        yield engine
+    except IntegrityError:
+        raise DatabaseError(
+            "expected to be the only writer of these records, but another glutefire process "
+            "stored the same ones at the same time; nothing was saved, run the command again"
+        ) from None
+    finally:
+        engine.dispose()

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from glutefire.cli.common import console, user_errors
+from glutefire.cli.common import DbOption, StoreAsOption, console, database, user_errors
 from glutefire.errors import InputFileError, IntakeError, PlanError
 from glutefire.programming.builder import PlanOptions, build_plan, load_program_data
 from glutefire.programming.findings import parse_screening_result
@@ -94,13 +94,18 @@ def intake(
             help="Where to write the intake JSON (written only when all answers are valid).",
         ),
     ] = Path("intake.json"),
+    person: StoreAsOption = None,
+    db: DbOption = None,
 ) -> None:
     """Answer the questionnaire and save the intake file used by `glutefire plan`."""
     with user_errors():
         raw = read_data_file(answers, what="answers") if answers else ask_questions()
         parsed = parse_answers(raw)
         record = make_intake(parsed, created_on=dt.date.today())
-        write_atomic(out, json.dumps(record.model_dump(mode="json"), indent=2) + "\n")
+        document = record.model_dump(mode="json")
+        if person is not None:
+            _store_intake(person, document, db)
+        write_atomic(out, json.dumps(document, indent=2) + "\n")
     _print_intake_summary(record, out)
 
 
@@ -336,6 +341,8 @@ def plan(
         Path | None, typer.Option("--markdown", help="Write the plan as Markdown here.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Do not print the plan.")] = False,
+    person: StoreAsOption = None,
+    db: DbOption = None,
 ) -> None:
     """Build a phased, dosed corrective plan that fits your time."""
     with user_errors():
@@ -360,10 +367,28 @@ def plan(
             write_atomic(json_out, plan_to_json(built))
         if markdown_out is not None:
             write_atomic(markdown_out, plan_to_markdown(built))
+        if person is not None:
+            _store_plan(person, built.model_dump(mode="json"), answers, db)
     if not quiet:
         print_plan(built, console)
     if built.stopped:
         raise typer.Exit(code=3)
+
+
+def _store_intake(person: str, document: dict, db: str | None) -> None:
+    """Save questionnaire answers (with scores and red flags) for ``person``."""
+    from glutefire.store.repository import record_intake, unit_of_work
+
+    with database(db) as engine, unit_of_work(engine) as uow:
+        record_intake(uow, person, document)
+
+
+def _store_plan(person: str, plan_json: dict, answers: Any, db: str | None) -> None:
+    """Save the plan (and the answers it came from) for ``person`` in one transaction."""
+    from glutefire.store.repository import record_plan, unit_of_work
+
+    with database(db) as engine, unit_of_work(engine) as uow:
+        record_plan(uow, person, plan_json, intake=answers.model_dump(mode="json"))
 
 
 __all__ = ["register", "intake", "plan", "IntakeError"]

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from glutefire.cli.common import console, user_errors
+from glutefire.cli.common import DbOption, StoreAsOption, console, database, user_errors
 from glutefire.errors import InputFileError
 from glutefire.io.keypoint_files import write_landmark_csv
 from glutefire.io.video import probe_video
@@ -81,7 +81,8 @@ def screen(
     clips: Annotated[list[Path], typer.Argument(
         help="Squat clips of one session (video, or a keypoint CSV from --out).")] = None,
     heels_elevated: Annotated[list[Path], typer.Option(
-        "--heels-elevated", help="A clip filmed with the heels raised (retest). Repeatable.")] = None,
+        "--heels-elevated",
+        help="A clip filmed with the heels raised (retest). Repeatable.")] = None,
     view: Annotated[list[View], typer.Option(
         help="Force the camera view instead of detecting it: once for all clips, or once per "
              "clip (clips first, then --heels-elevated clips).")] = None,
@@ -96,6 +97,8 @@ def screen(
     model_complexity: Annotated[int, typer.Option(
         help="BlazePose model: 1 is bundled; 0 and 2 need their model file installed.")] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    person: StoreAsOption = None,
+    db: DbOption = None,
 ) -> None:
     """Screen overhead-squat clips for movement compensations, rep by rep."""
     with user_errors():
@@ -113,10 +116,22 @@ def screen(
                 write_json_atomic(result, json_path)
         except OSError as exc:
             raise InputFileError(f"could not write the results: {exc}") from None
+        if person is not None:
+            store_screening(person, result, db)
         if not quiet:
             print_summary(result, console)
             if out is not None:
                 console.print(f"outputs in [bold]{out}[/]")
+            if person is not None:
+                console.print(f"stored for [bold]{person}[/]")
+
+
+def store_screening(person: str, result: dict[str, Any], db: str | None) -> None:
+    """Save one screening for ``person`` in one transaction."""
+    from glutefire.store.repository import record_screening, unit_of_work
+
+    with database(db) as engine, unit_of_work(engine) as uow:
+        record_screening(uow, person, result)
 
 
 def _mediapipe_version() -> str:

@@ -4,11 +4,9 @@ exits non-zero and leaves the database as it was."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Annotated
@@ -16,13 +14,10 @@ from zoneinfo import ZoneInfo
 
 import platformdirs
 import typer
-from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 
 from glutefire.cli import tracking_render as render
-from glutefire.cli.common import console, user_errors
-from glutefire.errors import DatabaseError, InputFileError, RecordError
-from glutefire.store.engine import open_database
+from glutefire.cli.common import DbOption, console, database, user_errors
+from glutefire.errors import InputFileError, RecordError
 from glutefire.store.export import export_person, import_person
 from glutefire.store.history import progress_inputs, training_sets
 from glutefire.store.repository import (
@@ -35,7 +30,6 @@ from glutefire.store.repository import (
     log_session,
     unit_of_work,
 )
-from glutefire.store.settings import resolve_database_url
 from glutefire.tracking import plots
 from glutefire.tracking.adherence import week_start, weekly_adherence
 from glutefire.tracking.relapse import detect_relapse, load_rules, metric_history
@@ -49,14 +43,6 @@ from glutefire.tracking.training_log.classify import (
 )
 from glutefire.tracking.training_log.formats import READERS, read_training_log
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (default: $GLUTEFIRE_DATABASE_URL, else a SQLite file "
-        "in your user data folder).",
-    ),
-]
 PersonOption = Annotated[str, typer.Option("--person", "-p", help="The person's name.")]
 ClassesOption = Annotated[
     Path | None,
@@ -66,21 +52,6 @@ ClassesOption = Annotated[
         "exercise-classes.yaml in your user config folder).",
     ),
 ]
-
-
-@contextlib.contextmanager
-def database(db: str | None) -> Iterator[Engine]:
-    """Open (and upgrade) the database; a write that races another process is one clear line."""
-    engine = open_database(resolve_database_url(db))
-    try:
-        yield engine
-    except IntegrityError:
-        raise DatabaseError(
-            "expected to be the only writer of these records, but another glutefire process "
-            "stored the same ones at the same time; nothing was saved, run the command again"
-        ) from None
-    finally:
-        engine.dispose()
 
 
 def parse_when(text: str | None, time_zone: str) -> dt.datetime:

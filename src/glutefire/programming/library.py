@@ -200,3 +200,17 @@ def format_validation_error(exc: ValidationError) -> str:
     where = ".".join(str(p) for p in first["loc"]) or "top level"
     message = first["msg"].removeprefix("Value error, ")
     return f"{where}: {message}"
+
+
+_PATTERN_CLASS = {"hip_dominant": "hip", "knee_dominant": "knee"}
+
+
+def movement_classes(library: Library | None = None) -> dict[str, str]:
+    """Exercise names and ids mapped to "hip", "knee" or "other" (for training-log balance)."""
+    library = library or load_library()
+    out: dict[str, str] = {}
+    for exercise in library.exercises:
+        movement = _PATTERN_CLASS.get(exercise.pattern, "other")
+        out[exercise.name] = movement
+        out[exercise.id.replace("_", " ")] = movement
+    return out

@@ -111,15 +111,7 @@ def classify_exercise(
 
 
 def library_mapping() -> dict[str, str]:
-    """Names and aliases from the exercise library with their movement class, if available.
+    """Names and ids of the exercise library with their movement class (hip, knee, other)."""
+    from glutefire.programming.library import movement_classes
 
-    The library (``glutefire.programming.library``) is built on another branch; until it offers
-    ``movement_classes() -> {name_or_alias: "hip"|"knee"|"other"}`` this returns ``{}`` and the
-    keyword rules do the work.
-    """
-    try:
-        from glutefire.programming import library  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
-    provider = getattr(library, "movement_classes", None)
-    return normalise_mapping(provider(), "library") if callable(provider) else {}
+    return normalise_mapping(movement_classes(), "library")
