@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -111,14 +113,23 @@ def render_video(screen: ClipScreen, clip_findings: list[dict[str, Any]], out_pa
     tmp = out_path.with_name(out_path.stem + ".tmp" + out_path.suffix)
     writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), video.fps, size)
     n = len(screen.analysis.frames)
+    # Encoding runs in its own thread (OpenCV releases the GIL) while the next frame is drawn;
+    # at most a few frames wait, so memory stays flat.
+    pending: deque[Future[None]] = deque()
     try:
-        for index, frame in iter_frames(video.path):
-            if index >= n:
-                break
-            img = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
-            writer.write(annotate_frame(img, screen, index, scale, cues.get(index, "")))
-            if on_frame is not None:
-                on_frame(index)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="glutefire-encode") as pool:
+            for index, frame in iter_frames(video.path):
+                if index >= n:
+                    break
+                img = cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR)
+                img = annotate_frame(img, screen, index, scale, cues.get(index, ""))
+                pending.append(pool.submit(writer.write, img))
+                while len(pending) > 4:
+                    pending.popleft().result()
+                if on_frame is not None:
+                    on_frame(index)
+            for job in pending:
+                job.result()
     finally:
         writer.release()
     tmp.replace(out_path)
