@@ -11,16 +11,15 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from glutefire.errors import LibraryError, PlanError
+from glutefire.datafiles import load_packaged
+from glutefire.errors import PlanError
 from glutefire.programming import budget
 from glutefire.programming.budget import Item, Timing
 from glutefire.programming.findings import ScreeningResult
-from glutefire.programming.library import PHASE_ORDER, Exercise, Library, format_validation_error
+from glutefire.programming.library import PHASE_ORDER, Exercise, Library
 from glutefire.programming.plan import (
     Balance,
     Dropped,
@@ -123,13 +122,7 @@ class PlanOptions:
 @lru_cache(maxsize=1)
 def load_phases() -> PhasesConfig:
     """Load and validate the packaged ``data/program_phases.yaml``."""
-    text = resources.files("glutefire.data").joinpath("program_phases.yaml").read_text("utf-8")
-    try:
-        return PhasesConfig.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        raise LibraryError(
-            f"packaged program_phases.yaml: {format_validation_error(exc)}"
-        ) from None
+    return load_packaged("program_phases.yaml", PhasesConfig)
 
 
 def load_program_data() -> ProgramData:

@@ -16,6 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from glutefire.datafiles import format_validation_error
 from glutefire.errors import LibraryError
 
 Phase = Literal["release", "lengthen", "activate", "integrate"]
@@ -192,14 +193,6 @@ def load_library(path: Path | None = None) -> Library:
         text = Path(path).read_text("utf-8")
         origin = str(path)
     return parse_library(yaml.safe_load(text), origin=origin)
-
-
-def format_validation_error(exc: ValidationError) -> str:
-    """One line from the first pydantic error: where it is and what was expected."""
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "top level"
-    message = first["msg"].removeprefix("Value error, ")
-    return f"{where}: {message}"
 
 
 _PATTERN_CLASS = {"hip_dominant": "hip", "knee_dominant": "knee"}

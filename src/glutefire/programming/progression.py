@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from glutefire.errors import LibraryError
+from glutefire.datafiles import load_packaged
 from glutefire.programming.conditions import Condition, Fact
-from glutefire.programming.library import format_validation_error
 from glutefire.programming.plan import ExpectedResult, ProgressionRule
 
 Mode = Literal["corrective", "maintenance"]
@@ -49,11 +46,7 @@ class ProgressionData(_Strict):
 @lru_cache(maxsize=1)
 def load_progression() -> ProgressionData:
     """Load and validate the packaged ``data/progression.yaml``."""
-    text = resources.files("glutefire.data").joinpath("progression.yaml").read_text("utf-8")
-    try:
-        return ProgressionData.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        raise LibraryError(f"packaged progression.yaml: {format_validation_error(exc)}") from None
+    return load_packaged("progression.yaml", ProgressionData)
 
 
 def reassess_date(start: dt.date, *, weeks: int, mode: Mode, data: ProgressionData) -> dt.date:

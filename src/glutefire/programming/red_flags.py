@@ -6,14 +6,11 @@ The flags are data (``data/red_flags.yaml``), each a :class:`Condition` on the a
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from glutefire.errors import LibraryError
+from glutefire.datafiles import load_packaged
 from glutefire.programming.conditions import Condition, Fact
-from glutefire.programming.library import format_validation_error
 
 
 class RedFlag(BaseModel):
@@ -40,11 +37,7 @@ class RedFlagTable(BaseModel):
 @lru_cache(maxsize=1)
 def load_red_flags() -> RedFlagTable:
     """Load and validate the packaged ``data/red_flags.yaml``."""
-    text = resources.files("glutefire.data").joinpath("red_flags.yaml").read_text("utf-8")
-    try:
-        return RedFlagTable.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        raise LibraryError(f"packaged red_flags.yaml: {format_validation_error(exc)}") from None
+    return load_packaged("red_flags.yaml", RedFlagTable)
 
 
 def check_red_flags(facts: dict[str, Fact], *, table: RedFlagTable | None = None) -> list[RedFlag]:

@@ -8,16 +8,15 @@ those into ranked exercise candidates, each carrying the plain-words reasons tha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from glutefire.datafiles import parse_model, read_packaged_text
 from glutefire.errors import LibraryError
 from glutefire.programming.conditions import Condition, Fact
 from glutefire.programming.findings import Finding, FindingCode, Status
-from glutefire.programming.library import Library, format_validation_error
+from glutefire.programming.library import Library
 
 
 class _Strict(BaseModel):
@@ -103,14 +102,10 @@ class Candidate:
 def load_rules(library: Library, path: Path | None = None) -> RuleTable:
     """Load ``data/program_rules.yaml`` (or ``path``) and check it against ``library``."""
     if path is None:
-        text = resources.files("glutefire.data").joinpath("program_rules.yaml").read_text("utf-8")
-        origin = "packaged program_rules.yaml"
+        text, origin = read_packaged_text("program_rules.yaml"), "packaged program_rules.yaml"
     else:
         text, origin = Path(path).read_text("utf-8"), str(path)
-    try:
-        table = RuleTable.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        raise LibraryError(f"{origin}: {format_validation_error(exc)}") from None
+    table = parse_model(text, RuleTable, origin=origin)
     check_rules(table, library, origin=origin)
     return table
 

@@ -16,7 +16,8 @@ from glutefire.kinematics.metrics import KASR, TRUNK_LEAN, col
 from glutefire.pose.landmarks import SKELETON_EDGES
 from glutefire.screening.pipeline import ClipScreen
 
-GREEN, RED, WHITE, BLACK, AMBER = (80, 200, 80), (60, 60, 230), (255, 255, 255), (0, 0, 0), (0, 190, 255)
+GREEN, RED, AMBER = (80, 200, 80), (60, 60, 230), (0, 190, 255)  # BGR
+WHITE, BLACK = (255, 255, 255), (0, 0, 0)
 FOOTER = "glutefire screening aid - describes movement, not a diagnosis"
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from enum import Enum
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from glutefire.datafiles import read_packaged_text
 
 FINDING_CODES = (
     "knees_cave_in", "knees_forward", "excessive_forward_lean", "low_back_arches", "heel_rise",
@@ -80,8 +81,8 @@ class Rule(BaseModel):
 @lru_cache(maxsize=1)
 def load_rules() -> tuple[Rule, ...]:
     """The packaged rules, validated, in the order of :data:`FINDING_CODES`."""
-    text = resources.files("glutefire.data").joinpath("screening_rules.yaml").read_text()
-    rules = tuple(Rule.model_validate(item) for item in yaml.safe_load(text))
+    rules = tuple(Rule.model_validate(item)
+                  for item in yaml.safe_load(read_packaged_text("screening_rules.yaml")))
     codes = [r.code for r in rules]
     if sorted(codes) != sorted(FINDING_CODES):
         raise ValueError(f"expected one rule per code {FINDING_CODES}, but got {codes}")

@@ -1,0 +1,40 @@
+"""Packaged data files (rules, library, scales): read and validate them in one way."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from glutefire.errors import LibraryError
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def format_validation_error(exc: ValidationError) -> str:
+    """One line from the first pydantic error: where it is and what was expected."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "top level"
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}"
+
+
+def read_packaged_text(name: str, *, package: str = "glutefire.data") -> str:
+    """The text of a data file shipped inside the package."""
+    return resources.files(package).joinpath(name).read_text("utf-8")
+
+
+def parse_model(text: str, model: type[Model], *, origin: str) -> Model:
+    """YAML (or JSON) text validated as ``model``; a :class:`LibraryError` names the problem."""
+    try:
+        return model.model_validate(yaml.safe_load(text))
+    except ValidationError as exc:
+        raise LibraryError(f"{origin}: {format_validation_error(exc)}") from None
+
+
+def load_packaged(name: str, model: type[Model], *, package: str = "glutefire.data") -> Model:
+    """Read and validate a packaged data file."""
+    return parse_model(read_packaged_text(name, package=package), model,
+                       origin=f"packaged {name}")
