@@ -86,3 +86,23 @@ def test_terminal_summary_mentions_findings_and_disclaimer():
     code, text = run_cli("screen", SQUAT_3Q, "--no-video")
     assert code == 0
     assert "Findings" in text and "not a diagnosis" in text
+
+
+def test_front_and_side_clips_screened_together(screened_3q, screened_front, tmp_path):
+    _, side_out = screened_3q
+    _, front_out = screened_front
+    front_kp, side_kp = front_out / "clip0_keypoints.csv", side_out / "clip0_keypoints.csv"
+    code, text = run_cli("screen", front_kp, side_kp, "--heels-elevated", front_kp,
+                         "--json", tmp_path / "r.json", "-q")
+    assert code == 0, text
+    import json
+
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["view"] == "front+side"
+    assert [c["heels_elevated"] for c in result["input"]] == [False, False, True]
+    f = {x["code"]: x for x in result["findings"]}
+    assert f["knees_cave_in"]["clip"] == 0 and f["knees_cave_in"]["status"] == "absent"
+    assert f["knees_cave_in"]["heels_elevated_status"] == "absent"
+    assert f["excessive_forward_lean"]["clip"] == 1
+    assert f["insufficient_depth"]["clip"] == 1  # the side view is the better judge of depth
+    assert {r["clip"] for r in result["reps"]} == {0, 1, 2}

@@ -1,0 +1,24 @@
+"""Outputs for a clip with findings present, from an analytic keypoint file (no model)."""
+
+import json
+
+import cv2
+
+from conftest import run_cli
+from glutefire.io.keypoint_files import write_landmark_csv
+from synthetic import SquatSpec, front_squat
+
+
+def test_keyframe_per_present_finding_and_summary(tmp_path):
+    kp = tmp_path / "valgus.csv"
+    write_landmark_csv(front_squat(SquatSpec(fppa_deg=22, thigh_deg=45))[0], kp)
+    code, text = run_cli("screen", kp, "--out", tmp_path / "out")
+    assert code == 0, text
+    result = json.loads((tmp_path / "out" / "result.json").read_text())
+    present = set(result["summary"]["present"])
+    assert {"knees_cave_in", "insufficient_depth"} <= present
+    for code_ in present:
+        image = cv2.imread(str(tmp_path / "out" / f"keyframe_{code_}.png"))
+        assert image is not None and image.shape[0] > 100
+    assert "Knees cave in" in text and "present" in text
+    assert not (tmp_path / "out" / "clip0_annotated.mp4").exists()  # no video for keypoints
