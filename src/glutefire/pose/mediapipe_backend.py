@@ -7,6 +7,10 @@ unless their file is already installed.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -16,6 +20,26 @@ import numpy as np
 from glutefire.errors import ModelUnavailableError
 from glutefire.pose.backend import FramePose
 from glutefire.pose.landmarks import BLAZEPOSE_LANDMARKS
+
+#: MediaPipe's C++ graph logs start-up chatter to file descriptor 2 during construction and its
+#: first frames; those calls run with descriptor 2 pointed at /dev/null.
+_CHATTY_CALLS = 3
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Point file descriptor 2 at /dev/null for the duration (Python's sys.stderr included)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
 
 _MODEL_FILES = {0: "pose_landmark_lite.tflite", 1: "pose_landmark_full.tflite",
                 2: "pose_landmark_heavy.tflite"}
@@ -57,18 +81,25 @@ class MediaPipePose:
 
         self.version = metadata.version("mediapipe")
         self.model_complexity = model_complexity
-        self._pose = mp.solutions.pose.Pose(
-            static_image_mode=static_image,
-            model_complexity=model_complexity,
-            smooth_landmarks=True,
-            min_detection_confidence=min_detection_confidence,
-            min_tracking_confidence=0.5,
-        )
+        self._quiet_calls = _CHATTY_CALLS
+        with _native_stderr_silenced():
+            self._pose = mp.solutions.pose.Pose(
+                static_image_mode=static_image,
+                model_complexity=model_complexity,
+                smooth_landmarks=True,
+                min_detection_confidence=min_detection_confidence,
+                min_tracking_confidence=0.5,
+            )
 
     def estimate(self, image_bgr: np.ndarray) -> FramePose | None:
         """Run the model on one BGR image."""
         rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
-        result = self._pose.process(rgb)
+        if self._quiet_calls > 0:
+            self._quiet_calls -= 1
+            with _native_stderr_silenced():
+                result = self._pose.process(rgb)
+        else:
+            result = self._pose.process(rgb)
         if result.pose_landmarks is None:
             return None
         height, width = image_bgr.shape[:2]
