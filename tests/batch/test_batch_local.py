@@ -101,9 +101,14 @@ def test_a_real_video_clip_in_a_batch(tmp_path):
     assert result["summary"]["complete_reps"] >= 1
 
 
-def test_results_are_stored_per_person(tmp_path, squad, db_url):
-    code, text = run_batch_cli(squad, "--out", tmp_path / "out", "--workers", "1", "--db", db_url)
+def test_results_are_stored_per_person(tmp_path, keypoint_csvs, db_url):
+    manifest = write_manifest(tmp_path, [("Anna", "squat", "", "anna.csv"),
+                                         ("Ben", "squat", "", "ben.csv")],
+                              {"anna.csv": keypoint_csvs["front"], "ben.csv": keypoint_csvs["q3"]})
+    code, text = run_cli("batch", manifest, "--out", tmp_path / "out", "--workers", "1",
+                         "--db", db_url)
     assert code == 0, text
+    assert "2 new results stored" in text
     code, text = run_cli("people", "--db", db_url)
     assert code == 0, text
     assert "Anna" in text and "Ben" in text

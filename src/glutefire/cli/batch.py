@@ -58,14 +58,26 @@ def _needs_model(assessments: Sequence[Assessment]) -> bool:
 
 
 def _store(outcomes: Sequence[TaskResult], db: str | None) -> int:
+    """Store each new result for its person, one transaction each; a result the database
+    refuses is reported and the others are still stored. Returns how many were stored."""
+    from sqlalchemy.exc import IntegrityError
+
     from glutefire.cli.tracking import database
+    from glutefire.errors import GlutefireError
     from glutefire.store.repository import record_screening, unit_of_work
 
-    new = [o for o in outcomes if o.status == "screened" and o.result is not None]
-    with database(db) as engine, unit_of_work(engine) as uow:
-        for outcome in new:
-            record_screening(uow, outcome.person, outcome.result)
-    return len(new)
+    stored = 0
+    with database(db) as engine:
+        for o in (o for o in outcomes if o.status == "screened" and o.result is not None):
+            try:
+                with unit_of_work(engine) as uow:
+                    record_screening(uow, o.person, o.result)
+                stored += 1
+            except (GlutefireError, IntegrityError) as exc:
+                reason = str(exc).splitlines()[0]
+                err_console.print(f"[yellow]not stored:[/] {o.person} / {o.test}: {reason}",
+                                  highlight=False, soft_wrap=True)
+    return stored
 
 
 def batch(
