@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -74,8 +75,8 @@ def _store(outcomes: Sequence[TaskResult], db: str | None) -> int:
                     record_screening(uow, o.person, o.result)
                 stored += 1
             except (GlutefireError, IntegrityError) as exc:
-                reason = str(exc).splitlines()[0]
-                err_console.print(f"[yellow]not stored:[/] {o.person} / {o.test}: {reason}",
+                line = f"{o.person} / {o.test}: {str(exc).splitlines()[0]}"
+                err_console.print(f"[yellow]not stored:[/] {escape(line)}",
                                   highlight=False, soft_wrap=True)
     return stored
 
@@ -138,7 +139,8 @@ def _report(outcomes: Sequence[TaskResult], out: Path, stored: int | None, quiet
         if stored is not None:
             console.print(f"{stored} new results stored in the database")
     for o in failed:
-        err_console.print(f"[bold red]failed:[/] {o.person} / {o.test}: {o.error}",
+        line = f"{o.person} / {o.test}: {o.error}"
+        err_console.print(f"[bold red]failed:[/] {escape(line)}",
                           highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(code=EXIT_SOME_FAILED)

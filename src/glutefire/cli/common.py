@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from glutefire.errors import GlutefireError
 
@@ -20,5 +21,6 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except GlutefireError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
+                          soft_wrap=True)
         raise typer.Exit(code=exc.exit_code) from None
