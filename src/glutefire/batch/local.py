@@ -23,7 +23,11 @@ POLL_S = 0.5
 
 
 def _worker_main(slot: int, inbox: Any, outbox: Any) -> None:
-    """Worker loop: screen tasks until the ``None`` sentinel arrives."""
+    """Worker loop: screen tasks until the ``None`` sentinel arrives. Parallelism comes from
+    the processes, so each keeps OpenCV to one thread (no oversubscription of the cores)."""
+    import cv2
+
+    cv2.setNumThreads(1)
     while (task := inbox.get()) is not None:
         outbox.put((slot, screen_assessment(task)))
 
