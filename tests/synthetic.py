@@ -85,7 +85,8 @@ def side_squat(spec: SquatSpec = SquatSpec()) -> tuple[xr.Dataset, np.ndarray]:
         heel = ankle + np.column_stack([np.full(n, -0.25 * f * FOOT), 15.0 - lift])
         toe = ankle + np.column_stack([np.full(n, 0.75 * f * FOOT), np.full(n, 15.0)])
         for name, xy in (("ankle", ankle), ("knee", knee), ("hip", hip), ("shoulder", shoulder),
-                         ("elbow", shoulder + 0.5 * ARM * arm_dir), ("wrist", shoulder + ARM * arm_dir),
+                         ("elbow", shoulder + 0.5 * ARM * arm_dir),
+                         ("wrist", shoulder + ARM * arm_dir),
                          ("heel", heel), ("foot_index", toe)):
             _set(pos, f"{side}_{name}", xy)
     _fill_head_and_hands(pos, f)

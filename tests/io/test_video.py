@@ -1,8 +1,8 @@
 import pytest
 
+from conftest import SQUAT_FRONT
 from glutefire.errors import InputFileError
 from glutefire.io.video import QUEUE_FRAMES, iter_frames, probe_video, sha256_of
-from conftest import SQUAT_FRONT
 
 
 def test_probe_reads_metadata():

@@ -64,7 +64,8 @@ def read_landmark_csv(path: str | Path) -> xr.Dataset:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise KeypointFormatError(f"{path}: not a readable CSV ({exc})") from None
     missing = [c for c in FRAME_COLUMNS if c not in table.columns]
-    missing += [c for n in BLAZEPOSE_LANDMARKS for c in landmark_columns(n) if c not in table.columns]
+    missing += [c for n in BLAZEPOSE_LANDMARKS for c in landmark_columns(n)
+                if c not in table.columns]
     if missing:
         shown = ", ".join(missing[:4]) + (" ..." if len(missing) > 4 else "")
         raise KeypointFormatError(

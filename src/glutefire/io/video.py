@@ -55,7 +55,8 @@ def probe_video(path: str | Path) -> VideoInfo:
     if not np.isfinite(fps) or fps <= 1.0 or fps > 1000.0:
         raise InputFileError(f"{path}: expected a video with a frame rate, but got {fps:g} fps")
     height, width = frame.shape[:2]
-    return VideoInfo(path=path, fps=fps, n_frames=max(n_frames, 1), width_px=width, height_px=height)
+    return VideoInfo(path=path, fps=fps, n_frames=max(n_frames, 1), width_px=width,
+                     height_px=height)
 
 
 def iter_frames(path: str | Path, *, start_frame: int = 0) -> Iterator[tuple[int, np.ndarray]]:

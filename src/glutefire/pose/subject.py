@@ -140,7 +140,8 @@ class SubjectTracker:
         bx0, by0, bx1, by1 = pose.bbox_px()
         x0, y0, x1, y1 = self._roi
         margin_x, margin_y = 0.05 * (x1 - x0), 0.05 * (y1 - y0)
-        near_edge = (bx0 - x0 < margin_x and x0 > 0) or (x1 - bx1 < margin_x and x1 < self._shape[1]) \
+        near_edge = (bx0 - x0 < margin_x and x0 > 0) \
+            or (x1 - bx1 < margin_x and x1 < self._shape[1]) \
             or (by0 - y0 < margin_y and y0 > 0) or (y1 - by1 < margin_y and y1 < self._shape[0])
         if near_edge:
             self._roi = _roi_for((bx0, by0, bx1, by1), self._shape)

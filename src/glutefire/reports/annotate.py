@@ -14,7 +14,8 @@ from glutefire.kinematics.metrics import KASR, TRUNK_LEAN, col
 from glutefire.pose.landmarks import SKELETON_EDGES
 from glutefire.screening.pipeline import ClipScreen
 
-GREEN, RED, WHITE, BLACK, AMBER = (80, 200, 80), (60, 60, 230), (255, 255, 255), (0, 0, 0), (0, 190, 255)
+GREEN, RED, WHITE = (80, 200, 80), (60, 60, 230), (255, 255, 255)
+BLACK, AMBER = (0, 0, 0), (0, 190, 255)
 FOOTER = "glutefire screening aid - describes movement, not a diagnosis"
 
 
