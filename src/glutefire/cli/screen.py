@@ -4,19 +4,19 @@ keyframes, terminal summary)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from glutefire.cli.common import DbOption, StoreAsOption, console, database, user_errors
 from glutefire.errors import InputFileError
-from glutefire.io.keypoint_files import write_landmark_csv
 from glutefire.io.video import probe_video
 from glutefire.kinematics.view import View
 from glutefire.pose.mediapipe_backend import check_model_available
 from glutefire.pose.subject import SubjectPolicy
-from glutefire.reports.result import build_result, rep_table_csv, write_json_atomic
+from glutefire.reports.outputs import write_outputs
+from glutefire.reports.result import build_result, write_json_atomic
 from glutefire.reports.terminal import print_summary
 from glutefire.screening.pipeline import ClipInput, ClipScreen, screen_clip
 
@@ -56,27 +56,6 @@ def _run(inputs: list[ClipInput], *, complexity: int, subject: SubjectPolicy,
     return screens
 
 
-def _write_outputs(screens: list[ClipScreen], result: dict[str, Any], out: Path,
-                   video: bool) -> list[Path]:
-    from glutefire.reports.annotate import render_video, write_keyframe
-
-    out.mkdir(parents=True, exist_ok=True)
-    written = [out / "reps.csv"]
-    rep_table_csv(screens, written[0])
-    for i, s in enumerate(screens):
-        kp = out / f"clip{i}_keypoints.csv"
-        write_landmark_csv(s.analysis.keypoints, kp)
-        written.append(kp)
-        if video and s.video is not None:
-            clip_findings = result["findings_by_clip"][i]
-            written.append(render_video(s, clip_findings, out / f"clip{i}_annotated.mp4"))
-    for f in result["findings"]:
-        if f["status"] == "present":
-            path = out / f"keyframe_{f['code']}.png"
-            written.append(write_keyframe(screens[f["clip"]], f, path))
-    return written
-
-
 def screen(
     clips: Annotated[list[Path], typer.Argument(
         help="Squat clips of one session (video, or a keypoint CSV from --out).")] = None,
@@ -110,7 +89,7 @@ def screen(
         result = build_result(screens, model=model)
         try:
             if out is not None:
-                _write_outputs(screens, result, out, video)
+                write_outputs(screens, result, out, video)
                 write_json_atomic(result, out / "result.json")
             if json_path is not None:
                 write_json_atomic(result, json_path)

@@ -1,0 +1,168 @@
+"""The coach's summary of a batch: one row per assessment, sorted by how much attention it needs,
+as CSV and as a self-contained HTML page with relative links to each result and keyframe.
+
+The attention score is the sum, over findings present, of their confidence (0-1): two confident
+findings outrank one uncertain one. Assessments that could not be screened are listed with their
+error after the screened ones (CSV) and in their own table first (HTML).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from glutefire.batch.manifest import Assessment
+from glutefire.batch.tasks import RESULT_FILE, TaskResult
+
+SUMMARY_CSV = "summary.csv"
+SUMMARY_HTML = "summary.html"
+BASE_COLUMNS = ("person", "test", "status", "attention_score", "findings_present",
+                "not_assessable", "complete_reps", "view", "result", "keyframes", "error")
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One assessment in the summary; ``findings`` maps finding code to its status."""
+
+    person: str
+    test: str
+    status: str
+    attention_score: float | None
+    present: tuple[str, ...]
+    not_assessable: tuple[str, ...]
+    complete_reps: int | None
+    view: str
+    result_link: str | None
+    keyframes: tuple[str, ...]
+    findings: dict[str, str]
+    error: str | None
+
+
+def attention_score(result: dict[str, Any]) -> float:
+    """Sum of the confidence (0-1; 0.5 when missing) of each present finding."""
+    return round(sum(_confidence(f) for f in result.get("findings", [])
+                     if f.get("status") == "present"), 2)
+
+
+def _confidence(finding: dict[str, Any]) -> float:
+    value = finding.get("confidence")
+    return float(value) if isinstance(value, int | float) else 0.5
+
+
+def summary_rows(assessments: Sequence[Assessment],
+                 outcomes: Sequence[TaskResult]) -> list[SummaryRow]:
+    """Rows sorted by attention score (highest first), then failed assessments."""
+    rows = [_row(a, o) for a, o in zip(assessments, outcomes, strict=True)]
+    return sorted(rows, key=lambda r: (r.attention_score is None, -(r.attention_score or 0.0),
+                                       r.person, r.test))
+
+
+def _row(a: Assessment, outcome: TaskResult) -> SummaryRow:
+    result = outcome.result
+    if result is None:
+        return SummaryRow(a.person, a.test, outcome.status, None, (), (), None, "", None, (), {},
+                          outcome.error)
+    folder = a.folder.as_posix()
+    findings = result.get("findings", [])
+    present = tuple(f["code"] for f in findings if f.get("status") == "present")
+    return SummaryRow(
+        a.person, a.test, outcome.status, attention_score(result), present,
+        tuple(result.get("summary", {}).get("not_assessable", [])),
+        result.get("summary", {}).get("complete_reps"), str(result.get("view", "")),
+        f"{folder}/{RESULT_FILE}", tuple(f"{folder}/keyframe_{code}.png" for code in present),
+        {f["code"]: _status_cell(f) for f in findings}, None,
+    )
+
+
+def _status_cell(finding: dict[str, Any]) -> str:
+    status = str(finding.get("status", ""))
+    if status == "present" and finding.get("side"):
+        return f"present ({finding['side']})"
+    return status
+
+
+def finding_codes(rows: Sequence[SummaryRow]) -> list[str]:
+    """Every finding code seen, in first-seen order."""
+    return list(dict.fromkeys(code for row in rows for code in row.findings))
+
+
+def summary_csv(rows: Sequence[SummaryRow]) -> str:
+    """The summary as CSV text: base columns, then one column per finding code."""
+    codes = finding_codes(rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*BASE_COLUMNS, *codes])
+    for r in rows:
+        writer.writerow([
+            r.person, r.test, r.status, "" if r.attention_score is None else r.attention_score,
+            ";".join(r.present), ";".join(r.not_assessable),
+            "" if r.complete_reps is None else r.complete_reps, r.view, r.result_link or "",
+            ";".join(r.keyframes), r.error or "", *(r.findings.get(c, "") for c in codes),
+        ])
+    return buffer.getvalue()
+
+
+def _e(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _link(path: str, text: str) -> str:
+    return f'<a href="{_e(quote(path))}">{_e(text)}</a>'
+
+
+def _screened_row(r: SummaryRow, codes: list[str]) -> str:
+    cells = [_e(r.person), _e(r.test), _e(r.attention_score), _e(r.view),
+             _e(r.complete_reps)]
+    cells += [f'<td class="{_e(r.findings.get(c, "").split(" ")[0])}">{_e(r.findings.get(c, ""))}'
+              "</td>" for c in codes]
+    links = [_link(r.result_link or "", "result")]
+    links += [_link(k, Path(k).stem.removeprefix("keyframe_")) for k in r.keyframes]
+    return ("<tr>" + "".join(f"<td>{c}</td>" for c in cells[:5]) + "".join(cells[5:])
+            + f"<td>{' '.join(links)}</td></tr>")
+
+
+def summary_html(rows: Sequence[SummaryRow], *, title: str = "glutefire batch summary") -> str:
+    """The summary as one HTML page; every value from results and the manifest is escaped."""
+    screened = [r for r in rows if r.result_link]
+    failed = [r for r in rows if not r.result_link]
+    codes = finding_codes(rows)
+    head = "".join(f"<th>{_e(c)}</th>" for c in
+                   ["person", "test", "attention", "view", "complete reps", *codes, "links"])
+    body = "\n".join(_screened_row(r, codes) for r in screened)
+    parts = [f"<!doctype html>\n<html><head><meta charset='utf-8'><title>{_e(title)}</title>",
+             f"<style>{_CSS}</style></head><body><h1>{_e(title)}</h1>",
+             f"<p>{len(screened)} screened, {len(failed)} could not be screened. Sorted by "
+             "attention score: the sum of the confidence of each finding present.</p>"]
+    if failed:
+        items = "".join(f"<tr><td>{_e(r.person)}</td><td>{_e(r.test)}</td><td>{_e(r.error)}"
+                        "</td></tr>" for r in failed)
+        parts.append("<h2>Could not be screened</h2><table><tr><th>person</th><th>test</th>"
+                     f"<th>error</th></tr>{items}</table>")
+    parts.append(f"<h2>Screened</h2><table><tr>{head}</tr>\n{body}</table>")
+    parts.append("<p class='note'>A screening aid that describes movement patterns; not a "
+                 "diagnosis.</p></body></html>\n")
+    return "\n".join(parts)
+
+
+_CSS = ("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:4px 8px}.present{background:#fdd}"
+        ".not_assessable{color:#888}.note{color:#666;font-size:small}")
+
+
+def write_summary(assessments: Sequence[Assessment], outcomes: Sequence[TaskResult],
+                  out: Path) -> list[Path]:
+    """Write summary.csv and summary.html into ``out`` (each atomically)."""
+    rows = summary_rows(assessments, outcomes)
+    written = []
+    for name, text in ((SUMMARY_CSV, summary_csv(rows)), (SUMMARY_HTML, summary_html(rows))):
+        tmp = out / f".{name}.tmp"
+        tmp.write_text(text)
+        tmp.replace(out / name)
+        written.append(out / name)
+    return written
