@@ -61,7 +61,7 @@ def test_record_screening_defaults_come_from_the_result(engine, make_result):
 def test_bad_screening_leaves_the_database_unchanged(engine, make_result):
     bad = make_result()
     bad["reps"][2]["metrics"]["kasr"] = "wide"
-    with pytest.raises(RecordError, match="expected rep 2 kasr to be a number"):
+    with pytest.raises(RecordError, match="expected clip 0 rep 2 kasr to be a number"):
         with unit_of_work(engine) as uow:
             record_screening(uow, "Ana", bad)
     with unit_of_work(engine) as uow:
@@ -156,3 +156,15 @@ def test_get_or_create_person_is_idempotent(engine):
         first = get_or_create_person(uow, "  Ana  Lee ")
         again = get_or_create_person(uow, "Ana Lee")
         assert first is again and first.name == "Ana Lee"
+
+
+def test_multi_clip_screening_keeps_reps_of_each_clip(engine, make_result):
+    """Front and side clips both have a rep 1: both are stored (revision 0003)."""
+    result = make_result(4.0)
+    second = [dict(rep, clip=1) for rep in result["reps"]]
+    result["reps"] = [dict(rep, clip=0) for rep in result["reps"]] + second
+    with unit_of_work(engine) as uow:
+        record_screening(uow, "Ana", result)
+    with unit_of_work(engine) as uow:
+        clips = uow.scalars(select(RepMetric.clip)).all()
+    assert sorted(set(clips)) == [0, 1] and clips.count(1) == clips.count(0)

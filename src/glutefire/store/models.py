@@ -144,12 +144,13 @@ class RepMetric(Base):
     """One metric of one repetition (tidy: one row per rep and metric)."""
 
     __tablename__ = "rep_metric"
-    __table_args__ = (UniqueConstraint("screening_id", "rep_index", "metric"),)
+    __table_args__ = (UniqueConstraint("screening_id", "clip", "rep_index", "metric"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     screening_id: Mapped[int] = mapped_column(
         ForeignKey("screening.id", ondelete="CASCADE"), index=True
     )
+    clip: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # rev 0003
     rep_index: Mapped[int] = mapped_column(Integer)
     metric: Mapped[str] = mapped_column(String(64))
     value: Mapped[float | None] = mapped_column(Float)

@@ -216,10 +216,11 @@ def _finding_row(finding: Mapping[str, Any]) -> ScreeningFinding:
 
 def _rep_metric_rows(reps: Iterable[Mapping[str, Any]]) -> Iterator[RepMetric]:
     for position, rep in enumerate(reps):
-        index = rep.get("index", position)
+        index, clip = rep.get("index", position), rep.get("clip", 0)
         for metric, value in (rep.get("metrics") or {}).items():
             yield RepMetric(
-                rep_index=index, metric=metric, value=_number(value, f"rep {index} {metric}")
+                clip=clip, rep_index=index, metric=metric,
+                value=_number(value, f"clip {clip} rep {index} {metric}"),
             )
 
 
