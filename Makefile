@@ -27,6 +27,7 @@ lint: setup
 
 bench: setup
 	$(PY) benchmarks/bench_screen.py
+	$(PY) benchmarks/bench_batch.py
 
 clean:
 	rm -rf $(VENV) out
