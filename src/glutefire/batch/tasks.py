@@ -14,12 +14,12 @@ import socket
 import tempfile
 import time
 from dataclasses import dataclass, field, replace
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from glutefire.batch.manifest import Assessment
 from glutefire.errors import GlutefireError
+from glutefire.pose.mediapipe_backend import model_info
 from glutefire.reports.outputs import write_outputs
 from glutefire.reports.result import build_result, write_json_atomic
 from glutefire.screening.pipeline import ClipInput, ClipScreen, screen_clip
@@ -59,12 +59,6 @@ class TaskResult:
     worker: str = ""
     elapsed_s: float = 0.0
     attempts: int = 1
-
-
-def model_info(model_complexity: int) -> dict[str, Any]:
-    """The ``model`` entry of a result, as ``glutefire screen`` writes it."""
-    return {"name": "mediapipe-blazepose", "complexity": model_complexity,
-            "version": metadata.version("mediapipe")}
 
 
 def screen_assessment(task: Task) -> TaskResult:

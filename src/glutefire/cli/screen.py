@@ -13,7 +13,7 @@ from glutefire.cli.common import DbOption, StoreAsOption, console, database, use
 from glutefire.errors import InputFileError
 from glutefire.io.video import probe_video
 from glutefire.kinematics.view import View
-from glutefire.pose.mediapipe_backend import check_model_available
+from glutefire.pose.mediapipe_backend import check_model_available, model_info
 from glutefire.pose.subject import SubjectPolicy
 from glutefire.reports.outputs import write_outputs
 from glutefire.reports.result import build_result, write_json_atomic
@@ -84,9 +84,7 @@ def screen(
         check_model_available(model_complexity)
         inputs = _clip_inputs(clips or [], heels_elevated or [], view or [])
         screens = _run(inputs, complexity=model_complexity, subject=subject, quiet=quiet)
-        model = {"name": "mediapipe-blazepose", "complexity": model_complexity,
-                 "version": _mediapipe_version()}
-        result = build_result(screens, model=model)
+        result = build_result(screens, model=model_info(model_complexity))
         try:
             if out is not None:
                 write_outputs(screens, result, out, video)
@@ -112,8 +110,3 @@ def store_screening(person: str, result: dict[str, Any], db: str | None) -> None
     with database(db) as engine, unit_of_work(engine) as uow:
         record_screening(uow, person, result)
 
-
-def _mediapipe_version() -> str:
-    from importlib import metadata
-
-    return metadata.version("mediapipe")

@@ -57,6 +57,12 @@ def model_file(model_complexity: int) -> Path:
     return root / _MODEL_FILES[model_complexity]
 
 
+def model_info(model_complexity: int) -> dict[str, object]:
+    """The ``model`` entry of a screening result."""
+    return {"name": MediaPipePose.name, "complexity": model_complexity,
+            "version": metadata.version("mediapipe")}
+
+
 def check_model_available(model_complexity: int) -> None:
     """Raise :class:`ModelUnavailableError` unless the model file is present (no downloads)."""
     path = model_file(model_complexity)
