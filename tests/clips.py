@@ -43,11 +43,14 @@ def blank_clip(dst: Path, *, seconds: float = 2.0, fps: float = 25.0) -> Path:
 
 
 def side_by_side(frame: np.ndarray) -> np.ndarray:
-    """Two copies of the frame's middle half next to each other: two people of the same size,
-    in a frame of the original width."""
-    w = frame.shape[1]
-    middle = frame[:, w // 4: w // 4 + w // 2]
-    return np.ascontiguousarray(np.hstack([middle, middle]))
+    """Two copies of the frame next to each other: two people of the same size, small in a
+    very wide frame."""
+    return np.ascontiguousarray(np.hstack([frame, frame]))
+
+
+def beside_empty_wall(frame: np.ndarray) -> np.ndarray:
+    """The frame with a grey area of the same size to its right: one small person, wide frame."""
+    return np.ascontiguousarray(np.hstack([frame, np.full_like(frame, 128)]))
 
 
 def top_part(frame: np.ndarray, fraction: float = 0.62) -> np.ndarray:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from clips import blank_clip, derive_clip, side_by_side, top_part
+from clips import beside_empty_wall, blank_clip, derive_clip, side_by_side, top_part
 from conftest import BRIDGE, SQUAT_3Q, SQUAT_FRONT, run_cli
 
 
@@ -72,6 +72,16 @@ def test_several_people_resolved_with_subject_option(tmp_path):
     assert result["input"][0]["subject"]["people_seen"] == 2
     assert result["view"] == "front"
     assert sum(r["complete"] for r in result["reps"]) >= 1
+
+
+def test_small_person_in_a_wide_frame_is_found(tmp_path):
+    clip = derive_clip(SQUAT_FRONT, tmp_path / "wide.mp4", stop_s=5.0, transform=beside_empty_wall)
+    code, text = run_cli("screen", clip, "--json", tmp_path / "r.json", "-q")
+    assert code == 0, text
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["input"][0]["subject"]["people_seen"] == 1
+    assert [r["bottom_s"] for r in result["reps"] if r["complete"]][:1] == pytest.approx([0.9],
+                                                                                        abs=0.3)
 
 
 @pytest.mark.parametrize("complexity", ["0", "2"])

@@ -56,7 +56,43 @@ class Candidate:
 
 def find_candidates(image_bgr: np.ndarray, detector: PoseBackend, *,
                     max_people: int = 3) -> list[Candidate]:
-    """Everyone the (static-image) ``detector`` finds in ``image_bgr``, most prominent first."""
+    """Everyone the (static-image) ``detector`` finds in ``image_bgr``, most prominent first.
+
+    When nobody is found in the whole image (a small person in a wide frame shrinks below the
+    detector's input size), overlapping square tiles are searched too.
+    """
+    found = _find_in(image_bgr, detector, max_people=max_people)
+    if found:
+        return found
+    for x0, y0, tile in _tiles(image_bgr):
+        for cand in _find_in(tile, detector, max_people=max_people):
+            moved = _candidate(_shifted(cand.pose, x0, y0))
+            if not any(_center_inside(moved, other) for other in found):
+                found.append(moved)
+    return sorted(found, key=lambda c: c.height_px, reverse=True)[:max_people]
+
+
+def _tiles(image: np.ndarray) -> list[tuple[int, int, np.ndarray]]:
+    """Overlapping square tiles along the long side of a clearly non-square image."""
+    height, width = image.shape[:2]
+    side = min(height, width)
+    span = max(height, width)
+    if span < 1.5 * side:
+        return []
+    n = int(np.ceil(2 * span / side)) - 1  # half-tile steps
+    starts = np.linspace(0, span - side, n).astype(int)
+    if width >= height:
+        return [(int(s), 0, image[:, s:s + side]) for s in starts]
+    return [(0, int(s), image[s:s + side, :]) for s in starts]
+
+
+def _shifted(pose: FramePose, dx: float, dy: float) -> FramePose:
+    return FramePose(position_px=pose.position_px + np.array([dx, dy], dtype=float),
+                     visibility=pose.visibility)
+
+
+def _find_in(image_bgr: np.ndarray, detector: PoseBackend, *,
+             max_people: int) -> list[Candidate]:
     masked = image_bgr.copy()
     found: list[Candidate] = []
     fill = np.median(image_bgr.reshape(-1, 3), axis=0).astype(image_bgr.dtype)
@@ -122,8 +158,7 @@ class SubjectTracker:
             self._on_miss()
             return None
         self._misses = 0
-        full = FramePose(position_px=pose.position_px + np.array([x0, y0], dtype=float),
-                         visibility=pose.visibility)
+        full = _shifted(pose, x0, y0)
         self._follow(full)
         return full
 
