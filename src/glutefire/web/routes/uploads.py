@@ -1,0 +1,164 @@
+"""Clip upload (type, size and content checked; stored under a random name), background
+screening with progress, and the results page with keyframes."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse, Response
+
+from glutefire.errors import InputFileError
+from glutefire.io.video import VideoInfo, probe_video, read_frame
+from glutefire.screening.rules import load_rules
+from glutefire.store import accounts
+from glutefire.store.models import Client, Screening, UploadJob
+from glutefire.store.repository import unit_of_work
+from glutefire.web.deps import Csrf, EngineDep, OwnedClient, SettingsDep, TrainerClient
+from glutefire.web.render import page, redirect
+from glutefire.web.settings import VIDEO_EXTENSIONS, WebSettings
+
+router = APIRouter()
+CHUNK_BYTES = 1 << 20
+VIEWS = ("auto", "front", "side", "back", "oblique")
+
+
+def check_clip(path: Path, settings: WebSettings) -> VideoInfo:
+    """Content check: a decodable first AND last frame, a frame rate, a sane duration."""
+    info = probe_video(path)
+    if info.duration_s > settings.max_clip_duration_s:
+        raise InputFileError(f"expected a clip of at most {settings.max_clip_duration_s:g} s, "
+                             f"but got {info.duration_s:.0f} s")
+    try:
+        read_frame(path, max(info.n_frames - 1, 0))
+    except InputFileError:
+        raise InputFileError("the video is truncated or damaged (its last frame cannot be "
+                             "decoded); export it again and upload the whole file") from None
+    return info
+
+
+async def _store_upload(upload: UploadFile, settings: WebSettings) -> tuple[Path, int]:
+    """Copy to ``<upload dir>/<random>.part``, counting bytes; the client's name is never used."""
+    ext = Path(upload.filename or "").suffix.lower()
+    if ext not in VIDEO_EXTENSIONS:
+        raise HTTPException(status_code=415, detail=f"expected a video file "
+                            f"({', '.join(VIDEO_EXTENSIONS)}), but got {ext or 'no extension'!r}")
+    part = settings.upload_dir / f"{uuid.uuid4().hex}{ext}.part"
+    size = 0
+    try:
+        with part.open("xb") as out:
+            while chunk := await upload.read(CHUNK_BYTES):
+                size += len(chunk)
+                if size > settings.max_upload_bytes:
+                    raise HTTPException(status_code=413, detail="expected a clip of at most "
+                                        f"{settings.max_upload_bytes // (1024 * 1024)} MB")
+                out.write(chunk)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    if size == 0:
+        part.unlink(missing_ok=True)
+        raise HTTPException(status_code=422, detail="the uploaded file is empty")
+    return part, size
+
+
+@router.post("/clients/{client_id}/uploads", dependencies=[Csrf])
+async def upload_clip(request: Request, engine: EngineDep, settings: SettingsDep,
+                      client: TrainerClient, clip: UploadFile,
+                      view: Annotated[str, Form()] = "auto") -> Response:
+    if view not in VIEWS:
+        raise HTTPException(status_code=422, detail=f"expected view in {VIEWS}, but got {view!r}")
+    part, size = await _store_upload(clip, settings)
+    try:
+        info = await asyncio.to_thread(check_clip, part, settings)
+    except InputFileError as exc:
+        part.unlink(missing_ok=True)
+        raise HTTPException(status_code=422, detail=str(exc).replace(str(part), "upload")) \
+            from None
+    stored = part.with_suffix("")  # drop ".part": the clip is complete and checked
+    part.rename(stored)
+    with unit_of_work(engine) as uow:
+        job = accounts.create_job(uow, uow.get(Client, client.id), stored_name=stored.name,
+                                  original_name=clip.filename or "", size_bytes=size,
+                                  view=None if view == "auto" else view,
+                                  frames_total=info.n_frames)
+        job_id = job.id
+    request.app.state.jobs.submit(job_id)
+    return redirect(f"/clients/{client.id}/jobs/{job_id}")
+
+
+def _job(engine, client_id: int, job_id: int) -> dict:  # noqa: ANN001
+    with unit_of_work(engine) as uow:
+        job = uow.get(UploadJob, job_id)
+        if job is None or job.client_id != client_id:
+            raise HTTPException(status_code=404, detail="no such upload")
+        return {"id": job.id, "status": job.status, "frames_done": job.frames_done,
+                "frames_total": job.frames_total, "error": job.error,
+                "original_name": job.original_name, "screening_id": job.screening_id,
+                "progress": round(job.frames_done / max(job.frames_total, 1), 3),
+                "result_url": (f"/clients/{client_id}/screenings/{job.screening_id}"
+                               if job.screening_id else None)}
+
+
+@router.get("/clients/{client_id}/jobs/{job_id:int}")
+def job_page(request: Request, engine: EngineDep, client: OwnedClient, job_id: int) -> Response:
+    from glutefire.web.deps import current_principal
+
+    return page(request, "job.html", current_principal(request), client=client,
+                job=_job(engine, client.id, job_id))
+
+
+@router.get("/clients/{client_id}/jobs/{job_id:int}.json")
+def job_status(engine: EngineDep, client: OwnedClient, job_id: int) -> JSONResponse:
+    return JSONResponse(_job(engine, client.id, job_id))
+
+
+def load_screening(engine, client_id: int, screening_id: int) -> dict:  # noqa: ANN001
+    with unit_of_work(engine) as uow:
+        row = uow.get(Screening, screening_id)
+        client = uow.get(Client, client_id)
+        if row is None or client is None or row.person_id != client.person_id:
+            raise HTTPException(status_code=404, detail="no such screening")
+        return {"id": row.id, "recorded_at": row.recorded_at, "result": row.result}
+
+
+def explained_findings(result: dict) -> list[dict]:
+    """Findings with the rule's plain-words explanation, present ones first."""
+    plain = {rule.code: rule.plain for rule in load_rules()}
+    order = {"present": 0, "absent": 1, "not_assessable": 2}
+    items = [dict(f, plain=plain.get(f.get("code"), "")) for f in result.get("findings", [])]
+    return sorted(items, key=lambda f: order.get(f.get("status"), 3))
+
+
+def rep_columns(result: dict) -> list[str]:
+    columns: list[str] = []
+    for rep in result.get("reps", []):
+        columns += [k for k in rep.get("metrics", {}) if k not in columns]
+    return columns
+
+
+@router.get("/clients/{client_id}/screenings/{screening_id}")
+def results_page(request: Request, engine: EngineDep, settings: SettingsDep,
+                 client: OwnedClient, screening_id: int) -> Response:
+    from glutefire.web.deps import current_principal
+
+    screening = load_screening(engine, client.id, screening_id)
+    folder = settings.keyframe_dir / str(screening_id)
+    keyframes = sorted(p.stem for p in folder.glob("*.png")) if folder.is_dir() else []
+    return page(request, "results.html", current_principal(request), client=client,
+                screening=screening, findings=explained_findings(screening["result"]),
+                columns=rep_columns(screening["result"]), keyframes=keyframes)
+
+
+@router.get("/clients/{client_id}/screenings/{screening_id}/keyframes/{code}.png")
+def keyframe(engine: EngineDep, settings: SettingsDep, client: OwnedClient, screening_id: int,
+             code: str) -> Response:
+    load_screening(engine, client.id, screening_id)
+    folder = settings.keyframe_dir / str(screening_id)
+    names = {p.stem: p for p in folder.glob("*.png")} if folder.is_dir() else {}
+    if code not in names:  # only names we wrote ourselves: no path built from the request
+        raise HTTPException(status_code=404, detail="no such keyframe")
+    return FileResponse(names[code], media_type="image/png")
