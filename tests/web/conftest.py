@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from webtools import fake_screen, make_settings
 
 from glutefire.web.app import create_app
 from glutefire.web.settings import WebSettings
+from webtools import fake_screen, make_settings
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import update
-from webtools import PASSWORD, csrf_of, signup
 
 from glutefire.store.models import Account, WebSession
 from glutefire.store.repository import unit_of_work
 from glutefire.web.security import SESSION_COOKIE, hash_password, verify_password
+from webtools import PASSWORD, csrf_of, signup
 
 
 def _login(client, email="coach@example.org", password=PASSWORD):

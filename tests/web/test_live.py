@@ -9,13 +9,13 @@ import cv2
 import numpy as np
 import pytest
 from starlette.websockets import WebSocketDisconnect
-from synthetic import H, W, SquatSpec, front_squat
-from webtools import add_client, signup
 
 from glutefire.pose.backend import FramePose
 from glutefire.pose.landmarks import BLAZEPOSE_LANDMARKS
 from glutefire.screening.pipeline import analyse_keypoints
 from glutefire.web.live import LiveSession
+from synthetic import H, SquatSpec, W, front_squat
+from webtools import add_client, signup
 
 
 class ReplayBackend:

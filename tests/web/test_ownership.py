@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
-from webtools import add_client, csrf_of, fake_screen, make_settings, signup
 
 from glutefire.web.app import create_app
+from webtools import add_client, csrf_of, fake_screen, make_settings, signup
 
 GET_ROUTES = ["/clients/{id}", "/clients/{id}/plan", "/clients/{id}/progress",
               "/clients/{id}/sessions/new", "/clients/{id}/questionnaire",

@@ -4,11 +4,11 @@ client invites. The screener is faked here; the real pipeline runs in the e2e te
 from __future__ import annotations
 
 import pytest
+
 from conftest import SQUAT_FRONT
+from glutefire.web.security import SESSION_COOKIE
 from tests_upload_helpers import upload_sample
 from webtools import PASSWORD, add_client, csrf_of, signup
-
-from glutefire.web.security import SESSION_COOKIE
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from typing import Annotated
 import cv2
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
+from sqlalchemy import select
 
 from glutefire.errors import InputFileError
 from glutefire.io.video import VideoInfo, probe_video
@@ -140,6 +141,21 @@ def load_screening(engine, client_id: int, screening_id: int) -> dict:  # noqa: 
         return {"id": row.id, "recorded_at": row.recorded_at, "result": row.result}
 
 
+#: Credit lines of the bundled sample clips (samples/README.md): shown when one is uploaded.
+SAMPLE_CREDITS = {
+    "squat_3q_pexels_6980032.mp4": "Squat clip: Gabby K, Pexels (video 6980032)",
+    "squat_front_pexels_5034577.mp4": "Front squat clip: Ketut Subiyanto, Pexels (video 5034577), "
+                                      "shortened and re-encoded",
+}
+
+
+def sample_credits(engine, screening_id: int) -> list[str]:  # noqa: ANN001
+    with unit_of_work(engine) as uow:
+        names = uow.scalars(select(UploadJob.original_name)
+                            .where(UploadJob.screening_id == screening_id)).all()
+    return [SAMPLE_CREDITS[n] for n in names if n in SAMPLE_CREDITS]
+
+
 def explained_findings(result: dict) -> list[dict]:
     """Findings with the rule's plain-words explanation, present ones first."""
     plain = {rule.code: rule.plain for rule in load_rules()}
@@ -165,7 +181,8 @@ def results_page(request: Request, engine: EngineDep, settings: SettingsDep,
     keyframes = sorted(p.stem for p in folder.glob("*.png")) if folder.is_dir() else []
     return page(request, "results.html", current_principal(request), client=client,
                 screening=screening, findings=explained_findings(screening["result"]),
-                columns=rep_columns(screening["result"]), keyframes=keyframes)
+                columns=rep_columns(screening["result"]), keyframes=keyframes,
+                credits=sample_credits(engine, screening_id))
 
 
 @router.get("/clients/{client_id}/screenings/{screening_id}/keyframes/{code}.png")
