@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from webtools import make_settings
 
 CHROMIUM = os.environ.get("GLUTEFIRE_CHROMIUM", "/usr/bin/chromium")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import SQUAT_FRONT
-from webtools import PASSWORD
 
+from conftest import SQUAT_FRONT
 from tests.web.e2e.conftest import launch_browser
 from tests.web.e2e.y4m import write_y4m
+from webtools import PASSWORD
 
 pytestmark = pytest.mark.slow
 

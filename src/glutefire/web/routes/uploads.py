@@ -19,7 +19,14 @@ from glutefire.screening.rules import load_rules
 from glutefire.store import accounts
 from glutefire.store.models import Client, Screening, UploadJob
 from glutefire.store.repository import unit_of_work
-from glutefire.web.deps import Csrf, EngineDep, OwnedClient, SettingsDep, TrainerClient
+from glutefire.web.deps import (
+    Csrf,
+    CurrentPrincipal,
+    EngineDep,
+    OwnedClient,
+    SettingsDep,
+    TrainerClient,
+)
 from glutefire.web.render import page, redirect
 from glutefire.web.settings import VIDEO_EXTENSIONS, WebSettings
 
@@ -120,10 +127,9 @@ def _job(engine, client_id: int, job_id: int) -> dict:  # noqa: ANN001
 
 
 @router.get("/clients/{client_id}/jobs/{job_id:int}")
-def job_page(request: Request, engine: EngineDep, client: OwnedClient, job_id: int) -> Response:
-    from glutefire.web.deps import current_principal
-
-    return page(request, "job.html", current_principal(request), client=client,
+def job_page(request: Request, engine: EngineDep, principal: CurrentPrincipal,
+             client: OwnedClient, job_id: int) -> Response:
+    return page(request, "job.html", principal, client=client,
                 job=_job(engine, client.id, job_id))
 
 
@@ -173,13 +179,11 @@ def rep_columns(result: dict) -> list[str]:
 
 @router.get("/clients/{client_id}/screenings/{screening_id}")
 def results_page(request: Request, engine: EngineDep, settings: SettingsDep,
-                 client: OwnedClient, screening_id: int) -> Response:
-    from glutefire.web.deps import current_principal
-
+                 principal: CurrentPrincipal, client: OwnedClient, screening_id: int) -> Response:
     screening = load_screening(engine, client.id, screening_id)
     folder = settings.keyframe_dir / str(screening_id)
     keyframes = sorted(p.stem for p in folder.glob("*.png")) if folder.is_dir() else []
-    return page(request, "results.html", current_principal(request), client=client,
+    return page(request, "results.html", principal, client=client,
                 screening=screening, findings=explained_findings(screening["result"]),
                 columns=rep_columns(screening["result"]), keyframes=keyframes,
                 credits=sample_credits(engine, screening_id))
