@@ -14,7 +14,7 @@ TEST_SECRET = "test-secret-key-" + "x" * 40
 PASSWORD = "correct horse battery"
 
 
-def fake_screen(path, view, on_frame):  # noqa: ANN001, ANN201 - matches ScreenFn
+def fake_screen(clips, on_frame):  # noqa: ANN001, ANN201 - matches ScreenFn
     """Pretends to screen: reports progress and returns a documented result without the model."""
     from conftest import screening_result  # the shared contract fixture in tests/conftest.py
 

@@ -18,10 +18,10 @@ from webtools import add_client, fake_screen, signup
 def test_progress_is_visible_while_screening(client):
     release = threading.Event()
 
-    def slow(path, view, on_frame):  # noqa: ANN001, ANN202
+    def slow(clips, on_frame):  # noqa: ANN001, ANN202
         on_frame(99)
         release.wait(10)
-        return fake_screen(path, view, lambda i: None)
+        return fake_screen(clips, lambda i: None)
 
     client.app.state.jobs._screen = slow
     csrf = signup(client)

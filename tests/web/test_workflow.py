@@ -3,12 +3,14 @@ client invites. The screener is faked here; the real pipeline runs in the e2e te
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from conftest import SQUAT_FRONT
 from glutefire.web.security import SESSION_COOKIE
 from tests_upload_helpers import upload_sample
-from webtools import PASSWORD, add_client, csrf_of, signup
+from webtools import PASSWORD, add_client, csrf_of, fake_screen, signup
 
 
 @pytest.fixture
@@ -33,6 +35,40 @@ def test_upload_runs_screening_and_shows_results(client, trainer, settings):
     stored = list(settings.upload_dir.iterdir())
     assert len(stored) == 1 and SQUAT_FRONT.name not in stored[0].name  # random stored name
     assert client.get(f"/clients/{cid}").text.count("/screenings/") >= 1
+
+
+def test_front_and_side_clips_make_one_screening(client, trainer, settings):
+    csrf, cid = trainer
+    seen = []
+
+    def record(clips, on_frame):  # noqa: ANN001, ANN202
+        seen.append([(c.path.parent, c.view) for c in clips])
+        return fake_screen(clips, on_frame)
+
+    client.app.state.jobs._screen = record
+    with open(SQUAT_FRONT, "rb") as a, open(SQUAT_FRONT, "rb") as b:
+        response = client.post(f"/clients/{cid}/uploads",
+                               data={"csrf_token": csrf, "view": "front", "view2": "side"},
+                               files={"clip": ("front.mp4", a, "video/mp4"),
+                                      "clip2": ("side.mp4", b, "video/mp4")})
+    assert response.status_code == 200
+    job = client.get(response.url.path + ".json").json()
+    assert job["frames_total"] == 500 and job["original_name"] == "front.mp4 + side.mp4"
+    deadline = time.monotonic() + 10
+    while not seen and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert [v.value for _, v in seen[0]] == ["front", "side"]
+    assert all(folder == settings.upload_dir for folder, _ in seen[0])
+
+
+def test_a_bad_second_clip_leaves_nothing_behind(client, trainer, settings):
+    csrf, cid = trainer
+    with open(SQUAT_FRONT, "rb") as a:
+        response = client.post(f"/clients/{cid}/uploads", data={"csrf_token": csrf},
+                               files={"clip": ("front.mp4", a, "video/mp4"),
+                                      "clip2": ("side.mp4", b"garbage" * 50, "video/mp4")})
+    assert response.status_code == 422
+    assert list(settings.upload_dir.iterdir()) == []
 
 
 def test_upload_refuses_wrong_type(client, trainer, settings):
@@ -77,7 +113,7 @@ def test_upload_too_big_by_content_length_is_refused_before_reading(client, trai
 def test_failed_screening_is_shown_on_the_job(client, trainer):
     from glutefire.errors import TooFewRepsError
 
-    def failing(path, view, on_frame):  # noqa: ANN001, ANN202
+    def failing(clips, on_frame):  # noqa: ANN001, ANN202
         raise TooFewRepsError("no complete squat found")
 
     client.app.state.jobs._screen = failing

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -161,11 +162,15 @@ def accept_invite(uow: Session, invite: ClientInvite, account: Account) -> Clien
 # --- upload jobs ---
 
 
-def create_job(uow: Session, client: Client, *, stored_name: str, original_name: str,
-               size_bytes: int, view: str | None, frames_total: int) -> UploadJob:
-    job = UploadJob(client_id=client.id, status="queued", view=view, stored_name=stored_name,
-                    original_name=original_name[:255], size_bytes=size_bytes, frames_done=0,
-                    frames_total=frames_total)
+def create_job(uow: Session, client: Client, *, clips: list[dict[str, Any]],
+               size_bytes: int) -> UploadJob:
+    """A queued job; ``clips`` as documented on :class:`UploadJob`."""
+    if not clips:
+        raise RecordError("expected at least one clip in an upload job")
+    shown = " + ".join(str(c["original_name"]) for c in clips)
+    job = UploadJob(client_id=client.id, status="queued", clips=clips,
+                    original_name=shown[:255], size_bytes=size_bytes, frames_done=0,
+                    frames_total=sum(int(c["frames"]) for c in clips))
     uow.add(job)
     uow.flush()
     return job

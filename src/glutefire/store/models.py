@@ -329,15 +329,16 @@ class ClientInvite(Base):
 
 
 class UploadJob(Base):
-    """One uploaded clip and its background screening (queued, running, done, failed)."""
+    """Uploaded clips of one screening session (e.g. front and side) and their background
+    screening (queued, running, done, failed). ``clips``: one
+    ``{"stored_name", "original_name", "view", "frames"}`` per clip, in upload order."""
 
     __tablename__ = "upload_job"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16))
-    view: Mapped[str | None] = mapped_column(String(16))
-    stored_name: Mapped[str] = mapped_column(String(64))
+    clips: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     original_name: Mapped[str] = mapped_column(String(255))
     size_bytes: Mapped[int] = mapped_column(Integer)
     frames_done: Mapped[int] = mapped_column(Integer, default=0)

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from glutefire.errors import GlutefireError
 from glutefire.store.engine import open_database
 from glutefire.web.deps import LoginRequired
-from glutefire.web.jobs import JobRunner, ScreenFn, screen_video
+from glutefire.web.jobs import JobRunner, ScreenFn, screen_videos
 from glutefire.web.security import CookieSigner, LoginRateLimiter
 from glutefire.web.settings import WebSettings
 
@@ -71,7 +71,7 @@ async def _plain(send: Send, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def create_app(settings: WebSettings, *, screen: ScreenFn = screen_video,
+def create_app(settings: WebSettings, *, screen: ScreenFn = screen_videos,
                live_backend_factory: Any = None) -> FastAPI:
     """Build the app. ``screen`` and ``live_backend_factory`` can be swapped in tests."""
 

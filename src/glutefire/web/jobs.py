@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 0.3
 
 Screened = tuple[dict[str, Any], list[ClipScreen]]
-ScreenFn = Callable[[Path, View | None, ProgressFn], Screened]
+ScreenFn = Callable[[list[ClipInput], ProgressFn], Screened]
 
 
 def model_info() -> dict[str, Any]:
@@ -37,13 +37,19 @@ def model_info() -> dict[str, Any]:
             "version": metadata.version("mediapipe")}
 
 
-def screen_video(path: Path, view: View | None, on_frame: ProgressFn) -> Screened:
-    """The real pipeline: the same ``screen_clip`` + ``build_result`` as ``glutefire screen``."""
+def screen_videos(clips: list[ClipInput], on_frame: ProgressFn) -> Screened:
+    """The real pipeline: the same ``screen_clip`` + ``build_result`` as ``glutefire screen``
+    (several clips of one session, e.g. front and side, become one merged result).
+    ``on_frame`` gets the frame index counted over all clips."""
+    from glutefire.io.video import probe_video
     from glutefire.reports.result import build_result
     from glutefire.screening.pipeline import screen_clip
 
-    screen = screen_clip(ClipInput(path=path, view=view), on_frame=on_frame)
-    return build_result([screen], model=model_info()), [screen]
+    screens, offset = [], 0
+    for clip in clips:
+        screens.append(screen_clip(clip, on_frame=lambda i, o=offset: on_frame(o + i)))
+        offset += probe_video(clip.path).n_frames
+    return build_result(screens, model=model_info()), screens
 
 
 def write_keyframes(screens: list[ClipScreen], result: dict[str, Any], folder: Path) -> None:
@@ -61,7 +67,7 @@ class JobRunner:
     """Runs upload jobs one at a time per worker; call :meth:`shutdown` when the app stops."""
 
     def __init__(self, engine: Engine, *, upload_dir: Path, keyframe_dir: Path, workers: int = 1,
-                 screen: ScreenFn = screen_video) -> None:
+                 screen: ScreenFn = screen_videos) -> None:
         self._engine = engine
         self._upload_dir = upload_dir
         self._keyframe_dir = keyframe_dir
@@ -99,8 +105,9 @@ class JobRunner:
         with unit_of_work(self._engine) as uow:
             job = update_job(uow, job_id, status="running")
             person_name = uow.get(Client, job.client_id).person.name
-            path = self._upload_dir / job.stored_name
-            view = View(job.view) if job.view else None
+            clips = [ClipInput(path=self._upload_dir / c["stored_name"],
+                               view=View(c["view"]) if c.get("view") else None)
+                     for c in job.clips]
         last = [0.0]
 
         def on_frame(index: int) -> None:
@@ -110,7 +117,7 @@ class JobRunner:
                 self._finish(job_id, frames_done=index + 1)
 
         try:
-            result, screens = self._screen(path, view, on_frame)
+            result, screens = self._screen(clips, on_frame)
         except GlutefireError as exc:
             self._finish(job_id, status="failed", error=str(exc))
             return

@@ -63,7 +63,8 @@ def count_decodable_frames(path: Path) -> int:
     return count
 
 
-async def _store_upload(upload: UploadFile, settings: WebSettings) -> tuple[Path, int]:
+async def _store_upload(upload: UploadFile, settings: WebSettings,
+                        budget_bytes: int) -> tuple[Path, int]:
     """Copy to ``<upload dir>/<random>.part``, counting bytes; the client's name is never used."""
     ext = Path(upload.filename or "").suffix.lower()
     if ext not in VIDEO_EXTENSIONS:
@@ -75,8 +76,8 @@ async def _store_upload(upload: UploadFile, settings: WebSettings) -> tuple[Path
         with part.open("xb") as out:
             while chunk := await upload.read(CHUNK_BYTES):
                 size += len(chunk)
-                if size > settings.max_upload_bytes:
-                    raise HTTPException(status_code=413, detail="expected a clip of at most "
+                if size > budget_bytes:
+                    raise HTTPException(status_code=413, detail="expected clips of at most "
                                         f"{settings.max_upload_bytes // (1024 * 1024)} MB")
                 out.write(chunk)
     except BaseException:
@@ -88,13 +89,12 @@ async def _store_upload(upload: UploadFile, settings: WebSettings) -> tuple[Path
     return part, size
 
 
-@router.post("/clients/{client_id}/uploads", dependencies=[Csrf])
-async def upload_clip(request: Request, engine: EngineDep, settings: SettingsDep,
-                      client: TrainerClient, clip: UploadFile,
-                      view: Annotated[str, Form()] = "auto") -> Response:
+async def _checked_clip(upload: UploadFile, view: str, settings: WebSettings,
+                        budget_bytes: int) -> dict:
+    """Store and check one clip; return its job entry (the file stays only if it passes)."""
     if view not in VIEWS:
         raise HTTPException(status_code=422, detail=f"expected view in {VIEWS}, but got {view!r}")
-    part, size = await _store_upload(clip, settings)
+    part, size = await _store_upload(upload, settings, budget_bytes)
     try:
         info = await asyncio.to_thread(check_clip, part, settings)
     except InputFileError as exc:
@@ -103,11 +103,28 @@ async def upload_clip(request: Request, engine: EngineDep, settings: SettingsDep
             from None
     stored = part.with_suffix("")  # drop ".part": the clip is complete and checked
     part.rename(stored)
+    return {"stored_name": stored.name, "original_name": (upload.filename or "clip")[:120],
+            "view": None if view == "auto" else view, "frames": info.n_frames, "bytes": size}
+
+
+@router.post("/clients/{client_id}/uploads", dependencies=[Csrf])
+async def upload_clip(request: Request, engine: EngineDep, settings: SettingsDep,
+                      client: TrainerClient, clip: UploadFile,
+                      clip2: UploadFile | None = None,
+                      view: Annotated[str, Form()] = "auto",
+                      view2: Annotated[str, Form()] = "auto") -> Response:
+    """One or two clips of one session (e.g. front and side): one merged screening."""
+    entries = [await _checked_clip(clip, view, settings, settings.max_upload_bytes)]
+    if clip2 is not None and clip2.filename:
+        try:
+            entries.append(await _checked_clip(clip2, view2, settings,
+                                               settings.max_upload_bytes - entries[0]["bytes"]))
+        except BaseException:
+            (settings.upload_dir / entries[0]["stored_name"]).unlink(missing_ok=True)
+            raise
     with unit_of_work(engine) as uow:
-        job = accounts.create_job(uow, uow.get(Client, client.id), stored_name=stored.name,
-                                  original_name=clip.filename or "", size_bytes=size,
-                                  view=None if view == "auto" else view,
-                                  frames_total=info.n_frames)
+        job = accounts.create_job(uow, uow.get(Client, client.id), clips=entries,
+                                  size_bytes=sum(e["bytes"] for e in entries))
         job_id = job.id
     request.app.state.jobs.submit(job_id)
     return redirect(f"/clients/{client.id}/jobs/{job_id}")
