@@ -126,3 +126,10 @@ def test_next_parameter_cannot_redirect_off_site(client):
                                            "password": PASSWORD, "next": "//evil.example"},
                            follow_redirects=False)
     assert response.headers["location"] == "/clients"
+
+
+def test_security_headers(client):
+    response = client.get("/login")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["referrer-policy"] == "same-origin"

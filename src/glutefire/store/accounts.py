@@ -67,7 +67,9 @@ def find_account(uow: Session, email: str) -> Account | None:
 
 def create_web_session(uow: Session, account: Account, *, token_sha256: str, csrf_token: str,
                        ttl_s: int) -> WebSession:
+    """A new login session; expired sessions of every account are removed on the way."""
     now = utcnow()
+    uow.execute(delete(WebSession).where(WebSession.expires_at <= now))
     row = WebSession(account_id=account.id, token_sha256=token_sha256, csrf_token=csrf_token,
                      created_at=now, expires_at=now + dt.timedelta(seconds=ttl_s))
     uow.add(row)

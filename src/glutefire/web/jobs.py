@@ -106,7 +106,8 @@ class JobRunner:
             job = update_job(uow, job_id, status="running")
             person_name = uow.get(Client, job.client_id).person.name
             clips = [ClipInput(path=self._upload_dir / c["stored_name"],
-                               view=View(c["view"]) if c.get("view") else None)
+                               view=View(c["view"]) if c.get("view") else None,
+                               heels_elevated=bool(c.get("heels_elevated")))
                      for c in job.clips]
         last = [0.0]
 

@@ -90,7 +90,7 @@ async def _store_upload(upload: UploadFile, settings: WebSettings,
 
 
 async def _checked_clip(upload: UploadFile, view: str, settings: WebSettings,
-                        budget_bytes: int) -> dict:
+                        budget_bytes: int, *, heels_elevated: bool = False) -> dict:
     """Store and check one clip; return its job entry (the file stays only if it passes)."""
     if view not in VIEWS:
         raise HTTPException(status_code=422, detail=f"expected view in {VIEWS}, but got {view!r}")
@@ -104,7 +104,8 @@ async def _checked_clip(upload: UploadFile, view: str, settings: WebSettings,
     stored = part.with_suffix("")  # drop ".part": the clip is complete and checked
     part.rename(stored)
     return {"stored_name": stored.name, "original_name": (upload.filename or "clip")[:120],
-            "view": None if view == "auto" else view, "frames": info.n_frames, "bytes": size}
+            "view": None if view == "auto" else view, "frames": info.n_frames, "bytes": size,
+            "heels_elevated": heels_elevated}
 
 
 @router.post("/clients/{client_id}/uploads", dependencies=[Csrf])
@@ -112,13 +113,15 @@ async def upload_clip(request: Request, engine: EngineDep, settings: SettingsDep
                       client: TrainerClient, clip: UploadFile,
                       clip2: UploadFile | None = None,
                       view: Annotated[str, Form()] = "auto",
-                      view2: Annotated[str, Form()] = "auto") -> Response:
+                      view2: Annotated[str, Form()] = "auto",
+                      heels2: Annotated[str | None, Form()] = None) -> Response:
     """One or two clips of one session (e.g. front and side): one merged screening."""
     entries = [await _checked_clip(clip, view, settings, settings.max_upload_bytes)]
     if clip2 is not None and clip2.filename:
         try:
             entries.append(await _checked_clip(clip2, view2, settings,
-                                               settings.max_upload_bytes - entries[0]["bytes"]))
+                                               settings.max_upload_bytes - entries[0]["bytes"],
+                                               heels_elevated=heels2 == "on"))
         except BaseException:
             (settings.upload_dir / entries[0]["stored_name"]).unlink(missing_ok=True)
             raise
