@@ -13,6 +13,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
 
 from glutefire.store.accounts import client_for, live_web_session
+from glutefire.store.models import Account
 from glutefire.store.repository import unit_of_work
 from glutefire.web.security import (
     CSRF_FIELD,
@@ -123,18 +124,13 @@ async def check_anonymous_csrf(request: Request) -> None:
 
 
 def load_client(engine: Engine, principal: Principal, client_id: int) -> ClientRef:
+    """The client if the principal may see it; 404 otherwise (also for other trainers' ids)."""
     with unit_of_work(engine) as uow:
-        client = client_for(uow, _account(uow, principal), client_id)
+        client = client_for(uow, uow.get_one(Account, principal.account_id), client_id)
         if client is None:
             raise HTTPException(status_code=404, detail="no such client")
         return ClientRef(client.id, client.display_name, client.person.name, client.person_id,
                          client.trainer_id, client.account_id is not None)
-
-
-def _account(uow, principal: Principal):  # noqa: ANN001, ANN202
-    from glutefire.store.models import Account
-
-    return uow.get(Account, principal.account_id)
 
 
 def owned_client(client_id: int, request: Request,
