@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import cv2
 import pytest
-from conftest import SQUAT_FRONT
 
+from conftest import SQUAT_FRONT
 from glutefire.reports.result import build_result
 from glutefire.web.jobs import model_info
 from glutefire.web.live import LiveSession
