@@ -11,6 +11,7 @@ from glutefire.cli import batch as _batch
 from glutefire.cli import program as _program
 from glutefire.cli import screen as _screen
 from glutefire.cli import tracking as _tracking
+from glutefire.cli import web as _web
 
 app = typer.Typer(
     name="glutefire",
@@ -28,7 +29,7 @@ def _root() -> None:
     """glutefire: screen -> correct -> track -> re-screen."""
 
 
-for _module in (_screen, _batch, _program, _tracking):
+for _module in (_screen, _batch, _program, _tracking, _web):
     _module.register(app)
 
 

@@ -260,3 +260,93 @@ class TrainingLogEntry(Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
     person: Mapped[Person] = relationship(back_populates="training_log")
+
+
+# --- web app (revision 0004): accounts, sessions, clients owned by trainers, invites, uploads ---
+
+
+class Account(Base):
+    """A web login. ``role`` is ``trainer`` (owns clients) or ``client`` (sees their own record)."""
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    display_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebSession(Base):
+    """A login session; the cookie carries the token, the database only its SHA-256."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    account: Mapped[Account] = relationship()
+
+
+class Client(Base):
+    """A trainer's client; the screening/plan/session history lives on the linked person."""
+
+    __tablename__ = "client"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainer_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), unique=True
+    )
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"), unique=True
+    )
+    display_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship()
+
+
+class ClientInvite(Base):
+    """A one-time link that lets a client create their own login (token stored hashed)."""
+
+    __tablename__ = "client_invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class UploadJob(Base):
+    """Uploaded clips of one screening session (e.g. front and side) and their background
+    screening (queued, running, done, failed). ``clips``: one
+    ``{"stored_name", "original_name", "view", "frames"}`` per clip, in upload order."""
+
+    __tablename__ = "upload_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    clips: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    original_name: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    frames_done: Mapped[int] = mapped_column(Integer, default=0)
+    frames_total: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    screening_id: Mapped[int | None] = mapped_column(
+        ForeignKey("screening.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,153 @@
+"""The application factory: settings in, a FastAPI app out. The database engine, job runner,
+cookie signer and rate limiter are created here (never at import) and kept in ``app.state``."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from glutefire.errors import GlutefireError
+from glutefire.store.engine import open_database
+from glutefire.web.deps import LoginRequired
+from glutefire.web.jobs import JobRunner, ScreenFn, screen_videos
+from glutefire.web.security import CookieSigner, LoginRateLimiter
+from glutefire.web.settings import WebSettings
+
+HERE = Path(__file__).parent
+#: Room for the multipart envelope and form fields on top of the clip itself.
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413,
+                         detail=f"expected a clip of at most {limit // (1024 * 1024)} MB")
+
+
+class BodySizeLimit:
+    """Refuses request bodies over the upload limit while they stream in (not after)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_bytes + FORM_OVERHEAD_BYTES
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
+                await _plain(send, 413, f"expected a request of at most {limit} bytes")
+                return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    body = text.encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(settings: WebSettings, *, screen: ScreenFn = screen_videos,
+               live_backend_factory: Any = None) -> FastAPI:
+    """Build the app. ``screen`` and ``live_backend_factory`` can be swapped in tests."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.upload_dir.mkdir(parents=True, exist_ok=True)
+        settings.keyframe_dir.mkdir(parents=True, exist_ok=True)
+        engine = open_database(settings.database_url)
+        runner = JobRunner(engine, upload_dir=settings.upload_dir,
+                           keyframe_dir=settings.keyframe_dir,
+                           workers=settings.screening_workers, screen=screen)
+        runner.fail_interrupted()
+        app.state.engine = engine
+        app.state.jobs = runner
+        try:
+            yield
+        finally:
+            runner.shutdown()
+            engine.dispose()
+
+    app = FastAPI(title="glutefire", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    app.state.settings = settings
+    app.state.signer = CookieSigner(settings.secret_key, settings.session_ttl_s)
+    app.state.login_limiter = LoginRateLimiter(settings.login_attempts, settings.login_window_s)
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.live_backend_factory = live_backend_factory
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.middleware("http")(_security_headers)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _add_handlers(app)
+    from glutefire.web.routes import ROUTERS
+
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",  # invite tokens in URLs never leave the site
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; "
+                               "media-src 'self' blob:; connect-src 'self'; "
+                               "style-src 'self'; script-src 'self'; "
+                               "frame-ancestors 'none'",
+}
+
+
+async def _security_headers(request: Request, call_next) -> Response:  # noqa: ANN001
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _add_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> Response:
+        if request.headers.get("accept", "").startswith("application/json"):
+            return Response("login required", status_code=401)
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(GlutefireError)
+    async def _user_error(request: Request, exc: GlutefireError) -> Response:
+        return _error_page(request, 400, str(exc))
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException) -> Response:
+        return _error_page(request, exc.status_code, str(exc.detail))
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    if request.headers.get("accept", "").startswith("application/json"):
+        return Response(message, status_code=status, media_type="text/plain")
+    templates: Jinja2Templates = request.app.state.templates
+    html = templates.get_template("error.html").render(status=status, message=message,
+                                                       principal=None)
+    return HTMLResponse(html, status_code=status)

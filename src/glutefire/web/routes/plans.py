@@ -1,0 +1,123 @@
+"""Questionnaire form -> corrective plan (the same builder as ``glutefire plan``); plan page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from glutefire.errors import GlutefireError
+from glutefire.programming.builder import PlanOptions, build_plan, load_program_data
+from glutefire.programming.findings import parse_screening_result
+from glutefire.programming.plan import Plan as PlanModel
+from glutefire.programming.questionnaire import INJURIES, PAIN_SITES, parse_answers
+from glutefire.programming.render import dose_text, plan_to_json
+from glutefire.store.models import Client
+from glutefire.store.repository import current_plan, record_plan, unit_of_work
+from glutefire.web.deps import Csrf, CurrentPrincipal, EngineDep, OwnedClient, TrainerClient
+from glutefire.web.render import page, redirect
+
+router = APIRouter()
+
+TIGHTNESS = ("hamstrings_after_glute_lifts", "groin_after_glute_lifts", "hip_flexors", "low_back")
+RED_FLAGS = ("worsening_pain", "numbness_or_tingling", "pain_at_night", "recent_trauma",
+             "bladder_or_bowel_changes", "unexplained_weight_loss_or_fever", "leg_weakness")
+ABDOMINAL = ("none", "crunches_situps", "planks_bracing", "mixed")
+JUMP = ("no_jumping", "soft_quiet", "stiff_loud", "knees_cave_in", "unsure")
+CHOICES = {"pain_sites": PAIN_SITES, "injuries": INJURIES, "tightness": TIGHTNESS,
+           "red_flags": RED_FLAGS, "abdominal": ABDOMINAL, "jump": JUMP}
+
+
+def _number(form: FormData, name: str, default: str | None = None) -> float | None:
+    raw = str(form.get(name) or default or "").strip()
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise GlutefireError(f"expected a number for {name.replace('_', ' ')}, but got {raw!r}") \
+            from None
+
+
+def _int(form: FormData, name: str, default: str | None = None) -> int | None:
+    value = _number(form, name, default)
+    return None if value is None else int(value)
+
+
+def answers_from_form(form: FormData) -> dict[str, Any]:
+    """The questionnaire answers (docs/questionnaire.md) from the form fields."""
+    pain = {site: _int(form, f"pain_{site}") for site in PAIN_SITES}
+    answers: dict[str, Any] = {
+        "sitting_hours_per_day": _number(form, "sitting_hours_per_day"),
+        "training": {"quad_dominant_percent": _int(form, "quad_dominant_percent", "50"),
+                     "abdominal_training": form.get("abdominal_training") or "none"},
+        "pain": {site: value for site, value in pain.items() if value},
+        "tightness": {name: form.get(f"tight_{name}") == "on" for name in TIGHTNESS},
+        "jump_landing": form.get("jump_landing") or "unsure",
+        "injuries": [name for name in INJURIES if form.get(f"injury_{name}") == "on"],
+        "red_flags": {name: form.get(f"flag_{name}") == "on" for name in RED_FLAGS},
+    }
+    nprs = _int(form, "nprs")
+    if nprs is not None:
+        answers["scales"] = {"nprs": nprs}
+    return answers
+
+
+def _latest_result(engine, client_id: int) -> dict | None:  # noqa: ANN001
+    with unit_of_work(engine) as uow:
+        screenings = uow.get(Client, client_id).person.screenings
+        return screenings[-1].result if screenings else None
+
+
+@router.get("/clients/{client_id}/questionnaire")
+def questionnaire_form(request: Request, principal: CurrentPrincipal,
+                       client: TrainerClient) -> Response:
+    return page(request, "questionnaire.html", principal, client=client, choices=CHOICES,
+                today=dt.date.today().isoformat())
+
+
+@router.post("/clients/{client_id}/questionnaire", dependencies=[Csrf])
+async def questionnaire_submit(request: Request, engine: EngineDep, principal: CurrentPrincipal,
+                               client: TrainerClient) -> Response:
+    form = await request.form()
+    try:
+        raw = answers_from_form(form)
+        answers = parse_answers(raw)
+        latest = _latest_result(engine, client.id) if form.get("use_screening") == "on" else None
+        findings = parse_screening_result(latest, origin="latest screening") if latest else None
+        options = PlanOptions(
+            minutes_per_session=_int(form, "minutes_per_session", "30"),
+            sessions_per_week=_int(form, "sessions_per_week"),
+            weeks=_int(form, "weeks", "6"),
+            maintenance=form.get("maintenance") == "on",
+            created_on=dt.date.today(),
+            start_date=dt.date.fromisoformat(str(form.get("start_date") or dt.date.today())),
+        )
+        built = build_plan(answers=answers, findings=findings, options=options,
+                           data=load_program_data())
+    except (GlutefireError, ValueError) as exc:
+        return page(request, "questionnaire.html", principal, status=400, client=client,
+                    choices=CHOICES, today=dt.date.today().isoformat(), error=str(exc))
+    with unit_of_work(engine) as uow:
+        record_plan(uow, client.person_name, json.loads(plan_to_json(built)),
+                    intake=answers.model_dump(mode="json"))
+    return redirect(f"/clients/{client.id}/plan")
+
+
+def load_current_plan(engine, client_id: int) -> PlanModel | None:  # noqa: ANN001
+    with unit_of_work(engine) as uow:
+        row = current_plan(uow, uow.get(Client, client_id).person)
+        return PlanModel.model_validate(row.plan) if row is not None else None
+
+
+@router.get("/clients/{client_id}/plan")
+def plan_page(request: Request, engine: EngineDep, principal: CurrentPrincipal,
+              client: OwnedClient) -> Response:
+    plan = load_current_plan(engine, client.id)
+    if plan is None and not principal.is_trainer:
+        raise HTTPException(status_code=404, detail="your trainer has not made a plan yet")
+    return page(request, "plan.html", principal, client=client, plan=plan, dose_text=dose_text)

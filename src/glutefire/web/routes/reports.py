@@ -1,0 +1,59 @@
+"""One-click report for a client: HTML (printable) and PDF, from the same content."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from glutefire.reports.client_pdf import ReportContent, render_pdf
+from glutefire.store.models import Client
+from glutefire.store.repository import unit_of_work
+from glutefire.web.deps import CurrentPrincipal, EngineDep, OwnedClient, SettingsDep
+from glutefire.web.render import page
+from glutefire.web.routes.plans import load_current_plan
+from glutefire.web.routes.progress import build_progress
+from glutefire.web.routes.uploads import explained_findings
+
+router = APIRouter()
+
+
+def report_content(engine, settings, client) -> ReportContent:  # noqa: ANN001
+    with unit_of_work(engine) as uow:
+        screenings = uow.get(Client, client.id).person.screenings
+        latest = screenings[-1] if screenings else None
+        screening = ({"id": latest.id, "recorded_at": latest.recorded_at,
+                      "result": latest.result} if latest else None)
+    keyframes = {}
+    if screening is not None:
+        folder = settings.keyframe_dir / str(screening["id"])
+        keyframes = {p.stem: p.read_bytes() for p in sorted(folder.glob("*.png"))}
+    progress = build_progress(engine, client.id)
+    return ReportContent(
+        client_name=client.display_name, generated_on=dt.date.today().isoformat(),
+        screening=screening,
+        findings=explained_findings(screening["result"]) if screening else [],
+        keyframes=keyframes, plan=load_current_plan(engine, client.id),
+        plots=progress.plots_png, alerts=[a.message for a in progress.report.alerts],
+    )
+
+
+def _b64(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+@router.get("/clients/{client_id}/report.html")
+def report_html(request: Request, engine: EngineDep, settings: SettingsDep,
+                principal: CurrentPrincipal, client: OwnedClient) -> Response:
+    content = report_content(engine, settings, client)
+    return page(request, "report.html", principal, client=client, content=content, b64=_b64)
+
+
+@router.get("/clients/{client_id}/report.pdf")
+def report_pdf(engine: EngineDep, settings: SettingsDep, client: OwnedClient) -> Response:
+    pdf = render_pdf(report_content(engine, settings, client))
+    safe = "".join(c if c.isalnum() else "_" for c in client.display_name)[:40] or "client"
+    return Response(pdf, media_type="application/pdf",
+                    headers={"content-disposition": f'attachment; filename="glutefire-{safe}.pdf"'})

@@ -1,0 +1,78 @@
+"""End-to-end fixtures: the real app (real pose pipeline) served by uvicorn on a free local port
+in a background thread, and Debian's headless Chromium driven by Playwright.
+
+Without ``/usr/bin/chromium`` the tests are skipped locally but FAIL when ``CI`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from webtools import make_settings
+
+CHROMIUM = os.environ.get("GLUTEFIRE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage"]
+
+
+def _require_chromium() -> None:
+    if Path(CHROMIUM).exists() and shutil.which(CHROMIUM):
+        return
+    message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    import uvicorn
+
+    from glutefire.web.app import create_app
+
+    app = create_app(make_settings(tmp_path))
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def launch_browser(playwright, extra_args: list[str] | None = None):  # noqa: ANN001, ANN201
+    _require_chromium()
+    return playwright.chromium.launch(executable_path=CHROMIUM,
+                                      args=CHROMIUM_ARGS + (extra_args or []))
+
+
+@pytest.fixture
+def playwright() -> Iterator[object]:
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p

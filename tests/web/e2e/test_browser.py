@@ -1,0 +1,88 @@
+"""End-to-end in headless Chromium: the trainer's whole journey with the real pose pipeline,
+and live mirror mode fed by Chromium's fake camera playing a sample clip."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import SQUAT_FRONT
+from tests.web.e2e.conftest import launch_browser
+from tests.web.e2e.y4m import write_y4m
+from webtools import PASSWORD
+
+pytestmark = pytest.mark.slow
+
+
+def _sign_up_and_add_client(page, server: str) -> None:  # noqa: ANN001
+    page.goto(f"{server}/signup")
+    page.fill("input[name=display_name]", "Coach Kim")
+    page.fill("input[name=email]", "kim@example.org")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/clients")
+    page.fill("input[name=display_name]", "Ana Client")
+    page.click("text=Add client")
+    page.wait_for_url(re.compile(r".*/clients/\d+$"))
+
+
+def test_trainer_journey(server, playwright, tmp_path):
+    browser = launch_browser(playwright)
+    try:
+        page = browser.new_page(accept_downloads=True)
+        _sign_up_and_add_client(page, server)
+        client_url = page.url
+        page.set_input_files("input[name=clip]", str(SQUAT_FRONT))
+        page.click("text=Upload and screen")
+        page.wait_for_selector("#job-result:not([hidden])", timeout=120_000)
+        page.click("#job-result")
+        page.wait_for_selector("ul.findings li")
+        assert page.locator("#reps tbody tr").count() >= 3
+        assert "Pexels" in page.content()  # sample credit shown with the sample's results
+
+        page.goto(client_url + "/questionnaire")
+        page.fill("input[name=minutes_per_session]", "25")
+        page.click("text=Build plan")
+        page.wait_for_url(client_url + "/plan")
+        assert page.locator("table.plan").count() >= 1
+
+        page.goto(client_url + "/sessions/new")
+        page.fill("input[name=pain]", "2")
+        page.fill("input[name=effort]", "6")
+        page.click("text=Save session")
+        page.wait_for_url(client_url + "/progress")
+        assert page.locator("img.plot").count() >= 2
+
+        page.goto(client_url)
+        with page.expect_download() as download_info:
+            page.click("#pdf-link")
+        pdf = tmp_path / "report.pdf"
+        download_info.value.save_as(pdf)
+        assert pdf.read_bytes().startswith(b"%PDF")
+    finally:
+        browser.close()
+
+
+def test_live_mirror_counts_reps_from_the_fake_camera(server, playwright, tmp_path):
+    y4m = write_y4m(SQUAT_FRONT, tmp_path / "squat.y4m", seconds=10.0)
+    browser = launch_browser(playwright, ["--use-fake-ui-for-media-stream",
+                                          "--use-fake-device-for-media-stream",
+                                          f"--use-file-for-fake-video-capture={y4m}"])
+    try:
+        page = browser.new_page()
+        _sign_up_and_add_client(page, server)
+        page.goto(page.url + "/live")
+        page.click("#live-start")
+        # expect() runs outside the page's scripts, so the Content-Security-Policy stays on.
+        expect(page.locator("#live-reps")).to_have_text(re.compile(r"^([2-9]|\d{2,})$"),
+                                                        timeout=90_000)
+        fps = float(page.locator("#live-fps").text_content())
+        assert fps > 0
+        page.click("#live-save")
+        page.wait_for_selector("#live-result:not([hidden])", timeout=30_000)
+        page.click("#live-result")
+        page.wait_for_selector("ul.findings li")
+    finally:
+        browser.close()

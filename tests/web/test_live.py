@@ -1,0 +1,119 @@
+"""Live mirror mode: rep counting, cues, saving through the clip pipeline, and the WebSocket."""
+
+from __future__ import annotations
+
+import json
+import struct
+
+import cv2
+import numpy as np
+import pytest
+from starlette.websockets import WebSocketDisconnect
+
+from glutefire.pose.backend import FramePose
+from glutefire.pose.landmarks import BLAZEPOSE_LANDMARKS
+from glutefire.screening.pipeline import analyse_keypoints
+from glutefire.web.live import LiveSession
+from synthetic import H, SquatSpec, W, front_squat
+from webtools import add_client, signup
+
+
+class ReplayBackend:
+    """Returns the poses of a keypoint dataset frame by frame, whatever the image shows."""
+
+    name = "replay"
+    version = "1"
+    keypoint_names = BLAZEPOSE_LANDMARKS
+
+    def __init__(self, ds) -> None:  # noqa: ANN001
+        self.position = ds["position"].values
+        self.visibility = ds["visibility"].values
+        self.i = 0
+
+    def estimate(self, image_bgr: np.ndarray) -> FramePose | None:
+        frame = self.i % len(self.position)
+        self.i += 1
+        return FramePose(self.position[frame], self.visibility[frame])
+
+    def reset(self) -> None:
+        self.i = 0
+
+    def close(self) -> None:
+        pass
+
+
+def _jpeg() -> bytes:
+    """A blank frame the size of the synthetic keypoints' image."""
+    ok, buf = cv2.imencode(".jpg", np.zeros((H, W, 3), np.uint8))
+    assert ok
+    return buf.tobytes()
+
+
+def test_live_session_counts_reps_and_saves_like_a_clip():
+    ds, _ = front_squat(SquatSpec(n_reps=3, fppa_deg=25.0))
+    session = LiveSession(ReplayBackend(ds))
+    image = np.zeros((H, W, 3), np.uint8)
+    counts, cues = [], set()
+    for i in range(ds.sizes["time"]):
+        reply = session.process(image, float(ds["time"].values[i]))
+        counts.append(reply["reps"])
+        cues.add(reply["cue"])
+    assert counts[-1] == 3 and counts == sorted(counts)  # counted live, never going back
+    assert "Knees out!" in cues
+    live = session.screen()
+    clip = analyse_keypoints(ds)
+    assert len(live.analysis.reps) == len(clip.reps) == 3
+    assert [f.status for f in live.analysis.findings] == [f.status for f in clip.findings]
+
+
+def test_live_session_refuses_saving_without_frames():
+    from glutefire.errors import InputFileError
+
+    ds, _ = front_squat()
+    with pytest.raises(InputFileError, match="no frames"):
+        LiveSession(ReplayBackend(ds)).screen()
+
+
+@pytest.fixture
+def live_client(client):
+    ds, _ = front_squat(SquatSpec(n_reps=2))
+    client.app.state.live_backend_factory = lambda: ReplayBackend(ds)
+    csrf = signup(client)
+    return client, add_client(client, csrf), ds.sizes["time"]
+
+
+def test_websocket_streams_frames_and_saves_a_screening(live_client):
+    client, cid, n = live_client
+    jpeg = _jpeg()
+    with client.websocket_connect(f"/clients/{cid}/live/ws") as ws:
+        for i in range(n):
+            ws.send_bytes(struct.pack("<d", i * 1000 / 30) + jpeg)
+            reply = ws.receive_json()
+            assert reply["type"] == "frame" and len(reply["landmarks"]) == 33
+        assert reply["reps"] == 2
+        ws.send_text(json.dumps({"type": "save"}))
+        saved = ws.receive_json()
+    assert saved["type"] == "saved" and saved["complete_reps"] == 2, saved
+    page = client.get(saved["url"])
+    assert page.status_code == 200 and "Knees cave in" in page.text
+
+
+def test_websocket_reports_bad_frames_and_commands(live_client):
+    client, cid, _ = live_client
+    with client.websocket_connect(f"/clients/{cid}/live/ws") as ws:
+        ws.send_bytes(struct.pack("<d", 0.0) + b"not a jpeg")
+        assert "JPEG" in ws.receive_json()["message"]
+        ws.send_text("{}")
+        assert ws.receive_json()["type"] == "error"
+        ws.send_text(json.dumps({"type": "save"}))
+        assert "no frames" in ws.receive_json()["message"]
+
+
+def test_websocket_needs_login_and_same_origin(live_client):
+    client, cid, _ = live_client
+    with pytest.raises(WebSocketDisconnect), client.websocket_connect(
+            f"/clients/{cid}/live/ws", headers={"origin": "http://evil.example"}):
+        pass
+    client.cookies.clear()
+    with pytest.raises(WebSocketDisconnect), client.websocket_connect(f"/clients/{cid}/live/ws"):
+        pass

@@ -1,0 +1,52 @@
+"""Web test helpers: settings per test, a fake screener (no pose model), sign-up and forms with
+the CSRF token. Fixtures using them live in tests/web/conftest.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from glutefire.web.settings import WebSettings
+
+TEST_SECRET = "test-secret-key-" + "x" * 40
+PASSWORD = "correct horse battery"
+
+
+def fake_screen(clips, on_frame):  # noqa: ANN001, ANN201 - matches ScreenFn
+    """Pretends to screen: reports progress and returns a documented result without the model."""
+    from conftest import screening_result  # the shared contract fixture in tests/conftest.py
+
+    for i in range(3):
+        on_frame(i)
+    return screening_result(14.0), []
+
+
+def make_settings(tmp_path: Path, database_url: str | None = None, **overrides) -> WebSettings:
+    return WebSettings(database_url=database_url or f"sqlite:///{tmp_path / 'web.sqlite3'}",
+                       data_dir=tmp_path / "data", secret_key=TEST_SECRET, **overrides)
+
+
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def signup(client: TestClient, email: str = "coach@example.org", name: str = "Coach") -> str:
+    """Sign up (and thereby log in); return the session's CSRF token."""
+    token = csrf_of(client.get("/signup").text)
+    response = client.post("/signup", data={"csrf_token": token, "email": email,
+                                            "password": PASSWORD, "display_name": name})
+    assert response.status_code == 200, response.text
+    return csrf_of(client.get("/clients").text)
+
+
+def add_client(client: TestClient, csrf: str, name: str = "Ana") -> int:
+    response = client.post("/clients", data={"csrf_token": csrf, "display_name": name},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return int(response.headers["location"].rsplit("/", 1)[1])
