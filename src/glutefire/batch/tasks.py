@@ -19,7 +19,8 @@ from typing import Any
 
 from glutefire.batch.manifest import Assessment
 from glutefire.errors import GlutefireError
-from glutefire.pose.mediapipe_backend import model_info
+from glutefire.io.keypoint_files import is_keypoint_file
+from glutefire.pose.mediapipe_backend import MediaPipePose, model_info
 from glutefire.reports.outputs import write_outputs
 from glutefire.reports.result import build_result, write_json_atomic
 from glutefire.screening.pipeline import ClipInput, ClipScreen, screen_clip
@@ -101,8 +102,23 @@ def _screen(task: Task) -> tuple[dict[str, Any], dict[str, bytes]]:
 
 
 def _screen_one(clip: ClipInput, original: ClipInput, model_complexity: int) -> ClipScreen:
-    screen = screen_clip(clip, model_complexity=model_complexity)
+    models = None if is_keypoint_file(clip.path) else _worker_models(model_complexity)
+    screen = screen_clip(clip, model_complexity=model_complexity, pose_models=models)
     return replace(screen, clip=original)  # the result names the manifest's path
+
+
+#: This worker process's own pose models, made on its first video and reused for the next ones
+#: (the models are never shared between processes).
+_MODELS: dict[int, tuple[MediaPipePose, MediaPipePose]] = {}
+
+
+def _worker_models(model_complexity: int) -> tuple[MediaPipePose, MediaPipePose]:
+    if model_complexity not in _MODELS:
+        _MODELS[model_complexity] = (
+            MediaPipePose(model_complexity=model_complexity),
+            MediaPipePose(model_complexity=model_complexity, static_image=True),
+        )
+    return _MODELS[model_complexity]
 
 
 def _readable_clips(task: Task, folder: Path) -> list[ClipInput]:

@@ -6,6 +6,7 @@ without the model; :func:`screen_clip` adds the video edge.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from glutefire.io.video import VideoInfo, probe_video, sha256_of
 from glutefire.kinematics.filters import CleaningReport, clean_keypoints
 from glutefire.kinematics.metrics import HIP_HEIGHT, compute_frame_metrics
 from glutefire.kinematics.view import View, ViewEstimate, detect_view
+from glutefire.pose.backend import PoseBackend
 from glutefire.pose.estimate import ProgressFn, SubjectReport, estimate_clip
 from glutefire.pose.subject import SubjectPolicy
 from glutefire.reps.segment import Rep, SegmentationDiagnostics, segment_reps
@@ -97,16 +99,28 @@ def analyse_keypoints(ds: xr.Dataset, *, view: View | None = None) -> ClipAnalys
 
 def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
                 subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
-                on_frame: ProgressFn | None = None) -> ClipScreen:
-    """Screen one video or keypoint file end to end."""
+                on_frame: ProgressFn | None = None,
+                pose_models: tuple[PoseBackend, PoseBackend] | None = None) -> ClipScreen:
+    """Screen one video or keypoint file end to end.
+
+    ``pose_models`` (tracker, detector) lets a long-lived worker reuse its models across clips;
+    the tracker is reset first. By default the models are made for this clip and closed.
+    """
     if is_keypoint_file(clip.path):
         ds = read_keypoints(clip.path)
         return ClipScreen(clip, sha256_of(clip.path), analyse_keypoints(ds, view=clip.view))
     video = probe_video(clip.path)
-    from glutefire.pose.mediapipe_backend import MediaPipePose
+    with contextlib.ExitStack() as stack:
+        if pose_models is None:
+            from glutefire.pose.mediapipe_backend import MediaPipePose
 
-    with MediaPipePose(model_complexity=model_complexity) as tracker, \
-            MediaPipePose(model_complexity=model_complexity, static_image=True) as detector:
+            pose_models = (
+                stack.enter_context(MediaPipePose(model_complexity=model_complexity)),
+                stack.enter_context(MediaPipePose(model_complexity=model_complexity,
+                                                  static_image=True)),
+            )
+        tracker, detector = pose_models
+        tracker.reset()
         ds, subject = estimate_clip(video, tracker_backend=tracker, detector_backend=detector,
                                     policy=subject_policy, on_frame=on_frame)
     analysis = analyse_keypoints(ds, view=clip.view)
