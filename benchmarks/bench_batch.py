@@ -4,7 +4,7 @@ Prints clips per second for each, the speed-up (goal: >= 1.8 with 2 workers on a
 machine) and the peak resident memory of a worker (VmHWM of the largest worker process, from
 ``getrusage(RUSAGE_CHILDREN)`` in a fresh process per configuration). Not a test: timings vary.
 
-    python benchmarks/bench_batch.py [--clips 6] [--seconds 3] [--workers 1 2]
+    python benchmarks/bench_batch.py [--clips 12] [--seconds 3] [--workers 1 2]
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def run_one(clips: Path, workers: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clips", type=int, default=6)
+    parser.add_argument("--clips", type=int, default=12)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--run-one", nargs=2, metavar=("FOLDER", "WORKERS"),
