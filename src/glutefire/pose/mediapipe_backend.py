@@ -21,13 +21,13 @@ from glutefire.errors import ModelUnavailableError
 from glutefire.pose.backend import FramePose
 from glutefire.pose.landmarks import BLAZEPOSE_LANDMARKS
 
-#: MediaPipe's C++ graph logs start-up chatter to file descriptor 2 during construction and its
-#: first frames; those calls run with descriptor 2 pointed at /dev/null.
-_CHATTY_CALLS = 3
+#: MediaPipe's C++ graph logs internal chatter (TFLite delegate and feedback-tensor notices) to
+#: file descriptor 2 whenever a subgraph starts; model calls run with descriptor 2 pointed at
+#: /dev/null. Python's own errors are raised after it is restored, so none is lost.
 
 
 @contextlib.contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
+def quiet_native_stderr() -> Iterator[None]:
     """Point file descriptor 2 at /dev/null for the duration (Python's sys.stderr included)."""
     sys.stderr.flush()
     saved = os.dup(2)
@@ -87,8 +87,7 @@ class MediaPipePose:
 
         self.version = metadata.version("mediapipe")
         self.model_complexity = model_complexity
-        self._quiet_calls = _CHATTY_CALLS
-        with _native_stderr_silenced():
+        with quiet_native_stderr():
             self._pose = mp.solutions.pose.Pose(
                 static_image_mode=static_image,
                 model_complexity=model_complexity,
@@ -100,11 +99,7 @@ class MediaPipePose:
     def estimate(self, image_bgr: np.ndarray) -> FramePose | None:
         """Run the model on one BGR image."""
         rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
-        if self._quiet_calls > 0:
-            self._quiet_calls -= 1
-            with _native_stderr_silenced():
-                result = self._pose.process(rgb)
-        else:
+        with quiet_native_stderr():
             result = self._pose.process(rgb)
         if result.pose_landmarks is None:
             return None
@@ -115,11 +110,13 @@ class MediaPipePose:
 
     def reset(self) -> None:
         """Forget tracking state."""
-        self._pose.reset()
+        with quiet_native_stderr():
+            self._pose.reset()
 
     def close(self) -> None:
         """Release the MediaPipe graph."""
-        self._pose.close()
+        with quiet_native_stderr():
+            self._pose.close()
 
     def __enter__(self) -> MediaPipePose:
         return self

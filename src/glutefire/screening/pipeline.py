@@ -110,10 +110,11 @@ def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
         ds = read_keypoints(clip.path)
         return ClipScreen(clip, sha256_of(clip.path), analyse_keypoints(ds, view=clip.view))
     video = probe_video(clip.path)
-    with contextlib.ExitStack() as stack:
-        if pose_models is None:
-            from glutefire.pose.mediapipe_backend import MediaPipePose
+    from glutefire.pose.mediapipe_backend import MediaPipePose, quiet_native_stderr
 
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(quiet_native_stderr())  # MediaPipe's C++ notices, also async ones
+        if pose_models is None:
             pose_models = (
                 stack.enter_context(MediaPipePose(model_complexity=model_complexity)),
                 stack.enter_context(MediaPipePose(model_complexity=model_complexity,
