@@ -51,11 +51,12 @@ def screen_fps(clip: Path, *, outputs: bool) -> float:
     from glutefire.reports.result import build_result, rep_table_csv, write_json_atomic
     from glutefire.screening.pipeline import ClipInput, screen_clip
 
-    start = time.perf_counter()
-    screen = screen_clip(ClipInput(clip))
-    result = build_result([screen], model={"name": "mediapipe-blazepose", "complexity": 1})
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
+        start = time.perf_counter()
+        # as `glutefire screen --out`: a downscaled copy is kept during the pose pass
+        screen = screen_clip(ClipInput(clip), preview=out / "preview.avi" if outputs else None)
+        result = build_result([screen], model={"name": "mediapipe-blazepose", "complexity": 1})
         write_json_atomic(result, out / "result.json")
         if outputs:
             rep_table_csv([screen], out / "reps.csv")
@@ -63,7 +64,7 @@ def screen_fps(clip: Path, *, outputs: bool) -> float:
             for f in result["findings"]:
                 if f["status"] == "present":
                     write_keyframe(screen, f, out / f"{f['code']}.png")
-    return len(screen.analysis.frames) / (time.perf_counter() - start)
+        return len(screen.analysis.frames) / (time.perf_counter() - start)
 
 
 def looped_clip(src: Path, minutes: float, dst: Path) -> Path:

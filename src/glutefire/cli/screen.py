@@ -3,6 +3,7 @@ keyframes, terminal summary)."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -41,7 +42,9 @@ def _clip_inputs(clips: list[Path], heels: list[Path], views: list[View]) -> lis
 
 
 def _run(inputs: list[ClipInput], *, complexity: int, subject: SubjectPolicy,
-         quiet: bool) -> list[ClipScreen]:
+         quiet: bool, preview_dir: Path | None) -> list[ClipScreen]:
+    """Screen each clip with a progress bar; with ``preview_dir``, keep downscaled copies there
+    for the annotated videos."""
     screens = []
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total} frames"), TimeRemainingColumn(), console=console,
@@ -49,8 +52,9 @@ def _run(inputs: list[ClipInput], *, complexity: int, subject: SubjectPolicy,
         for clip in inputs:
             total = probe_video(clip.path).n_frames if clip.path.suffix.lower() != ".csv" else 1
             task = progress.add_task(f"pose {clip.path.name}", total=total)
+            preview = None if preview_dir is None else preview_dir / f"clip{len(screens)}.avi"
             screens.append(screen_clip(
-                clip, model_complexity=complexity, subject_policy=subject,
+                clip, model_complexity=complexity, subject_policy=subject, preview=preview,
                 on_frame=lambda i, t=task: progress.update(t, completed=i + 1)))
             progress.update(task, completed=total)
     return screens
@@ -80,10 +84,12 @@ def screen(
     db: DbOption = None,
 ) -> None:
     """Screen overhead-squat clips for movement compensations, rep by rep."""
-    with user_errors():
+    with user_errors(), tempfile.TemporaryDirectory(prefix="glutefire-") as scratch:
         check_model_available(model_complexity)
         inputs = _clip_inputs(clips or [], heels_elevated or [], view or [])
-        screens = _run(inputs, complexity=model_complexity, subject=subject, quiet=quiet)
+        previews = Path(scratch) if out is not None and video else None
+        screens = _run(inputs, complexity=model_complexity, subject=subject, quiet=quiet,
+                       preview_dir=previews)
         result = build_result(screens, model=model_info(model_complexity))
         try:
             if out is not None:

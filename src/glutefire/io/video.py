@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,10 +59,15 @@ def probe_video(path: str | Path) -> VideoInfo:
                      height_px=height)
 
 
-def iter_frames(path: str | Path, *, start_frame: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+FrameTap = Callable[[np.ndarray], None]
+
+
+def iter_frames(path: str | Path, *, start_frame: int = 0,
+                tap: FrameTap | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """Yield ``(frame_index, bgr_image)`` from ``start_frame`` on, decoded in a background thread.
 
-    Stops early and cleanly when the consumer stops iterating.
+    ``tap``, if given, is called with every decoded frame in the decoding thread (work that
+    overlaps the consumer's). Stops early and cleanly when the consumer stops iterating.
     """
     frames: queue.Queue[tuple[int, np.ndarray] | None] = queue.Queue(maxsize=QUEUE_FRAMES)
     stop = threading.Event()
@@ -78,6 +83,8 @@ def iter_frames(path: str | Path, *, start_frame: int = 0) -> Iterator[tuple[int
                 ok, frame = cap.read()
                 if not ok:
                     break
+                if tap is not None:
+                    tap(frame)
                 _put(frames, (index, frame), stop)
                 index += 1
         except cv2.error as exc:  # a corrupt stream part-way through
@@ -114,6 +121,28 @@ def _drain(q: queue.Queue) -> None:
             q.get_nowait()
         except queue.Empty:
             return
+
+
+class PreviewWriter:
+    """A downscaled copy of a clip written while it is decoded (MJPEG in AVI: cheap to write
+    and to read back), so later passes need not decode the full-resolution original again."""
+
+    def __init__(self, path: Path, info: VideoInfo, *, max_side_px: int) -> None:
+        self.path = path
+        self.scale = min(1.0, max_side_px / max(info.width_px, info.height_px))
+        self.size = (int(info.width_px * self.scale) // 2 * 2,
+                     int(info.height_px * self.scale) // 2 * 2)
+        self._writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), info.fps,
+                                       self.size)
+        if not self._writer.isOpened():
+            raise InputFileError(f"{path}: cannot write a preview video here")
+
+    def __call__(self, frame: np.ndarray) -> None:
+        self._writer.write(cv2.resize(frame, self.size, interpolation=cv2.INTER_LINEAR))
+
+    def close(self) -> None:
+        """Finish the file."""
+        self._writer.release()
 
 
 def read_frame(path: str | Path, frame_index: int) -> np.ndarray:

@@ -9,7 +9,7 @@ import numpy as np
 import xarray as xr
 
 from glutefire.errors import NoPersonError
-from glutefire.io.video import VideoInfo, iter_frames
+from glutefire.io.video import FrameTap, VideoInfo, iter_frames
 from glutefire.keypoints import make_keypoints
 from glutefire.pose.backend import FramePose, PoseBackend
 from glutefire.pose.subject import SubjectPolicy, SubjectTracker, choose_subject, find_candidates
@@ -36,6 +36,7 @@ def estimate_clip(
     detector_backend: PoseBackend,
     policy: SubjectPolicy = SubjectPolicy.AUTO,
     on_frame: ProgressFn | None = None,
+    frame_tap: FrameTap | None = None,
 ) -> tuple[xr.Dataset, SubjectReport]:
     """Run pose estimation on every frame of ``video`` and return the subject's keypoints.
 
@@ -49,7 +50,7 @@ def estimate_clip(
     tracker: SubjectTracker | None = None
     report: SubjectReport | None = None
     search_frames = int(SEARCH_WINDOW_S * video.fps)
-    for index, frame in iter_frames(video.path):
+    for index, frame in iter_frames(video.path, tap=frame_tap):
         pose: FramePose | None = None
         if tracker is None:
             if index > search_frames:

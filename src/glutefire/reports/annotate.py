@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,19 @@ def _scale_for(width: int, height: int, max_side_px: int) -> float:
 
 
 def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float,
-          color: tuple[int, int, int] = WHITE) -> None:
+          color: tuple[int, int, int] = WHITE, *, outline: bool = True) -> None:
     thickness = max(1, int(round(2 * scale)))
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, BLACK, thickness + 2,
-                cv2.LINE_AA)
+    if outline:
+        cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, BLACK, thickness + 2,
+                    cv2.LINE_AA)
     cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, color, thickness,
                 cv2.LINE_AA)
+
+
+def _panel(img: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> None:
+    """Darken a rectangle so plain text on it stays readable (cheaper than outlined text)."""
+    region = img[max(y0, 0):y1, max(x0, 0):x1]
+    region //= 3
 
 
 def draw_skeleton(img: np.ndarray, points: dict[str, np.ndarray], scale: float,
@@ -48,10 +56,27 @@ def draw_skeleton(img: np.ndarray, points: dict[str, np.ndarray], scale: float,
             cv2.circle(img, tuple(int(v) for v in p), max(2, int(4 * scale)), WHITE, -1)
 
 
-def _angle_lines(screen: ClipScreen, frame: int) -> list[str]:
-    row = screen.analysis.frames.iloc[frame]
+@dataclass(frozen=True)
+class Overlay:
+    """What is drawn on each frame, prepared once per clip (drawing then touches no tables)."""
+
+    names: list[str]
+    position_px: np.ndarray  # (frames, keypoints, 2), cleaned, in original pixels
+    text: list[list[str]]  # per frame: rep label and key angles
+
+    @classmethod
+    def of(cls, screen: ClipScreen) -> Overlay:
+        """Prepare the overlay of a screened clip."""
+        cleaned = screen.analysis.cleaned
+        text = [[_rep_label(screen, i), *_angle_lines(row, screen.analysis.view.view.frontal)]
+                for i, row in enumerate(screen.analysis.frames.to_dict("records"))]
+        return cls([str(k) for k in cleaned.coords["keypoint"].values],
+                   cleaned["position"].values, text)
+
+
+def _angle_lines(row: dict[str, float], frontal: bool) -> list[str]:
     lines = []
-    if screen.analysis.view.view.frontal:
+    if frontal:
         for side in ("left", "right"):
             lines.append(f"{side} knee FPPA {row[col('knee_fppa', side)]:+.0f} deg")
         lines.append(f"KASR {row[KASR]:.2f}")
@@ -84,22 +109,22 @@ def _rep_label(screen: ClipScreen, frame: int) -> str:
     return ""
 
 
-def annotate_frame(img: np.ndarray, screen: ClipScreen, frame: int, scale: float,
+def annotate_frame(img: np.ndarray, overlay: Overlay, frame: int, scale: float,
                    cue: str = "", title: str = "") -> np.ndarray:
     """Draw the overlay for one frame; ``img`` is already scaled by ``scale``."""
-    pos = screen.analysis.cleaned["position"].values[frame] * scale
-    names = [str(k) for k in screen.analysis.cleaned.coords["keypoint"].values]
+    pos = overlay.position_px[frame] * scale
     size = float(np.clip(min(img.shape[:2]) / 500, 0.6, 1.5))  # text scale for this image
-    draw_skeleton(img, dict(zip(names, pos, strict=True)), size, RED if cue else GREEN)
+    draw_skeleton(img, dict(zip(overlay.names, pos, strict=True)), size, RED if cue else GREEN)
     line_h = int(26 * size)
-    y = line_h
-    lines = ([title] if title else []) + [_rep_label(screen, frame)] + _angle_lines(screen, frame)
-    for text in filter(None, lines):
-        _text(img, text, (10, y), size)
-        y += line_h
+    lines = list(filter(None, ([title] if title else []) + overlay.text[frame]))
+    width = int(10 + 11 * size * max(len(t) for t in lines))
+    _panel(img, 0, 0, width, int(line_h * (len(lines) + 0.4)))
+    for i, text in enumerate(lines, start=1):
+        _text(img, text, (10, i * line_h), size, outline=False)
     if cue:
         _text(img, cue, (10, img.shape[0] - 2 * line_h), 1.6 * size, AMBER)
-    _text(img, FOOTER, (10, img.shape[0] - 10), 0.7 * size)
+    _panel(img, 0, img.shape[0] - int(0.8 * line_h), img.shape[1], img.shape[0])
+    _text(img, FOOTER, (10, img.shape[0] - 8), 0.7 * size, outline=False)
     return img
 
 
@@ -114,27 +139,43 @@ def render_video(screen: ClipScreen, clip_findings: list[dict[str, Any]], out_pa
     tmp = out_path.with_name(out_path.stem + ".tmp" + out_path.suffix)
     writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), video.fps, size)
     n = len(screen.analysis.frames)
-    # Encoding runs in its own thread (OpenCV releases the GIL) while the next frame is drawn;
-    # at most a few frames wait, so memory stays flat.
-    pending: deque[Future[None]] = deque()
+    overlay = Overlay.of(screen)
+
+    def draw(index: int, frame: np.ndarray) -> np.ndarray:
+        img = (frame if frame.shape[1::-1] == size
+               else cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR))
+        return annotate_frame(img, overlay, index, scale, cues.get(index, ""))
+
+    # Frames are drawn by two threads (OpenCV releases the GIL) and written in order by this
+    # one; at most a few frames wait, so memory stays flat.
+    pending: deque[tuple[int, Future[np.ndarray]]] = deque()
     try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="glutefire-encode") as pool:
-            for index, frame in iter_frames(video.path):
+        source = screen.preview_path if _usable(screen.preview_path) else video.path
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="glutefire-draw") as pool:
+            for index, frame in iter_frames(source):
                 if index >= n:
                     break
-                img = cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR)
-                img = annotate_frame(img, screen, index, scale, cues.get(index, ""))
-                pending.append(pool.submit(writer.write, img))
-                while len(pending) > 4:
-                    pending.popleft().result()
-                if on_frame is not None:
-                    on_frame(index)
-            for job in pending:
-                job.result()
+                pending.append((index, pool.submit(draw, index, frame)))
+                while len(pending) > 6:
+                    _write_next(writer, pending, on_frame)
+            while pending:
+                _write_next(writer, pending, on_frame)
     finally:
         writer.release()
     tmp.replace(out_path)
     return out_path
+
+
+def _write_next(writer: cv2.VideoWriter, pending: deque[tuple[int, Future[np.ndarray]]],
+                on_frame: Callable[[int], None] | None) -> None:
+    index, job = pending.popleft()
+    writer.write(job.result())
+    if on_frame is not None:
+        on_frame(index)
+
+
+def _usable(path: Path | None) -> bool:
+    return path is not None and path.exists() and path.stat().st_size > 0
 
 
 def write_keyframe(screen: ClipScreen, finding: dict[str, Any], out_path: Path, *,
@@ -153,6 +194,6 @@ def write_keyframe(screen: ClipScreen, finding: dict[str, Any], out_path: Path, 
                        3), 40, np.uint8)
     title = (f"{finding['title']} ({finding['side']}): {finding['value']} {finding['unit']} "
              f"(threshold {finding['threshold']})")
-    annotate_frame(img, screen, frame, scale, finding.get("cue", ""), title)
+    annotate_frame(img, Overlay.of(screen), frame, scale, finding.get("cue", ""), title)
     cv2.imwrite(str(out_path), img)
     return out_path

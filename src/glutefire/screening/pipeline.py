@@ -16,7 +16,7 @@ import xarray as xr
 
 from glutefire.errors import TooFewRepsError
 from glutefire.io.keypoint_files import is_keypoint_file, read_keypoints
-from glutefire.io.video import VideoInfo, probe_video, sha256_of
+from glutefire.io.video import PreviewWriter, VideoInfo, probe_video, sha256_of
 from glutefire.kinematics.filters import CleaningReport, clean_keypoints
 from glutefire.kinematics.metrics import HIP_HEIGHT, compute_frame_metrics
 from glutefire.kinematics.view import View, ViewEstimate, detect_view
@@ -67,6 +67,7 @@ class ClipScreen:
     video: VideoInfo | None = None
     subject: SubjectReport | None = None
     notes: list[str] = field(default_factory=list)
+    preview_path: Path | None = None  # downscaled copy made during the pose pass, if asked
 
 
 def analyse_keypoints(ds: xr.Dataset, *, view: View | None = None) -> ClipAnalysis:
@@ -100,11 +101,14 @@ def analyse_keypoints(ds: xr.Dataset, *, view: View | None = None) -> ClipAnalys
 def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
                 subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
                 on_frame: ProgressFn | None = None,
-                pose_models: tuple[PoseBackend, PoseBackend] | None = None) -> ClipScreen:
+                pose_models: tuple[PoseBackend, PoseBackend] | None = None,
+                preview: Path | None = None, preview_max_side_px: int = 960) -> ClipScreen:
     """Screen one video or keypoint file end to end.
 
     ``pose_models`` (tracker, detector) lets a long-lived worker reuse its models across clips;
     the tracker is reset first. By default the models are made for this clip and closed.
+    ``preview``: also write a copy of the clip downscaled to ``preview_max_side_px`` there, while
+    decoding (for the annotated video, which then need not decode the original again).
     """
     if is_keypoint_file(clip.path):
         ds = read_keypoints(clip.path)
@@ -122,10 +126,15 @@ def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
             )
         tracker, detector = pose_models
         tracker.reset()
+        tap = None
+        if preview is not None:
+            tap = PreviewWriter(preview, video, max_side_px=preview_max_side_px)
+            stack.callback(tap.close)
         ds, subject = estimate_clip(video, tracker_backend=tracker, detector_backend=detector,
-                                    policy=subject_policy, on_frame=on_frame)
+                                    policy=subject_policy, on_frame=on_frame, frame_tap=tap)
     analysis = analyse_keypoints(ds, view=clip.view)
-    return ClipScreen(clip, sha256_of(clip.path), analysis, video=video, subject=subject)
+    return ClipScreen(clip, sha256_of(clip.path), analysis, video=video, subject=subject,
+                      preview_path=preview)
 
 
 def standing_frames(frames: pd.DataFrame) -> np.ndarray:
