@@ -94,11 +94,14 @@ def test_shipped_bytes_give_the_same_result(tmp_path, squad):
 def test_a_real_video_clip_in_a_batch(tmp_path):
     clip = derive_clip(SQUAT_FRONT, tmp_path / "dana.mp4", stop_s=3.0)
     out = tmp_path / "out"
-    code, text = run_batch_cli(tmp_path, "--out", out, "--workers", "1")  # a folder of clips
+    code, text = run_batch_cli(tmp_path, "--out", out, "--workers", "1",
+                               "--video")  # a folder of clips
     assert code == 0, text
     result = load_result(out, "dana")
     assert result["input"][0]["kind"] == "video" and result["input"][0]["path"] == str(clip)
     assert result["summary"]["complete_reps"] >= 1
+    annotated = list(out.rglob("clip0_annotated.mp4"))
+    assert len(annotated) == 1 and annotated[0].stat().st_size > 10_000
 
 
 def test_results_are_stored_per_person(tmp_path, keypoint_csvs, db_url):

@@ -92,8 +92,11 @@ def _outcome(task: Task, status: str, **kwargs: Any) -> TaskResult:
 def _screen(task: Task) -> tuple[dict[str, Any], dict[str, bytes]]:
     with tempfile.TemporaryDirectory(prefix="glutefire-task-") as tmp:
         clips = _readable_clips(task, Path(tmp) / "clips")
-        screens = [_screen_one(clip, original, task.model_complexity)
-                   for clip, original in zip(clips, task.assessment.clips, strict=True)]
+        previews = [Path(tmp) / f"preview{i}.avi" if task.video else None
+                    for i in range(len(clips))]
+        screens = [_screen_one(clip, original, task.model_complexity, preview)
+                   for clip, original, preview
+                   in zip(clips, task.assessment.clips, previews, strict=True)]
         result = build_result(screens, model=model_info(task.model_complexity))
         staging = Path(tmp) / "out"
         write_outputs(screens, result, staging, task.video)
@@ -101,9 +104,11 @@ def _screen(task: Task) -> tuple[dict[str, Any], dict[str, bytes]]:
         return result, {p.name: p.read_bytes() for p in sorted(staging.iterdir())}
 
 
-def _screen_one(clip: ClipInput, original: ClipInput, model_complexity: int) -> ClipScreen:
+def _screen_one(clip: ClipInput, original: ClipInput, model_complexity: int,
+                preview: Path | None) -> ClipScreen:
     models = None if is_keypoint_file(clip.path) else _worker_models(model_complexity)
-    screen = screen_clip(clip, model_complexity=model_complexity, pose_models=models)
+    screen = screen_clip(clip, model_complexity=model_complexity, pose_models=models,
+                         preview=preview)
     return replace(screen, clip=original)  # the result names the manifest's path
 
 
