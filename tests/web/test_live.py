@@ -117,3 +117,19 @@ def test_websocket_needs_login_and_same_origin(live_client):
     client.cookies.clear()
     with pytest.raises(WebSocketDisconnect), client.websocket_connect(f"/clients/{cid}/live/ws"):
         pass
+
+
+def test_live_cues_use_the_screening_rules_thresholds():
+    from glutefire.screening.rules import load_rules
+
+    rules = {r.code: r for r in load_rules()}
+    for fppa, expected in ((rules["knees_cave_in"].threshold + 8, "Knees out!"),
+                           (rules["knees_cave_in"].threshold - 8, "")):
+        ds, _ = front_squat(SquatSpec(n_reps=1, fppa_deg=fppa))
+        session = LiveSession(ReplayBackend(ds))
+        cues = {session.process(np.zeros((H, W, 3), np.uint8), float(t))["cue"]
+                for t in ds["time"].values}
+        if expected:
+            assert expected in cues
+        else:
+            assert cues == {""}

@@ -8,9 +8,9 @@ On save the collected landmarks become a keypoint dataset and go through
 :func:`~glutefire.screening.pipeline.analyse_keypoints` and ``build_result``: the saved set is
 judged by exactly the rules an uploaded clip is.
 
-Live cues are simpler per-frame checks (documented in docs/web.md): while squatting, knees
-narrower than the ankles (KASR below :data:`CUE_KASR`) -> "Knees out!"; trunk further than
-:data:`CUE_TRUNK_LEAN_DEG` from vertical -> "Chest up!".
+Live cues apply the screening rules' thresholds to each frame while the person squats: knee
+valgus (FPPA) beyond the ``knees_cave_in`` threshold from the front, trunk leaning further than
+the shins beyond the ``excessive_forward_lean`` threshold from the side (docs/web.md).
 """
 
 from __future__ import annotations
@@ -26,14 +26,13 @@ import xarray as xr
 
 from glutefire.errors import InputFileError
 from glutefire.keypoints import make_keypoints
+from glutefire.kinematics.angles import fppa_deg
+from glutefire.kinematics.view import FRONTAL_MIN_RATIO
 from glutefire.pose.backend import FramePose, PoseBackend
 from glutefire.reps.segment import segment_reps
 from glutefire.screening.pipeline import ClipInput, ClipScreen, analyse_keypoints
+from glutefire.screening.rules import Rule, load_rules
 
-#: Knee-to-ankle separation ratio below which the live cue says "Knees out!" (design value).
-CUE_KASR = 0.8
-#: Trunk angle from vertical (deg) beyond which the live cue says "Chest up!" (design value).
-CUE_TRUNK_LEAN_DEG = 50.0
 #: Driver level (1 = standing) below which the person counts as squatting for cues.
 SQUATTING_BELOW = 0.9
 MIN_VISIBILITY = 0.5
@@ -43,6 +42,30 @@ def _mid(pose: FramePose, index: dict[str, int], part: str) -> np.ndarray:
     pts = [pose.position_px[index[f"{side}_{part}"]] for side in ("left", "right")
            if pose.visibility[index[f"{side}_{part}"]] >= MIN_VISIBILITY]
     return np.mean(pts, axis=0) if pts else np.full(2, np.nan)
+
+
+def _rule(code: str) -> Rule:
+    return next(r for r in load_rules() if r.code == code)
+
+
+def _valgus_cue(pt: dict[str, np.ndarray], midline: np.ndarray) -> str:
+    rule = _rule("knees_cave_in")
+    for side in ("left", "right"):
+        fppa = fppa_deg(pt[f"{side}_hip"], pt[f"{side}_knee"], pt[f"{side}_ankle"], midline)
+        if np.isfinite(fppa) and rule.exceeds(float(fppa)):
+            return rule.cue
+    return ""
+
+
+def _lean_cue(pt: dict[str, np.ndarray], trunk: np.ndarray) -> str:
+    rule = _rule("excessive_forward_lean")
+    trunk_deg = np.degrees(np.arctan2(abs(trunk[0]), -trunk[1]))
+    shanks = [np.degrees(np.arctan2(abs(k[0] - a[0]), a[1] - k[1]))
+              for k, a in ((pt[f"{s}_knee"], pt[f"{s}_ankle"]) for s in ("left", "right"))]
+    shank = np.nanmean(shanks) if np.isfinite(shanks).any() else np.nan
+    if np.isfinite(shank) and rule.exceeds(float(trunk_deg - shank)):
+        return rule.cue
+    return ""
 
 
 class LiveSession:
@@ -122,24 +145,27 @@ class LiveSession:
         return float(driver[-1])
 
     def _cue(self, pose: FramePose, level: float) -> str:
+        """The screening rules' cue for this frame, judged with the rules' own thresholds
+        (``data/screening_rules.yaml``): knee valgus (FPPA) from the front, trunk leaning
+        further than the shins from the side. One frame is noisier than a rep mean, so a cue
+        is feedback, never a finding."""
         if not (np.isfinite(level) and level < SQUATTING_BELOW):
             return ""
-        p, v, i = pose.position_px, pose.visibility, self._index
-        needed = ("left_knee", "right_knee", "left_ankle", "right_ankle")
-        if all(v[i[k]] >= MIN_VISIBILITY for k in needed):
-            ankle_gap = abs(p[i["left_ankle"], 0] - p[i["right_ankle"], 0])
-            knee_gap = abs(p[i["left_knee"], 0] - p[i["right_knee"], 0])
-            shoulder_gap = abs(p[i["left_shoulder"], 0] - p[i["right_shoulder"], 0])
-            hip_mid, shoulder_mid = _mid(pose, i, "hip"), _mid(pose, i, "shoulder")
-            trunk_len = np.hypot(*(shoulder_mid - hip_mid))
-            frontal = trunk_len > 0 and shoulder_gap / trunk_len > 0.5
-            if frontal and ankle_gap > 1e-6 and knee_gap / ankle_gap < CUE_KASR:
-                return "Knees out!"
-        hip_mid, shoulder_mid = _mid(pose, i, "hip"), _mid(pose, i, "shoulder")
-        dx, dy = shoulder_mid - hip_mid
-        if np.isfinite(dx) and np.degrees(np.arctan2(abs(dx), -dy)) > CUE_TRUNK_LEAN_DEG:
-            return "Chest up!"
-        return ""
+        pt = self._points(pose)
+        hip_mid, shoulder_mid = _mid(pose, self._index, "hip"), _mid(pose, self._index, "shoulder")
+        trunk = shoulder_mid - hip_mid
+        trunk_len = float(np.hypot(*trunk))
+        if not np.isfinite(trunk_len) or trunk_len <= 0:
+            return ""
+        shoulder_gap = abs(pt["left_shoulder"][0] - pt["right_shoulder"][0])
+        if shoulder_gap / trunk_len >= FRONTAL_MIN_RATIO:
+            return _valgus_cue(pt, hip_mid)
+        return _lean_cue(pt, trunk)
+
+    def _points(self, pose: FramePose) -> dict[str, np.ndarray]:
+        """Landmarks seen well enough, by name; NaN for the others."""
+        return {name: (pose.position_px[k] if pose.visibility[k] >= MIN_VISIBILITY
+                       else np.full(2, np.nan)) for name, k in self._index.items()}
 
     def keypoints(self) -> xr.Dataset:
         """The collected set as the one keypoint container (time from the first frame)."""
