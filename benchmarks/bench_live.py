@@ -30,18 +30,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from glutefire.io.video import letterbox
+
 ROOT = Path(__file__).resolve().parents[1]
 CLIP = ROOT / "samples" / "squat_front_pexels_5034577.mp4"
 W, H = 640, 480
-
-
-def letterbox(frame: np.ndarray) -> np.ndarray:
-    scale = min(W / frame.shape[1], H / frame.shape[0])
-    w, h = int(frame.shape[1] * scale) // 2 * 2, int(frame.shape[0] * scale) // 2 * 2
-    canvas = np.zeros((H, W, 3), np.uint8)
-    x, y = (W - w) // 2, (H - h) // 2
-    canvas[y:y + h, x:x + w] = cv2.resize(frame, (w, h), interpolation=cv2.INTER_AREA)
-    return canvas
 
 
 def load_frames(seconds: float) -> tuple[list[np.ndarray], list[bytes], float]:
@@ -52,7 +45,7 @@ def load_frames(seconds: float) -> tuple[list[np.ndarray], list[bytes], float]:
         ok, frame = cap.read()
         if not ok:
             break
-        image = letterbox(frame)
+        image = letterbox(frame, W, H)
         images.append(image)
         jpegs.append(cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 70])[1].tobytes())
     cap.release()

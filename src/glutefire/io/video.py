@@ -145,6 +145,16 @@ class PreviewWriter:
         self._writer.release()
 
 
+def letterbox(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Scale to fit ``width x height`` keeping the aspect ratio; pad with black."""
+    scale = min(width / frame.shape[1], height / frame.shape[0])
+    w, h = int(frame.shape[1] * scale) // 2 * 2, int(frame.shape[0] * scale) // 2 * 2
+    canvas = np.zeros((height, width, 3), np.uint8)
+    x, y = (width - w) // 2, (height - h) // 2
+    canvas[y:y + h, x:x + w] = cv2.resize(frame, (w, h), interpolation=cv2.INTER_AREA)
+    return canvas
+
+
 def read_frame(path: str | Path, frame_index: int) -> np.ndarray:
     """Decode one frame (for keyframe images)."""
     cap = cv2.VideoCapture(str(path))

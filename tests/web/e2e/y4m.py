@@ -5,17 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import cv2
-import numpy as np
 
-
-def letterbox(frame: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Scale to fit ``width x height`` keeping the aspect ratio; pad with black."""
-    scale = min(width / frame.shape[1], height / frame.shape[0])
-    w, h = int(frame.shape[1] * scale) // 2 * 2, int(frame.shape[0] * scale) // 2 * 2
-    canvas = np.zeros((height, width, 3), np.uint8)
-    x, y = (width - w) // 2, (height - h) // 2
-    canvas[y:y + h, x:x + w] = cv2.resize(frame, (w, h), interpolation=cv2.INTER_AREA)
-    return canvas
+from glutefire.io.video import letterbox
 
 
 def write_y4m(src: Path, dst: Path, *, seconds: float, width: int = 640, height: int = 480,
