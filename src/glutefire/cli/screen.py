@@ -4,11 +4,12 @@ keyframes, terminal summary)."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from glutefire.cli.common import DbOption, StoreAsOption, console, database, user_errors
 from glutefire.errors import InputFileError
@@ -36,16 +37,22 @@ def _clip_inputs(clips: list[Path], heels: list[Path], views: list[View]) -> lis
             f"expected --view once (for every clip) or once per clip ({len(paths)}), "
             f"but got it {len(views)} times"
         )
-    forced = views * len(paths) if len(views) == 1 else views or [None] * len(paths)
+    forced: Sequence[View | None] = (views * len(paths) if len(views) == 1
+                                     else views or [None] * len(paths))
     return [ClipInput(path=p, view=v, heels_elevated=i >= len(clips))
             for i, (p, v) in enumerate(zip(paths, forced, strict=True))]
+
+
+def _advance(progress: Progress, task: TaskID) -> Callable[[int], None]:
+    """Frame callback: frame ``i`` done moves ``task`` to ``i + 1`` completed."""
+    return lambda i: progress.update(task, completed=i + 1)
 
 
 def _run(inputs: list[ClipInput], *, complexity: int, subject: SubjectPolicy,
          quiet: bool, preview_dir: Path | None) -> list[ClipScreen]:
     """Screen each clip with a progress bar; with ``preview_dir``, keep downscaled copies there
     for the annotated videos."""
-    screens = []
+    screens: list[ClipScreen] = []
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total} frames"), TimeRemainingColumn(), console=console,
                   disable=quiet, transient=True) as progress:
@@ -55,18 +62,18 @@ def _run(inputs: list[ClipInput], *, complexity: int, subject: SubjectPolicy,
             preview = None if preview_dir is None else preview_dir / f"clip{len(screens)}.avi"
             screens.append(screen_clip(
                 clip, model_complexity=complexity, subject_policy=subject, preview=preview,
-                on_frame=lambda i, t=task: progress.update(t, completed=i + 1)))
+                on_frame=_advance(progress, task)))
             progress.update(task, completed=total)
     return screens
 
 
 def screen(
-    clips: Annotated[list[Path], typer.Argument(
+    clips: Annotated[list[Path] | None, typer.Argument(
         help="Squat clips of one session (video, or a keypoint CSV from --out).")] = None,
-    heels_elevated: Annotated[list[Path], typer.Option(
+    heels_elevated: Annotated[list[Path] | None, typer.Option(
         "--heels-elevated",
         help="A clip filmed with the heels raised (retest). Repeatable.")] = None,
-    view: Annotated[list[View], typer.Option(
+    view: Annotated[list[View] | None, typer.Option(
         help="Force the camera view instead of detecting it: once for all clips, or once per "
              "clip (clips first, then --heels-elevated clips).")] = None,
     json_path: Annotated[Path | None, typer.Option(

@@ -37,6 +37,11 @@ def model_info() -> dict[str, Any]:
             "version": metadata.version("mediapipe")}
 
 
+def _shifted(on_frame: ProgressFn, offset: int) -> ProgressFn:
+    """``on_frame`` with the frame index counted from ``offset``."""
+    return lambda i: on_frame(offset + i)
+
+
 def screen_videos(clips: list[ClipInput], on_frame: ProgressFn) -> Screened:
     """The real pipeline: the same ``screen_clip`` + ``build_result`` as ``glutefire screen``
     (several clips of one session, e.g. front and side, become one merged result).
@@ -47,7 +52,7 @@ def screen_videos(clips: list[ClipInput], on_frame: ProgressFn) -> Screened:
 
     screens, offset = [], 0
     for clip in clips:
-        screens.append(screen_clip(clip, on_frame=lambda i, o=offset: on_frame(o + i)))
+        screens.append(screen_clip(clip, on_frame=_shifted(on_frame, offset)))
         offset += probe_video(clip.path).n_frames
     return build_result(screens, model=model_info()), screens
 
@@ -104,7 +109,7 @@ class JobRunner:
     def _run(self, job_id: int) -> None:
         with unit_of_work(self._engine) as uow:
             job = update_job(uow, job_id, status="running")
-            person_name = uow.get(Client, job.client_id).person.name
+            person_name = uow.get_one(Client, job.client_id).person.name
             clips = [ClipInput(path=self._upload_dir / c["stored_name"],
                                view=View(c["view"]) if c.get("view") else None,
                                heels_elevated=bool(c.get("heels_elevated")))

@@ -29,7 +29,7 @@ router = APIRouter()
 @router.get("/clients")
 def clients_list(request: Request, engine: EngineDep, principal: CurrentTrainer) -> Response:
     with unit_of_work(engine) as uow:
-        trainer = uow.get(Account, principal.account_id)
+        trainer = uow.get_one(Account, principal.account_id)
         rows = [(c.id, c.display_name, len(c.person.screenings), len(c.person.sessions))
                 for c in accounts.trainer_clients(uow, trainer)]
     return page(request, "clients.html", principal, clients=rows)
@@ -41,12 +41,12 @@ def clients_create(request: Request, engine: EngineDep, principal: CurrentTraine
                    time_zone: Annotated[str, Form()] = "UTC") -> Response:
     try:
         with unit_of_work(engine) as uow:
-            client = accounts.create_client(uow, uow.get(Account, principal.account_id),
+            client = accounts.create_client(uow, uow.get_one(Account, principal.account_id),
                                             display_name, time_zone=time_zone or "UTC")
             client_id = client.id
     except RecordError as exc:
         with unit_of_work(engine) as uow:
-            trainer = uow.get(Account, principal.account_id)
+            trainer = uow.get_one(Account, principal.account_id)
             rows = [(c.id, c.display_name, len(c.person.screenings), len(c.person.sessions))
                     for c in accounts.trainer_clients(uow, trainer)]
         return page(request, "clients.html", principal, status=400, clients=rows, error=str(exc))
@@ -58,7 +58,7 @@ def my_record(request: Request, engine: EngineDep, principal: CurrentPrincipal) 
     if principal.is_trainer:
         return redirect("/clients")
     with unit_of_work(engine) as uow:
-        client = accounts.own_client(uow, uow.get(Account, principal.account_id))
+        client = accounts.own_client(uow, uow.get_one(Account, principal.account_id))
         if client is None:
             raise HTTPException(status_code=404, detail="no client record is linked to you")
         return redirect(f"/clients/{client.id}")
@@ -68,7 +68,7 @@ def my_record(request: Request, engine: EngineDep, principal: CurrentPrincipal) 
 def client_profile(request: Request, engine: EngineDep, principal: CurrentPrincipal,
                    client: OwnedClient) -> Response:
     with unit_of_work(engine) as uow:
-        row = uow.get(Client, client.id)
+        row = uow.get_one(Client, client.id)
         person = row.person
         screenings = [(s.id, s.recorded_at, s.view, (s.result.get("summary") or {}).get("present",
                        [])) for s in reversed(person.screenings)]
@@ -88,8 +88,8 @@ def client_invite(request: Request, engine: EngineDep, settings: SettingsDep,
                   principal: CurrentTrainer, client: TrainerClient) -> Response:
     token = new_token()
     with unit_of_work(engine) as uow:
-        accounts.create_invite(uow, uow.get(Client, client.id), token_sha256=token_digest(token),
-                               ttl_s=settings.invite_ttl_s)
+        accounts.create_invite(uow, uow.get_one(Client, client.id),
+                               token_sha256=token_digest(token), ttl_s=settings.invite_ttl_s)
     link = str(request.url_for("invite_form", token=token))
     return page(request, "invite_link.html", principal, client=client, link=link,
                 days=settings.invite_ttl_s // 86400)

@@ -48,6 +48,13 @@ def _int(form: FormData, name: str, default: str | None = None) -> int | None:
     return None if value is None else int(value)
 
 
+def _int_or(form: FormData, name: str, default: str) -> int:
+    """Like :func:`_int` with a non-empty default: a blank field gives the default."""
+    value = _int(form, name, default)
+    assert value is not None, "a non-empty default never gives None"
+    return value
+
+
 def answers_from_form(form: FormData) -> dict[str, Any]:
     """The questionnaire answers (docs/questionnaire.md) from the form fields."""
     pain = {site: _int(form, f"pain_{site}") for site in PAIN_SITES}
@@ -69,7 +76,7 @@ def answers_from_form(form: FormData) -> dict[str, Any]:
 
 def _latest_result(engine, client_id: int) -> dict | None:  # noqa: ANN001
     with unit_of_work(engine) as uow:
-        screenings = uow.get(Client, client_id).person.screenings
+        screenings = uow.get_one(Client, client_id).person.screenings
         return screenings[-1].result if screenings else None
 
 
@@ -90,9 +97,9 @@ async def questionnaire_submit(request: Request, engine: EngineDep, principal: C
         latest = _latest_result(engine, client.id) if form.get("use_screening") == "on" else None
         findings = parse_screening_result(latest, origin="latest screening") if latest else None
         options = PlanOptions(
-            minutes_per_session=_int(form, "minutes_per_session", "30"),
+            minutes_per_session=_int_or(form, "minutes_per_session", "30"),
             sessions_per_week=_int(form, "sessions_per_week"),
-            weeks=_int(form, "weeks", "6"),
+            weeks=_int_or(form, "weeks", "6"),
             maintenance=form.get("maintenance") == "on",
             created_on=dt.date.today(),
             start_date=dt.date.fromisoformat(str(form.get("start_date") or dt.date.today())),
@@ -110,7 +117,7 @@ async def questionnaire_submit(request: Request, engine: EngineDep, principal: C
 
 def load_current_plan(engine, client_id: int) -> PlanModel | None:  # noqa: ANN001
     with unit_of_work(engine) as uow:
-        row = current_plan(uow, uow.get(Client, client_id).person)
+        row = current_plan(uow, uow.get_one(Client, client_id).person)
         return PlanModel.model_validate(row.plan) if row is not None else None
 
 

@@ -40,7 +40,7 @@ class Progress:
 
 def build_progress(engine, client_id: int) -> Progress:  # noqa: ANN001
     with unit_of_work(engine) as uow:
-        inputs = progress_inputs(uow, uow.get(Client, client_id).person)
+        inputs = progress_inputs(uow, uow.get_one(Client, client_id).person)
     as_of = dt.datetime.now(ZoneInfo(inputs.time_zone)).date()
     rules = load_rules()
     table = weekly_adherence(inputs.session_days, inputs.periods, today=as_of)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -22,10 +23,11 @@ router = APIRouter()
 
 def report_content(engine, settings, client) -> ReportContent:  # noqa: ANN001
     with unit_of_work(engine) as uow:
-        screenings = uow.get(Client, client.id).person.screenings
+        screenings = uow.get_one(Client, client.id).person.screenings
         latest = screenings[-1] if screenings else None
-        screening = ({"id": latest.id, "recorded_at": latest.recorded_at,
-                      "result": latest.result} if latest else None)
+        screening: dict[str, Any] | None = (
+            {"id": latest.id, "recorded_at": latest.recorded_at, "result": latest.result}
+            if latest else None)
     keyframes = {}
     if screening is not None:
         folder = settings.keyframe_dir / str(screening["id"])

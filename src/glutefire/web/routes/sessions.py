@@ -26,7 +26,7 @@ router = APIRouter()
 
 def _next(engine, client_id: int):  # noqa: ANN001, ANN202
     with unit_of_work(engine) as uow:
-        person = uow.get(Client, client_id).person
+        person = uow.get_one(Client, client_id).person
         plan = current_plan(uow, person)
         plan = plan if plan is not None and plan.status == "active" else None
         if plan is None:
@@ -52,7 +52,7 @@ async def session_log(request: Request, engine: EngineDep, principal: CurrentPri
     form = await request.form()
     try:
         with unit_of_work(engine) as uow:
-            person = uow.get(Client, client.id).person
+            person = uow.get_one(Client, client.id).person
             plan = current_plan(uow, person)
             plan = plan if plan is not None and plan.status == "active" else None
             day = dt.date.fromisoformat(str(form.get("date") or dt.date.today()))

@@ -126,7 +126,7 @@ async def upload_clip(request: Request, engine: EngineDep, settings: SettingsDep
             (settings.upload_dir / entries[0]["stored_name"]).unlink(missing_ok=True)
             raise
     with unit_of_work(engine) as uow:
-        job = accounts.create_job(uow, uow.get(Client, client.id), clips=entries,
+        job = accounts.create_job(uow, uow.get_one(Client, client.id), clips=entries,
                                   size_bytes=sum(e["bytes"] for e in entries))
         job_id = job.id
     request.app.state.jobs.submit(job_id)
@@ -187,7 +187,7 @@ def explained_findings(result: dict) -> list[dict]:
     plain = {rule.code: rule.plain for rule in load_rules()}
     order = {"present": 0, "absent": 1, "not_assessable": 2}
     items = [dict(f, plain=plain.get(f.get("code"), "")) for f in result.get("findings", [])]
-    return sorted(items, key=lambda f: order.get(f.get("status"), 3))
+    return sorted(items, key=lambda f: order.get(f.get("status", ""), 3))
 
 
 def rep_columns(result: dict) -> list[str]:
