@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
 
 @contextmanager
 def _progress(total: int, quiet: bool) -> Iterator[Callable[[TaskResult], None]]:
-    counts = {"screened": 0, "skipped": 0, "failed": 0}
+    counts: dict[str, Any] = {"screened": 0, "skipped": 0, "failed": 0}  # Progress fields
     columns = (TextColumn("batch"), BarColumn(), MofNCompleteColumn(),
                TextColumn("done {task.fields[screened]}, skipped {task.fields[skipped]}, "
                           "failed {task.fields[failed]}"), TimeElapsedColumn(),
@@ -69,7 +69,9 @@ def _store(outcomes: Sequence[TaskResult], db: str | None) -> int:
 
     stored = 0
     with database(db) as engine:
-        for o in (o for o in outcomes if o.status == "screened" and o.result is not None):
+        for o in outcomes:
+            if o.status != "screened" or o.result is None:
+                continue
             try:
                 with unit_of_work(engine) as uow:
                     record_screening(uow, o.person, o.result)

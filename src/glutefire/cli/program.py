@@ -293,7 +293,7 @@ def _ask_kujala_item(item: dict) -> str:
 
 
 def _section_score(text: str) -> int | None:
-    return None if text == "skip" else number_in(0, 5, integer=True)(text)
+    return None if text == "skip" else int(number_in(0, 5, integer=True)(text))
 
 
 # ---------------------------------------------------------------- plan

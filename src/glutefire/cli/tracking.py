@@ -327,12 +327,12 @@ def history_command(person: PersonOption, db: DbOption = None) -> None:
                 f"{p.sessions_per_week}/week from {p.start_date}",
                 highlight=False,
             )
-        for s in who.sessions:
-            done = sum(1 for e in s.exercises if not e.skipped)
+        for ses in who.sessions:
+            done = sum(1 for e in ses.exercises if not e.skipped)
             console.print(
-                f"{s.performed_at.astimezone(ZoneInfo(s.time_zone)):%Y-%m-%d %H:%M} "
-                f"session {s.session_label or '-'}: {done}/{len(s.exercises)} exercises"
-                + (f", pain {s.pain_0_10}" if s.pain_0_10 is not None else ""),
+                f"{ses.performed_at.astimezone(ZoneInfo(ses.time_zone)):%Y-%m-%d %H:%M} "
+                f"session {ses.session_label or '-'}: {done}/{len(ses.exercises)} exercises"
+                + (f", pain {ses.pain_0_10}" if ses.pain_0_10 is not None else ""),
                 highlight=False,
             )
         console.print(f"{len(who.training_log)} imported training-log sets.")

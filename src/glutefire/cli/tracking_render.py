@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from rich.table import Table
@@ -66,7 +67,7 @@ def adherence(weeks: Sequence[WeekAdherence]) -> None:
     console.print(table)
 
 
-def pain(points: Sequence[tuple[object, int]]) -> None:
+def pain(points: Sequence[tuple[dt.date, int]]) -> None:
     if not points:
         console.print("Pain: no scores logged yet (log with --pain 0-10).")
         return
