@@ -33,9 +33,10 @@ def finished_result(out_dir: Path, checksums: list[str], *, model_complexity: in
 
 def _matches(result: dict[str, Any], checksums: list[str], model_complexity: int,
              software_version: str) -> bool:
-    inputs = result.get("input") if isinstance(result.get("input"), list) else []
+    raw_inputs, raw_software, raw_model = (result.get(k) for k in ("input", "software", "model"))
+    inputs = raw_inputs if isinstance(raw_inputs, list) else []
     stored = [entry.get("sha256") for entry in inputs if isinstance(entry, dict)]
-    software = result.get("software") if isinstance(result.get("software"), dict) else {}
-    model = result.get("model") if isinstance(result.get("model"), dict) else {}
+    software = raw_software if isinstance(raw_software, dict) else {}
+    model = raw_model if isinstance(raw_model, dict) else {}
     return (stored == checksums and software.get("version") == software_version
             and model.get("complexity") == model_complexity)

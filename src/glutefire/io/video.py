@@ -132,8 +132,8 @@ class PreviewWriter:
         self.scale = min(1.0, max_side_px / max(info.width_px, info.height_px))
         self.size = (int(info.width_px * self.scale) // 2 * 2,
                      int(info.height_px * self.scale) // 2 * 2)
-        self._writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), info.fps,
-                                       self.size)
+        fourcc = cv2.VideoWriter_fourcc(*"MJPG")  # type: ignore[attr-defined]
+        self._writer = cv2.VideoWriter(str(path), fourcc, info.fps, self.size)
         if not self._writer.isOpened():
             raise InputFileError(f"{path}: cannot write a preview video here")
 

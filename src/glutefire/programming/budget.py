@@ -59,7 +59,12 @@ class Cut:
 def item_seconds(item: Item, *, timing: Timing) -> float:
     """Seconds for one exercise at ``item.sets`` sets, from its dose (see module doc)."""
     dose = item.exercise.dose
-    per_side = dose.reps * dose.tempo_s if dose.reps is not None else dose.hold_s
+    per_side: float
+    if dose.reps is not None:
+        per_side = dose.reps * dose.tempo_s
+    else:
+        assert dose.hold_s is not None, "Dose validates exactly one of reps or hold_s"
+        per_side = dose.hold_s
     work = item.sets * dose.sides * per_side
     rest = (item.sets - 1) * dose.rest_s
     switch = item.sets * (dose.sides - 1) * timing.side_switch_s
@@ -80,7 +85,8 @@ def fit_session(
     even the key exercises at one set do not fit.
     """
     budget_s = budget_min * 60
-    kept, cuts = list(items), []
+    kept = list(items)
+    cuts: list[Cut] = []
     for step in _STEPS:
         for target in step(kept):
             if session_seconds(kept, timing=timing) <= budget_s:

@@ -32,6 +32,7 @@ from glutefire.programming.plan import (
     Reduced,
 )
 from glutefire.programming.progression import (
+    Mode,
     ProgressionData,
     expected_results,
     progression_rules,
@@ -162,7 +163,7 @@ def build_plan(
     """Build the plan. Pure: same inputs, same plan."""
     validate_options(options)
     facts = answer_facts(answers)
-    mode = "maintenance" if options.maintenance else "corrective"
+    mode: Mode = "maintenance" if options.maintenance else "corrective"
     spw = options.sessions_per_week or (
         data.phases.maintenance.default_sessions_per_week if options.maintenance else 3
     )
@@ -360,7 +361,8 @@ def _key_ids(picked: list[Exercise]) -> set[str]:
     hip = [
         e for e in picked if e.pattern == "hip_dominant" and e.phase in ("activate", "integrate")
     ]
-    hip_key = ([e for e in hip if e.loaded] or hip or [None])[0]
+    candidates = [e for e in hip if e.loaded] or hip
+    hip_key = candidates[0] if candidates else None
     keys = {hip_key.id} if hip_key is not None else set()
     activate = [e for e in picked if e.phase == "activate" and e is not hip_key]
     other = [e for e in activate if hip_key is None or e.pattern != hip_key.pattern]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -19,11 +19,11 @@ from glutefire.programming.conditions import Fact
 from glutefire.programming.library import format_validation_error
 
 PainSite = Literal["knee", "lower_back", "groin", "shoulder", "hip"]
-PAIN_SITES: tuple[str, ...] = ("knee", "lower_back", "groin", "shoulder", "hip")
+PAIN_SITES: tuple[PainSite, ...] = ("knee", "lower_back", "groin", "shoulder", "hip")
 Injury = Literal[
     "patellofemoral_pain", "it_band_syndrome", "disc_herniation", "piriformis_syndrome"
 ]
-INJURIES: tuple[str, ...] = Injury.__args__
+INJURIES: tuple[str, ...] = get_args(Injury)
 AbdominalTraining = Literal["none", "crunches_situps", "planks_bracing", "mixed"]
 JumpLanding = Literal["no_jumping", "soft_quiet", "stiff_loud", "knees_cave_in", "unsure"]
 _LETTERS = "abcdefgh"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import cv2
 import numpy as np
@@ -137,7 +137,8 @@ def render_video(screen: ClipScreen, clip_findings: list[dict[str, Any]], out_pa
     size = (int(video.width_px * scale) // 2 * 2, int(video.height_px * scale) // 2 * 2)
     cues = _cues_by_frame(screen, clip_findings)
     tmp = out_path.with_name(out_path.stem + ".tmp" + out_path.suffix)
-    writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), video.fps, size)
+    fourcc = cv2.VideoWriter_fourcc(*"mp4v")  # type: ignore[attr-defined]
+    writer = cv2.VideoWriter(str(tmp), fourcc, video.fps, size)
     n = len(screen.analysis.frames)
     overlay = Overlay.of(screen)
 
@@ -174,7 +175,7 @@ def _write_next(writer: cv2.VideoWriter, pending: deque[tuple[int, Future[np.nda
         on_frame(index)
 
 
-def _usable(path: Path | None) -> bool:
+def _usable(path: Path | None) -> TypeGuard[Path]:
     return path is not None and path.exists() and path.stat().st_size > 0
 
 

@@ -7,6 +7,8 @@ A few are the worst value over the whole rep (arms falling, trunk lean, knee fle
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -44,10 +46,11 @@ def compute_rep_metrics(frames: pd.DataFrame, reps: list[Rep], *,
         for name in metric_cols:
             how = OVER_REP.get(name)
             row[name] = float(getattr(span[name], how)()) if how else float(bottom[name])
-        shanks = [row[col("shank", s)] for s in SIDES]
+        shanks = [cast(float, row[col("shank", s)]) for s in SIDES]
         shank = float(np.nanmean(shanks)) if np.isfinite(shanks).any() else float("nan")
-        row[TIBIA_MINUS_TRUNK] = shank - float(bottom[TRUNK_LEAN])
-        row[TRUNK_MINUS_TIBIA] = -row[TIBIA_MINUS_TRUNK]
+        tibia_minus_trunk = shank - float(bottom[TRUNK_LEAN])
+        row[TIBIA_MINUS_TRUNK] = tibia_minus_trunk
+        row[TRUNK_MINUS_TIBIA] = -tibia_minus_trunk
         rows.append(row)
     columns = ["rep", *REP_COLUMNS, *metric_cols, TIBIA_MINUS_TRUNK, TRUNK_MINUS_TIBIA]
     return pd.DataFrame(rows, columns=columns).set_index("rep")

@@ -85,6 +85,7 @@ def evaluate_rule(rule: Rule, reps: pd.DataFrame, visibility: pd.DataFrame, view
     """Apply one rule to the per-rep table of one clip."""
     if rule.not_assessable_reason is not None:
         return _not_assessable(rule, rule.not_assessable_reason)
+    assert rule.metric is not None, "Rule validates: a measurable rule has a metric"
     if view.value not in rule.views:
         needs = " or ".join(sorted(rule.views))
         article = "an" if view.value[0] in "aeiou" else "a"

@@ -175,7 +175,7 @@ def apply_overrides(
 
 
 def _apply_set(exercises: list[ExerciseDone], override: SetOverride) -> list[ExerciseDone]:
-    done = {
+    done: dict[str, Any] = {
         "skipped": False,
         "done_sets": override.sets,
         "done_reps": override.reps,
