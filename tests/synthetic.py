@@ -14,7 +14,7 @@ import numpy as np
 import xarray as xr
 
 from glutefire.keypoints import make_keypoints
-from glutefire.pose.landmarks import BLAZEPOSE_LANDMARKS
+from glutefire.landmarks import BLAZEPOSE_LANDMARKS
 
 W, H = 1000, 1000
 SHANK, THIGH, TRUNK, ARM, FOOT = 180.0, 190.0, 220.0, 250.0, 110.0

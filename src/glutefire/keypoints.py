@@ -19,6 +19,7 @@ import numpy as np
 import xarray as xr
 
 from glutefire.errors import KeypointFormatError
+from glutefire.landmarks import mirror_name
 
 SPACE = ("x", "y")
 
@@ -108,8 +109,6 @@ def visibility_of(ds: xr.Dataset, name: str) -> np.ndarray:
 
 def mirror_keypoints(ds: xr.Dataset) -> xr.Dataset:
     """Mirror the image left-right: flip x and swap left/right keypoint names."""
-    from glutefire.pose.landmarks import mirror_name
-
     width = ds.attrs["image_width_px"]
     out = ds.copy(deep=True)
     out["position"].loc[{"space": "x"}] = width - ds["position"].sel(space="x")

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from glutefire.errors import SeveralPeopleError
+from glutefire.landmarks import BLAZEPOSE_LANDMARKS
 from glutefire.pose.backend import FramePose
-from glutefire.pose.landmarks import BLAZEPOSE_LANDMARKS
 from glutefire.pose.subject import (
     Candidate,
     SubjectPolicy,

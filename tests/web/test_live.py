@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
+from glutefire.landmarks import BLAZEPOSE_LANDMARKS
 from glutefire.pose.backend import FramePose
-from glutefire.pose.landmarks import BLAZEPOSE_LANDMARKS
 from glutefire.screening.pipeline import analyse_keypoints
 from glutefire.web.live import LiveSession
 from synthetic import H, SquatSpec, W, front_squat

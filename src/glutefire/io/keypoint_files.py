@@ -21,7 +21,7 @@ import xarray as xr
 
 from glutefire.errors import InputFileError, KeypointFormatError
 from glutefire.keypoints import make_keypoints
-from glutefire.pose.landmarks import BLAZEPOSE_LANDMARKS
+from glutefire.landmarks import BLAZEPOSE_LANDMARKS
 
 FRAME_COLUMNS = ("frame", "time_s", "image_width_px", "image_height_px")
 CSV_SOURCE = "mediapipe-landmark-csv"

@@ -18,8 +18,8 @@ import cv2
 import numpy as np
 
 from glutefire.errors import ModelUnavailableError
+from glutefire.landmarks import BLAZEPOSE_LANDMARKS
 from glutefire.pose.backend import FramePose
-from glutefire.pose.landmarks import BLAZEPOSE_LANDMARKS
 
 #: MediaPipe's C++ graph logs internal chatter (TFLite delegate and feedback-tensor notices) to
 #: file descriptor 2 whenever a subgraph starts; model calls run with descriptor 2 pointed at

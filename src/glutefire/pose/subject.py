@@ -14,8 +14,8 @@ from enum import Enum
 import numpy as np
 
 from glutefire.errors import SeveralPeopleError
+from glutefire.landmarks import BLAZEPOSE_LANDMARKS, SQUAT_REQUIRED
 from glutefire.pose.backend import FramePose, PoseBackend
-from glutefire.pose.landmarks import BLAZEPOSE_LANDMARKS, SQUAT_REQUIRED
 
 _REQUIRED_IDX = [BLAZEPOSE_LANDMARKS.index(n) for n in SQUAT_REQUIRED]
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from glutefire.io.video import iter_frames, read_frame
 from glutefire.kinematics.metrics import KASR, TRUNK_LEAN, col
-from glutefire.pose.landmarks import SKELETON_EDGES
+from glutefire.landmarks import SKELETON_EDGES
 from glutefire.screening.pipeline import ClipScreen
 
 GREEN, RED, AMBER = (80, 200, 80), (60, 60, 230), (0, 190, 255)  # BGR

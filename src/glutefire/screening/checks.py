@@ -7,7 +7,7 @@ import numpy as np
 import xarray as xr
 
 from glutefire.errors import NoPersonError, OutOfFrameError, TooFewRepsError
-from glutefire.pose.landmarks import SQUAT_REQUIRED
+from glutefire.landmarks import SQUAT_REQUIRED
 
 #: Share of frames in which the person must be found.
 MIN_FOUND_FRACTION = 0.5

@@ -1,4 +1,5 @@
-"""BlazePose landmark names (33 points) in model order, and the left/right pairs."""
+"""BlazePose landmark names (33 points) in model order, and the left/right pairs: the landmark
+vocabulary shared by keypoint files, the keypoint container and the pose backends."""
 
 from __future__ import annotations
 
