@@ -28,28 +28,32 @@ def test_missing_columns_are_named(tmp_path):
         read_keypoints(path)
 
 
-def test_non_numeric_cell_reports_line_and_column(tmp_path):
-    ds, _ = side_squat()
+def edited_csv(tmp_path, edit):
+    """A valid keypoint CSV whose lines are changed in place by ``edit(lines)``."""
     path = tmp_path / "kp.csv"
-    write_landmark_csv(ds, path)
+    write_landmark_csv(side_squat()[0], path)
     lines = path.read_text().splitlines()
-    cells = lines[4].split(",")
-    cells[4] = "abc"
-    lines[4] = ",".join(cells)
+    edit(lines)
     path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_non_numeric_cell_reports_line_and_column(tmp_path):
+    def spoil_cell(lines):
+        cells = lines[4].split(",")
+        cells[4] = "abc"
+        lines[4] = ",".join(cells)
+
     with pytest.raises(KeypointFormatError, match=r"line 5, column nose_x_px: expected a number"):
-        read_keypoints(path)
+        read_keypoints(edited_csv(tmp_path, spoil_cell))
 
 
 def test_time_must_increase(tmp_path):
-    ds, _ = side_squat()
-    path = tmp_path / "kp.csv"
-    write_landmark_csv(ds, path)
-    text = path.read_text().splitlines()
-    text[3], text[4] = text[4], text[3]
-    path.write_text("\n".join(text) + "\n")
+    def swap_rows(lines):
+        lines[3], lines[4] = lines[4], lines[3]
+
     with pytest.raises(KeypointFormatError):
-        read_keypoints(path)
+        read_keypoints(edited_csv(tmp_path, swap_rows))
 
 
 def test_unknown_suffix_and_missing_file(tmp_path):
