@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from glutefire.cli import app
+from glutefire.result import FindingCode, RepRecord, ScreeningResult, Status
+from results import make_finding, make_screening
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -103,56 +105,26 @@ def engine(db_url: str):
     eng.dispose()
 
 
-def screening_result(fppa_left_deg: float = 4.0, *, view: str = "front", kasr: float = 0.9) -> dict:
-    """A screening result following the documented contract (schema_version 1)."""
+def screening_result(fppa_left_deg: float = 4.0, *, view: str = "front",
+                     kasr: float = 0.9) -> ScreeningResult:
+    """A one-clip screening result built through the model: three complete reps with the given
+    left knee FPPA (mean) and KASR; ``knees_cave_in`` present when the FPPA is above 10 deg."""
     reps = [
-        {
-            "index": i,
-            "start_s": 1.0 + 3 * i,
-            "bottom_s": 2.0 + 3 * i,
-            "end_s": 3.5 + 3 * i,
-            "complete": True,
-            "metrics": {
-                "knee_fppa_left_deg": fppa_left_deg + d,
-                "knee_fppa_right_deg": 3.0 + d,
-                "kasr": kasr,
-                "trunk_lean_deg": 30.0 + d,
-            },
-        }
+        RepRecord(
+            clip=0, index=i + 1, start_s=1.0 + 3 * i, bottom_s=2.0 + 3 * i, end_s=3.5 + 3 * i,
+            complete=True, bottom_frame=60 + 90 * i,
+            metrics={"knee_fppa_left_deg": fppa_left_deg + d, "knee_fppa_right_deg": 3.0 + d,
+                     "kasr": kasr, "trunk_lean_deg": 30.0 + d},
+        )
         for i, d in enumerate((-0.5, 0.0, 0.5))
     ]
-    return {
-        "schema_version": 1,
-        "software": {"name": "glutefire", "version": "0.1.0"},
-        "model": {"name": "mediapipe-blazepose", "complexity": 1, "version": "0.10.21"},
-        "input": [
-            {
-                "path": "squat.mp4",
-                "sha256": "ab" * 32,
-                "view": view,
-                "heels_elevated": False,
-                "fps": 30.0,
-                "duration_s": 12.0,
-            }
-        ],
-        "view": view,
-        "reps": reps,
-        "findings": [
-            {
-                "code": "knees_cave_in",
-                "status": "present" if fppa_left_deg > 10 else "absent",
-                "side": "left",
-                "value": fppa_left_deg,
-                "threshold": 10.0,
-                "unit": "deg",
-                "reps": [0, 1, 2],
-                "confidence": 0.8,
-                "reason": "mean FPPA over 3 reps",
-                "source": "Munro 2012",
-            }
-        ],
-        "disclaimer": "A screening aid that describes movement patterns; not a diagnosis.",
-    }
+    knees = make_finding(
+        FindingCode.KNEES_CAVE_IN, Status.PRESENT if fppa_left_deg > 10 else Status.ABSENT,
+        side="left" if fppa_left_deg > 10 else "none", value=fppa_left_deg, threshold=10.0,
+        unit="deg", reps=[1, 2, 3] if fppa_left_deg > 10 else [], confidence=0.8,
+        reason="mean FPPA over 3 reps", source="Munro 2012", evidence_frame=150,
+    )
+    return make_screening(view=view, reps=reps, findings=[knees])
 
 
 def sample_plan(start_date: str = "2026-11-02", sessions_per_week: int = 3) -> dict:

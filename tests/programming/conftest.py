@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
 import yaml
 
 from glutefire.programming.builder import PlanOptions, ProgramData, load_program_data
+from glutefire.result import Finding, FindingCode, ScreeningResult, Status, parse_result_json
+from results import make_finding, make_screening
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -48,8 +49,9 @@ def quiet_answers(raw_answers: dict) -> dict:
 
 
 @pytest.fixture()
-def screen_result() -> dict:
-    return json.loads((FIXTURES / "screen_result.json").read_text())
+def screen_result() -> ScreeningResult:
+    """The documented example result (fixtures/screen_result.json), through the parser."""
+    return parse_result_json((FIXTURES / "screen_result.json").read_text())
 
 
 def options(**overrides) -> PlanOptions:
@@ -59,28 +61,12 @@ def options(**overrides) -> PlanOptions:
     return PlanOptions(**{**base, **overrides})
 
 
-def finding(code: str, *, status: str = "present", side: str = "both", heels=None) -> dict:
-    return {
-        "code": code,
-        "status": status,
-        "side": side,
-        "value": None,
-        "threshold": None,
-        "unit": None,
-        "reps": [],
-        "confidence": 0.8,
-        "reason": "",
-        "source": "",
-        "heels_elevated_status": heels,
-    }
+def finding(code: str, *, status: str = "present", side: str = "both", heels=None) -> Finding:
+    return make_finding(
+        FindingCode(code), Status(status), side=side if status == "present" else "none",
+        confidence=0.8, heels_elevated_status=None if heels is None else Status(heels),
+    )
 
 
-def result_with(*findings: dict) -> dict:
-    return {
-        "schema_version": 1,
-        "input": [],
-        "view": "front",
-        "reps": [],
-        "findings": list(findings),
-        "disclaimer": "",
-    }
+def result_with(*findings: Finding) -> ScreeningResult:
+    return make_screening(findings=findings)

@@ -9,14 +9,14 @@ import pytest
 from glutefire.errors import PlanError
 from glutefire.programming import budget
 from glutefire.programming.builder import build_plan
-from glutefire.programming.findings import parse_screening_result
 from glutefire.programming.questionnaire import parse_answers
+from glutefire.result import parse_result
 
 from .conftest import finding, options, result_with
 
 
 def _plan(data, raw_answers, findings=None, **opts):
-    result = parse_screening_result(findings) if findings is not None else None
+    result = parse_result(findings) if findings is not None else None
     return build_plan(
         answers=parse_answers(raw_answers), findings=result, options=options(**opts), data=data
     )

@@ -8,9 +8,9 @@ import json
 from rich.console import Console
 
 from glutefire.programming.builder import build_plan
-from glutefire.programming.findings import parse_screening_result
 from glutefire.programming.questionnaire import parse_answers
 from glutefire.programming.render import plan_to_json, plan_to_markdown, print_plan
+from glutefire.result import parse_result
 
 from .conftest import options
 
@@ -52,7 +52,7 @@ EXERCISE = {
 
 
 def _plan(data, raw_answers, screen_result=None):
-    result = parse_screening_result(screen_result) if screen_result else None
+    result = parse_result(screen_result) if screen_result else None
     return build_plan(
         answers=parse_answers(raw_answers), findings=result, options=options(), data=data
     )

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from glutefire.programming.findings import parse_screening_result
 from glutefire.programming.questionnaire import answer_facts, parse_answers
 from glutefire.programming.rules import apply_rules, avoided_exercises, score_exercises
+from glutefire.result import Status, parse_result
 
 from .conftest import finding, result_with
 
 
 def _fired(data, answers_raw, *findings):
-    result = parse_screening_result(result_with(*findings))
+    result = parse_result(result_with(*findings))
     facts = answer_facts(parse_answers(answers_raw))
-    return apply_rules(data.rules, findings=result.with_status("present"), facts=facts)
+    return apply_rules(data.rules, findings=result.with_status(Status.PRESENT), facts=facts)
 
 
 @pytest.mark.parametrize(

@@ -22,14 +22,17 @@ from glutefire.batch.tasks import Task, TaskResult, screen_assessment
 POLL_S = 0.5
 
 
-def _worker_main(slot: int, inbox: Any, outbox: Any) -> None:
-    """Worker loop: screen tasks until the ``None`` sentinel arrives. Parallelism comes from
+TaskFn = Callable[[Task], TaskResult]
+
+
+def _worker_main(slot: int, inbox: Any, outbox: Any, task_fn: TaskFn) -> None:
+    """Worker loop: run tasks until the ``None`` sentinel arrives. Parallelism comes from
     the processes, so each keeps OpenCV to one thread (no oversubscription of the cores)."""
     import cv2
 
     cv2.setNumThreads(1)
     while (task := inbox.get()) is not None:
-        outbox.put((slot, screen_assessment(task)))
+        outbox.put((slot, task_fn(task)))
 
 
 @dataclass
@@ -45,8 +48,10 @@ class LocalPool:
 
     def __init__(self, tasks: Sequence[Task], *, workers: int, retries: int,
                  max_tasks_per_worker: int | None,
-                 on_result: Callable[[TaskResult], None]) -> None:
+                 on_result: Callable[[TaskResult], None],
+                 task_fn: TaskFn = screen_assessment) -> None:
         self.tasks = tasks
+        self.task_fn = task_fn
         self.retries = retries
         self.max_tasks = max_tasks_per_worker
         self.on_result = on_result
@@ -59,7 +64,8 @@ class LocalPool:
 
     def _start(self, slot: int) -> _Worker:
         inbox = self.ctx.Queue()
-        process = self.ctx.Process(target=_worker_main, args=(slot, inbox, self.outbox),
+        process = self.ctx.Process(target=_worker_main,
+                                   args=(slot, inbox, self.outbox, self.task_fn),
                                    name=f"glutefire-batch-{slot}", daemon=True)
         process.start()
         return _Worker(process, inbox)
@@ -145,13 +151,16 @@ class LocalPool:
 
 def run_local(tasks: Sequence[Task], *, workers: int, retries: int = 2,
               max_tasks_per_worker: int | None = None,
-              on_result: Callable[[TaskResult], None] = lambda r: None) -> list[TaskResult]:
+              on_result: Callable[[TaskResult], None] = lambda r: None,
+              task_fn: TaskFn = screen_assessment) -> list[TaskResult]:
     """Screen ``tasks`` on a pool of ``workers`` processes; results in task order.
 
+    ``task_fn`` runs one task in a worker (a top-level function, so ``spawn`` can import it).
     A task whose worker dies is resubmitted up to ``retries`` times. ``max_tasks_per_worker``
     replaces a worker after that many tasks (isolation against slow leaks; ``None``: never).
     """
     if not tasks:
         return []
     return LocalPool(tasks, workers=workers, retries=retries,
-                     max_tasks_per_worker=max_tasks_per_worker, on_result=on_result).run()
+                     max_tasks_per_worker=max_tasks_per_worker, on_result=on_result,
+                     task_fn=task_fn).run()

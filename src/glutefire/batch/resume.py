@@ -3,14 +3,14 @@ the same software version and the same pose model is not screened again."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 from glutefire import __version__
 from glutefire.batch.manifest import Assessment
 from glutefire.batch.tasks import RESULT_FILE
+from glutefire.errors import FindingsError
 from glutefire.io.video import sha256_of
+from glutefire.result import ScreeningResult, parse_result_json
 
 
 def clip_checksums(assessment: Assessment) -> list[str]:
@@ -19,24 +19,14 @@ def clip_checksums(assessment: Assessment) -> list[str]:
 
 
 def finished_result(out_dir: Path, checksums: list[str], *, model_complexity: int,
-                    software_version: str = __version__) -> dict[str, Any] | None:
-    """The stored result in ``out_dir`` if it is for these clips and this software, else None."""
+                    software_version: str = __version__) -> ScreeningResult | None:
+    """The stored result in ``out_dir`` if it is for these clips and this software, else None
+    (also when it is missing or does not parse: then the assessment is screened again)."""
     try:
-        result = json.loads((out_dir / RESULT_FILE).read_text())
-    except (OSError, ValueError):
+        result = parse_result_json((out_dir / RESULT_FILE).read_bytes())
+    except (OSError, FindingsError):
         return None
-    if not isinstance(result, dict) or not _matches(result, checksums, model_complexity,
-                                                    software_version):
+    if (result.checksums != checksums or result.software.version != software_version
+            or result.model.complexity != model_complexity):
         return None
     return result
-
-
-def _matches(result: dict[str, Any], checksums: list[str], model_complexity: int,
-             software_version: str) -> bool:
-    raw_inputs, raw_software, raw_model = (result.get(k) for k in ("input", "software", "model"))
-    inputs = raw_inputs if isinstance(raw_inputs, list) else []
-    stored = [entry.get("sha256") for entry in inputs if isinstance(entry, dict)]
-    software = raw_software if isinstance(raw_software, dict) else {}
-    model = raw_model if isinstance(raw_model, dict) else {}
-    return (stored == checksums and software.get("version") == software_version
-            and model.get("complexity") == model_complexity)

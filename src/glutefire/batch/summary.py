@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from glutefire.batch.manifest import Assessment
 from glutefire.batch.tasks import RESULT_FILE, TaskResult
+from glutefire.result import Finding, ScreeningResult, Status
 
 SUMMARY_CSV = "summary.csv"
 SUMMARY_HTML = "summary.html"
@@ -44,15 +45,9 @@ class SummaryRow:
     error: str | None
 
 
-def attention_score(result: dict[str, Any]) -> float:
-    """Sum of the confidence (0-1; 0.5 when missing) of each present finding."""
-    return round(sum(_confidence(f) for f in result.get("findings", [])
-                     if f.get("status") == "present"), 2)
-
-
-def _confidence(finding: dict[str, Any]) -> float:
-    value = finding.get("confidence")
-    return float(value) if isinstance(value, int | float) else 0.5
+def attention_score(result: ScreeningResult) -> float:
+    """Sum of the confidence (0-1) of each present finding."""
+    return round(sum(f.confidence for f in result.present), 2)
 
 
 def summary_rows(assessments: Sequence[Assessment],
@@ -69,22 +64,20 @@ def _row(a: Assessment, outcome: TaskResult) -> SummaryRow:
         return SummaryRow(a.person, a.test, outcome.status, None, (), (), None, "", None, (), {},
                           outcome.error)
     folder = a.folder.as_posix()
-    findings = result.get("findings", [])
-    present = tuple(f["code"] for f in findings if f.get("status") == "present")
+    present = tuple(f.code.value for f in result.present)
     return SummaryRow(
         a.person, a.test, outcome.status, attention_score(result), present,
-        tuple(result.get("summary", {}).get("not_assessable", [])),
-        result.get("summary", {}).get("complete_reps"), str(result.get("view", "")),
+        tuple(c.value for c in result.summary.not_assessable),
+        result.summary.complete_reps, result.view,
         f"{folder}/{RESULT_FILE}", tuple(f"{folder}/keyframe_{code}.png" for code in present),
-        {f["code"]: _status_cell(f) for f in findings}, None,
+        {f.code.value: _status_cell(f) for f in result.findings}, None,
     )
 
 
-def _status_cell(finding: dict[str, Any]) -> str:
-    status = str(finding.get("status", ""))
-    if status == "present" and finding.get("side"):
-        return f"present ({finding['side']})"
-    return status
+def _status_cell(finding: Finding) -> str:
+    if finding.status is Status.PRESENT:
+        return f"{finding.status.value} ({finding.side})"
+    return finding.status.value
 
 
 def finding_codes(rows: Sequence[SummaryRow]) -> list[str]:

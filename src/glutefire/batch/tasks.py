@@ -19,17 +19,12 @@ from typing import Any
 
 from glutefire.batch.manifest import Assessment
 from glutefire.errors import GlutefireError
-from glutefire.io.keypoint_files import is_keypoint_file
-from glutefire.pose.mediapipe_backend import MediaPipePose, model_info
-from glutefire.reports.outputs import write_outputs
-from glutefire.reports.result import build_result, write_json_atomic
-from glutefire.screening.pipeline import ClipInput, ClipScreen, screen_clip
+from glutefire.reports.outputs import folder_outputs
+from glutefire.result import ScreeningResult
+from glutefire.screening.pipeline import ClipInput, PoseModels, make_pose_models
+from glutefire.screening.session import SessionOptions, clip_frames_needed, screen_session
 
 RESULT_FILE = "result.json"
-#: Test-only hook, ``CLIP_NAME:MARKER_PATH``: the first attempt of a task holding a clip named
-#: CLIP_NAME creates MARKER_PATH and kills its worker (``os._exit``), so the retry succeeds.
-#: Without ``:MARKER_PATH`` every attempt is killed. Unset in normal use.
-CRASH_ONCE_ENV = "GLUTEFIRE_TEST_CRASH_ONCE"
 #: Output files a task may write; stale ones from an earlier run are removed on publish.
 _OUTPUT_PATTERNS = ("reps.csv", "clip*_keypoints.csv", "clip*_annotated.mp4", "keyframe_*.png")
 
@@ -54,7 +49,7 @@ class TaskResult:
     person: str
     test: str
     status: str  # "screened", "failed" or (decided by the parent) "skipped"
-    result: dict[str, Any] | None = None
+    result: ScreeningResult | None = None
     error: str | None = None
     files: dict[str, bytes] = field(default_factory=dict)  # only when returned as bytes
     worker: str = ""
@@ -65,7 +60,6 @@ class TaskResult:
 def screen_assessment(task: Task) -> TaskResult:
     """Screen every clip of the task's assessment, build its result and write its outputs."""
     started = time.perf_counter()
-    _crash_for_tests(task)
     try:
         result, files = _screen(task)
         if task.out_dir is not None:
@@ -89,40 +83,30 @@ def _outcome(task: Task, status: str, **kwargs: Any) -> TaskResult:
                       worker=f"{socket.gethostname()}:{os.getpid()}", **kwargs)
 
 
-def _screen(task: Task) -> tuple[dict[str, Any], dict[str, bytes]]:
+def _screen(task: Task) -> tuple[ScreeningResult, dict[str, bytes]]:
     with tempfile.TemporaryDirectory(prefix="glutefire-task-") as tmp:
         clips = _readable_clips(task, Path(tmp) / "clips")
-        previews = [Path(tmp) / f"preview{i}.avi" if task.video else None
-                    for i in range(len(clips))]
-        screens = [_screen_one(clip, original, task.model_complexity, preview)
-                   for clip, original, preview
-                   in zip(clips, task.assessment.clips, previews, strict=True)]
-        result = build_result(screens, model=model_info(task.model_complexity))
         staging = Path(tmp) / "out"
-        write_outputs(screens, result, staging, task.video)
-        write_json_atomic(result, staging / RESULT_FILE)
-        return result, {p.name: p.read_bytes() for p in sorted(staging.iterdir())}
-
-
-def _screen_one(clip: ClipInput, original: ClipInput, model_complexity: int,
-                preview: Path | None) -> ClipScreen:
-    models = None if is_keypoint_file(clip.path) else _worker_models(model_complexity)
-    screen = screen_clip(clip, model_complexity=model_complexity, pose_models=models,
-                         preview=preview)
-    return replace(screen, clip=original)  # the result names the manifest's path
+        needs_model = any(clip_frames_needed(c) for c in clips)
+        session = screen_session(
+            clips, options=SessionOptions(model_complexity=task.model_complexity,
+                                          previews=task.video),
+            pose_models=_worker_models(task.model_complexity) if needs_model else None,
+            named_as=task.assessment.clips, json_paths=[staging / RESULT_FILE],
+            outputs=[folder_outputs(staging, video=task.video)])
+        if session.output_errors:  # the batch promises every output; report, don't hide
+            raise GlutefireError("; ".join(session.output_errors))
+        return session.result, {p.name: p.read_bytes() for p in sorted(staging.iterdir())}
 
 
 #: This worker process's own pose models, made on its first video and reused for the next ones
 #: (the models are never shared between processes).
-_MODELS: dict[int, tuple[MediaPipePose, MediaPipePose]] = {}
+_MODELS: dict[int, PoseModels] = {}
 
 
-def _worker_models(model_complexity: int) -> tuple[MediaPipePose, MediaPipePose]:
+def _worker_models(model_complexity: int) -> PoseModels:
     if model_complexity not in _MODELS:
-        _MODELS[model_complexity] = (
-            MediaPipePose(model_complexity=model_complexity),
-            MediaPipePose(model_complexity=model_complexity, static_image=True),
-        )
+        _MODELS[model_complexity] = make_pose_models(model_complexity)
     return _MODELS[model_complexity]
 
 
@@ -152,17 +136,3 @@ def publish_files(files: dict[str, bytes], out_dir: Path) -> None:
         tmp = out_dir / f".{name}.tmp"
         tmp.write_bytes(files[name])
         os.replace(tmp, out_dir / name)
-
-
-def _crash_for_tests(task: Task) -> None:
-    spec = os.environ.get(CRASH_ONCE_ENV)
-    if not spec:
-        return
-    name, _, marker = spec.partition(":")
-    if not any(c.path.name == name for c in task.assessment.clips):
-        return
-    if marker and Path(marker).exists():
-        return
-    if marker:
-        Path(marker).touch()
-    os._exit(1)

@@ -16,7 +16,6 @@ import yaml
 from glutefire.cli.common import DbOption, StoreAsOption, console, database, user_errors
 from glutefire.errors import InputFileError, IntakeError, PlanError
 from glutefire.programming.builder import PlanOptions, build_plan, load_program_data
-from glutefire.programming.findings import parse_screening_result
 from glutefire.programming.questionnaire import (
     INJURIES,
     PAIN_SITES,
@@ -29,6 +28,7 @@ from glutefire.programming.questionnaire import (
 )
 from glutefire.programming.red_flags import check_red_flags
 from glutefire.programming.render import plan_to_json, plan_to_markdown, print_plan
+from glutefire.result import parse_result
 
 
 def register(app: typer.Typer) -> None:
@@ -349,7 +349,7 @@ def plan(
         answers = parse_answers(read_data_file(intake_file, what="intake"))
         result = None
         if findings is not None:
-            result = parse_screening_result(
+            result = parse_result(
                 read_data_file(findings, what="findings"), origin=str(findings)
             )
         options = PlanOptions(

@@ -3,24 +3,27 @@ keyframes, terminal summary)."""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from glutefire.cli.common import DbOption, StoreAsOption, console, database, user_errors
 from glutefire.errors import InputFileError
-from glutefire.io.video import probe_video
 from glutefire.kinematics.view import View
-from glutefire.pose.mediapipe_backend import check_model_available, model_info
 from glutefire.pose.subject import SubjectPolicy
-from glutefire.reports.outputs import write_outputs
-from glutefire.reports.result import build_result, write_json_atomic
+from glutefire.reports.outputs import folder_outputs
 from glutefire.reports.terminal import print_summary
-from glutefire.screening.pipeline import ClipInput, ClipScreen, screen_clip
+from glutefire.result import ScreeningResult
+from glutefire.screening.pipeline import ClipInput
+from glutefire.screening.session import (
+    OutputWriter,
+    ScreenedSession,
+    SessionOptions,
+    screen_session,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -43,28 +46,29 @@ def _clip_inputs(clips: list[Path], heels: list[Path], views: list[View]) -> lis
             for i, (p, v) in enumerate(zip(paths, forced, strict=True))]
 
 
-def _advance(progress: Progress, task: TaskID) -> Callable[[int], None]:
-    """Frame callback: frame ``i`` done moves ``task`` to ``i + 1`` completed."""
-    return lambda i: progress.update(task, completed=i + 1)
+class _Bars:
+    """One progress bar per clip, made when the clip's first progress arrives."""
+
+    def __init__(self, progress: Progress, inputs: list[ClipInput]) -> None:
+        self.progress = progress
+        self.inputs = inputs
+        self.tasks: dict[int, TaskID] = {}
+
+    def __call__(self, clip: int, done: int, total: int) -> None:
+        if clip not in self.tasks:
+            self.tasks[clip] = self.progress.add_task(f"pose {self.inputs[clip].path.name}",
+                                                      total=total)
+        self.progress.update(self.tasks[clip], completed=done)
 
 
-def _run(inputs: list[ClipInput], *, complexity: int, subject: SubjectPolicy,
-         quiet: bool, preview_dir: Path | None) -> list[ClipScreen]:
-    """Screen each clip with a progress bar; with ``preview_dir``, keep downscaled copies there
-    for the annotated videos."""
-    screens: list[ClipScreen] = []
+def _run(inputs: list[ClipInput], *, options: SessionOptions, quiet: bool,
+         json_paths: list[Path], outputs: list[OutputWriter]) -> ScreenedSession:
+    """Screen the session with a progress bar per clip."""
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total} frames"), TimeRemainingColumn(), console=console,
                   disable=quiet, transient=True) as progress:
-        for clip in inputs:
-            total = probe_video(clip.path).n_frames if clip.path.suffix.lower() != ".csv" else 1
-            task = progress.add_task(f"pose {clip.path.name}", total=total)
-            preview = None if preview_dir is None else preview_dir / f"clip{len(screens)}.avi"
-            screens.append(screen_clip(
-                clip, model_complexity=complexity, subject_policy=subject, preview=preview,
-                on_frame=_advance(progress, task)))
-            progress.update(task, completed=total)
-    return screens
+        return screen_session(inputs, options=options, on_progress=_Bars(progress, inputs),
+                              json_paths=json_paths, outputs=outputs)
 
 
 def screen(
@@ -91,21 +95,19 @@ def screen(
     db: DbOption = None,
 ) -> None:
     """Screen overhead-squat clips for movement compensations, rep by rep."""
-    with user_errors(), tempfile.TemporaryDirectory(prefix="glutefire-") as scratch:
-        check_model_available(model_complexity)
+    with user_errors():
         inputs = _clip_inputs(clips or [], heels_elevated or [], view or [])
-        previews = Path(scratch) if out is not None and video else None
-        screens = _run(inputs, complexity=model_complexity, subject=subject, quiet=quiet,
-                       preview_dir=previews)
-        result = build_result(screens, model=model_info(model_complexity))
-        try:
-            if out is not None:
-                write_outputs(screens, result, out, video)
-                write_json_atomic(result, out / "result.json")
-            if json_path is not None:
-                write_json_atomic(result, json_path)
-        except OSError as exc:
-            raise InputFileError(f"could not write the results: {exc}") from None
+        options = SessionOptions(model_complexity=model_complexity, subject_policy=subject,
+                                 previews=out is not None and video)
+        json_paths = [out / "result.json"] if out is not None else []
+        if json_path is not None:
+            json_paths.append(json_path)
+        outputs = [folder_outputs(out, video=video)] if out is not None else []
+        session = _run(inputs, options=options, quiet=quiet, json_paths=json_paths,
+                       outputs=outputs)
+        result = session.result
+        for problem in session.output_errors:
+            console.print(f"[yellow]warning:[/] {problem}")
         if person is not None:
             store_screening(person, result, db)
         if not quiet:
@@ -116,7 +118,7 @@ def screen(
                 console.print(f"stored for [bold]{person}[/]")
 
 
-def store_screening(person: str, result: dict[str, Any], db: str | None) -> None:
+def store_screening(person: str, result: ScreeningResult, db: str | None) -> None:
     """Save one screening for ``person`` in one transaction."""
     from glutefire.store.repository import record_screening, unit_of_work
 

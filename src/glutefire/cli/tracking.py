@@ -18,6 +18,7 @@ import typer
 from glutefire.cli import tracking_render as render
 from glutefire.cli.common import DbOption, console, database, user_errors
 from glutefire.errors import InputFileError, RecordError
+from glutefire.result import Status
 from glutefire.store.export import export_person, import_person
 from glutefire.store.history import progress_inputs, training_sets
 from glutefire.store.repository import (
@@ -315,7 +316,7 @@ def history_command(person: PersonOption, db: DbOption = None) -> None:
     with user_errors(), database(db) as engine, unit_of_work(engine) as uow:
         who = get_person(uow, person)
         for s in who.screenings:
-            present = [f.code for f in s.findings if f.status == "present"]
+            present = [f.code for f in s.findings if f.status == Status.PRESENT]
             console.print(
                 f"{s.recorded_at:%Y-%m-%d} screening ({s.view}): "
                 f"{', '.join(present) or 'no findings present'}",

@@ -18,7 +18,6 @@ from glutefire.datafiles import load_packaged
 from glutefire.errors import PlanError
 from glutefire.programming import budget
 from glutefire.programming.budget import Item, Timing
-from glutefire.programming.findings import ScreeningResult
 from glutefire.programming.library import PHASE_ORDER, Exercise, Library
 from glutefire.programming.plan import (
     Balance,
@@ -48,6 +47,7 @@ from glutefire.programming.rules import (
     avoided_exercises,
     score_exercises,
 )
+from glutefire.result import FindingCode, ScreeningResult, Status
 
 
 class _Strict(BaseModel):
@@ -170,7 +170,7 @@ def build_plan(
     flags = check_red_flags(facts, table=data.red_flags)
     if flags:
         return _stopped_plan(options, mode=mode, spw=spw, flags=flags, table=data.red_flags)
-    present = findings.with_status("present") if findings is not None else []
+    present = findings.with_status(Status.PRESENT) if findings is not None else []
     recs = apply_rules(data.rules, findings=present, facts=facts)
     ctx = _Context(data, score_exercises(recs), avoided_exercises(recs), present)
     phases, cuts = _build_phases(ctx, options, spw=spw)
@@ -492,10 +492,12 @@ def _not_checked(findings: ScreeningResult | None) -> list[NotChecked]:
         NotChecked(
             item=f"finding {f.label}", reason=f"not assessable in the clip{_reason(f.reason)}"
         )
-        for f in findings.with_status("not_assessable")
+        for f in findings.with_status(Status.NOT_ASSESSABLE)
     ]
-    for f in findings.with_status("present"):
-        if f.code == "knees_cave_in" and f.heels_elevated_status in (None, "not_assessable"):
+    for f in findings.with_status(Status.PRESENT):
+        if f.code is FindingCode.KNEES_CAVE_IN and f.heels_elevated_status in (
+            None, Status.NOT_ASSESSABLE
+        ):
             items.append(
                 NotChecked(
                     item="heel-raised retest",

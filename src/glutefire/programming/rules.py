@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from glutefire.datafiles import parse_model, read_packaged_text
 from glutefire.errors import LibraryError
 from glutefire.programming.conditions import Condition, Fact
-from glutefire.programming.findings import Finding, FindingCode, Status
 from glutefire.programming.library import Library
+from glutefire.result import Finding, FindingCode, Status
 
 
 class _Strict(BaseModel):
@@ -31,7 +31,7 @@ class FindingTrigger(_Strict):
 
     def matches(self, finding: Finding) -> bool:
         """True for a present finding that meets the code and retest filter."""
-        if finding.status != "present" or finding.code != self.code:
+        if finding.status is not Status.PRESENT or finding.code is not self.code:
             return False
         allowed = self.heels_elevated_status
         return allowed is None or finding.heels_elevated_status in allowed

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import TypeGuard
 
 import cv2
 import numpy as np
@@ -15,6 +15,7 @@ import numpy as np
 from glutefire.io.video import iter_frames, read_frame
 from glutefire.kinematics.metrics import KASR, TRUNK_LEAN, col
 from glutefire.landmarks import SKELETON_EDGES
+from glutefire.result import Finding, Status
 from glutefire.screening.pipeline import ClipScreen
 
 GREEN, RED, AMBER = (80, 200, 80), (60, 60, 230), (0, 190, 255)  # BGR
@@ -88,16 +89,16 @@ def _angle_lines(row: dict[str, float], frontal: bool) -> list[str]:
     return [ln for ln in lines if "nan" not in ln]
 
 
-def _cues_by_frame(screen: ClipScreen, clip_findings: list[dict[str, Any]]) -> dict[int, str]:
+def _cues_by_frame(screen: ClipScreen, clip_findings: list[Finding]) -> dict[int, str]:
     """Cue text for frames inside reps that showed a present finding."""
     cues: dict[int, list[str]] = {}
     for f in clip_findings:
-        if f["status"] != "present" or not f["cue"]:
+        if f.status is not Status.PRESENT or not f.cue:
             continue
-        for rep in f["reps"]:
+        for rep in f.reps:
             r = screen.analysis.reps[rep - 1]
             for frame in range(r.start_frame, r.end_frame + 1):
-                cues.setdefault(frame, []).append(f["cue"])
+                cues.setdefault(frame, []).append(f.cue)
     return {k: "  ".join(dict.fromkeys(v)) for k, v in cues.items()}
 
 
@@ -128,7 +129,7 @@ def annotate_frame(img: np.ndarray, overlay: Overlay, frame: int, scale: float,
     return img
 
 
-def render_video(screen: ClipScreen, clip_findings: list[dict[str, Any]], out_path: Path, *,
+def render_video(screen: ClipScreen, clip_findings: list[Finding], out_path: Path, *,
                  max_side_px: int = 960, on_frame: Callable[[int], None] | None = None) -> Path:
     """Write the annotated clip as MP4 (``mp4v``), at most ``max_side_px`` on its long side."""
     video = screen.video
@@ -179,10 +180,11 @@ def _usable(path: Path | None) -> TypeGuard[Path]:
     return path is not None and path.exists() and path.stat().st_size > 0
 
 
-def write_keyframe(screen: ClipScreen, finding: dict[str, Any], out_path: Path, *,
+def write_keyframe(screen: ClipScreen, finding: Finding, out_path: Path, *,
                    max_side_px: int = 960) -> Path:
     """PNG of the evidence frame of one finding, with its value and threshold."""
-    frame = int(finding["evidence_frame"])
+    assert finding.evidence_frame is not None, "a finding with a value has an evidence frame"
+    frame = finding.evidence_frame
     video = screen.video
     if video is not None:
         img = read_frame(video.path, frame)
@@ -193,8 +195,8 @@ def write_keyframe(screen: ClipScreen, finding: dict[str, Any], out_path: Path, 
         scale = _scale_for(attrs["image_width_px"], attrs["image_height_px"], max_side_px)
         img = np.full((int(attrs["image_height_px"] * scale), int(attrs["image_width_px"] * scale),
                        3), 40, np.uint8)
-    title = (f"{finding['title']} ({finding['side']}): {finding['value']} {finding['unit']} "
-             f"(threshold {finding['threshold']})")
-    annotate_frame(img, Overlay.of(screen), frame, scale, finding.get("cue", ""), title)
+    title = (f"{finding.title} ({finding.side}): {finding.value} {finding.unit} "
+             f"(threshold {finding.threshold})")
+    annotate_frame(img, Overlay.of(screen), frame, scale, finding.cue, title)
     cv2.imwrite(str(out_path), img)
     return out_path

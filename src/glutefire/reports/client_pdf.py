@@ -1,6 +1,6 @@
 """One client's report as PDF (fpdf2, core fonts): findings, keyframes, plan, progress plots.
 
-Takes plain values (result dict, plan model, PNG bytes) and returns the PDF bytes.
+Takes typed values (screening result, plan model, PNG bytes) and returns the PDF bytes.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from fpdf import FPDF
 
 from glutefire.programming.plan import Plan
 from glutefire.programming.render import dose_text
-from glutefire.reports.result import DISCLAIMER
+from glutefire.reports.explained import ExplainedFinding, StoredScreening
+from glutefire.result import DISCLAIMER
 
 _REPLACE = {"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
             "\u201d": '"', "\u2265": ">=", "\u2264": "<=", "\u00b0": " deg", "\u2026": "..."}
@@ -32,8 +33,8 @@ def _latin1(text: Any) -> str:
 class ReportContent:
     client_name: str
     generated_on: str
-    screening: Mapping[str, Any] | None = None
-    findings: Sequence[Mapping[str, Any]] = ()
+    screening: StoredScreening | None = None
+    findings: Sequence[ExplainedFinding] = ()
     keyframes: Mapping[str, bytes] = field(default_factory=dict)
     plan: Plan | None = None
     plots: Mapping[str, bytes] = field(default_factory=dict)
@@ -69,12 +70,11 @@ def _findings(pdf: FPDF, content: ReportContent) -> None:
     if content.screening is None:
         _para(pdf, "No screening recorded yet.")
         return
-    _para(pdf, f"Screened on {content.screening['recorded_at']:%Y-%m-%d}, view "
-               f"{content.screening['result'].get('view')}.")
+    _para(pdf, f"Screened on {content.screening.recorded_at:%Y-%m-%d}, view "
+               f"{content.screening.result.view}.")
     for f in content.findings:
-        value = f" ({f.get('value')} {f.get('unit')}, threshold {f.get('threshold')})" \
-            if f.get("value") is not None else ""
-        _para(pdf, f"- {f.get('title')}: {f.get('status')}{value}. {f.get('plain', '')}")
+        value = f" ({f.value} {f.unit}, threshold {f.threshold})" if f.value is not None else ""
+        _para(pdf, f"- {f.title}: {f.status.value}{value}. {f.plain}")
     for code, png in content.keyframes.items():
         _para(pdf, f"Keyframe: {code}", 9)
         _image(pdf, png, 120)

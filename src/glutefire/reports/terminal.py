@@ -2,47 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Console
 from rich.table import Table
 
-STATUS_STYLE = {"present": "bold red", "absent": "green", "not_assessable": "dim"}
+from glutefire.result import Finding, ScreeningResult, Status
+
+STATUS_STYLE = {Status.PRESENT: "bold red", Status.ABSENT: "green",
+                Status.NOT_ASSESSABLE: "dim"}
 
 
-def _value(f: dict[str, Any]) -> str:
-    if f["value"] is None:
+def _value(f: Finding) -> str:
+    if f.value is None:
         return "-"
-    return f"{f['value']:g} {f['unit']} (limit {f['threshold']:g})"
+    limit = "" if f.threshold is None else f" (limit {f.threshold:g})"
+    return f"{f.value:g} {f.unit}{limit}"
 
 
-def print_summary(result: dict[str, Any], console: Console) -> None:
+def print_summary(result: ScreeningResult, console: Console) -> None:
     """Inputs, reps and findings as tables, then the disclaimer."""
-    for clip in result["input"]:
-        extra = " (heels raised)" if clip["heels_elevated"] else ""
-        console.print(f"[bold]{clip['path']}[/]: {clip['view']} view{extra}, "
-                      f"{clip['duration_s']:.1f} s at {clip['fps']:.0f} fps")
-        if "subject" in clip:
-            console.print(f"  analysed {clip['subject']['reason']}")
+    for clip in result.input:
+        extra = " (heels raised)" if clip.heels_elevated else ""
+        console.print(f"[bold]{clip.path}[/]: {clip.view} view{extra}, "
+                      f"{clip.duration_s:.1f} s at {clip.fps:.0f} fps")
+        if clip.subject is not None:
+            console.print(f"  analysed {clip.subject.reason}")
     reps = Table(title="Repetitions", show_lines=False)
     for name in ("clip", "rep", "start s", "bottom s", "end s", "complete"):
         reps.add_column(name, justify="right")
-    for r in result["reps"]:
-        reps.add_row(str(r["clip"]), str(r["index"]), f"{r['start_s']:.2f}", f"{r['bottom_s']:.2f}",
-                     f"{r['end_s']:.2f}", "yes" if r["complete"] else "partial")
+    for r in result.reps:
+        reps.add_row(str(r.clip), str(r.index), f"{r.start_s:.2f}", f"{r.bottom_s:.2f}",
+                     f"{r.end_s:.2f}", "yes" if r.complete else "partial")
     console.print(reps)
     table = Table(title="Findings (movement patterns, not a diagnosis)")
     for name in ("finding", "status", "side", "measured", "reps", "confidence"):
         table.add_column(name)
-    for f in result["findings"]:
-        status = f["status"].replace("_", " ")
-        table.add_row(f["title"], f"[{STATUS_STYLE[f['status']]}]{status}[/]", f["side"],
-                      _value(f), ",".join(map(str, f["reps"])) or "-",
-                      f["confidence_label"] if f["status"] != "not_assessable" else "-")
+    for f in result.findings:
+        status = f.status.value.replace("_", " ")
+        table.add_row(f.title, f"[{STATUS_STYLE[f.status]}]{status}[/]", f.side,
+                      _value(f), ",".join(map(str, f.reps)) or "-",
+                      f.confidence_label if f.status is not Status.NOT_ASSESSABLE else "-")
     console.print(table)
-    for f in result["findings"]:
-        if f["status"] == "not_assessable":
-            console.print(f"[dim]- {f['title']}: not assessable, {f['reason']}[/]")
-        elif f.get("interpretation"):
-            console.print(f"[yellow]- {f['title']}: {f['interpretation']}[/]")
-    console.print(f"\n[italic]{result['disclaimer']}[/]")
+    for f in result.findings:
+        if f.status is Status.NOT_ASSESSABLE:
+            console.print(f"[dim]- {f.title}: not assessable, {f.reason}[/]")
+        elif f.interpretation:
+            console.print(f"[yellow]- {f.title}: {f.interpretation}[/]")
+    console.print(f"\n[italic]{result.disclaimer}[/]")

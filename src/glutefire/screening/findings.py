@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from glutefire.kinematics.view import View
-from glutefire.screening.rules import Rule, Status, load_rules
+from glutefire.result import Status
+from glutefire.screening.rules import Rule, load_rules
 
 #: Landmarks seen less than this (mean visibility over the reps) make a finding not assessable.
 MIN_MEAN_VISIBILITY = 0.5

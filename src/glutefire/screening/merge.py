@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from glutefire import result
+from glutefire.result import FindingCode, Status
 from glutefire.screening.findings import Finding
-from glutefire.screening.rules import FINDING_CODES, Status
 
-RETEST_CODE = "knees_cave_in"
+RETEST_CODE = FindingCode.KNEES_CAVE_IN
 ANKLE_NOTE = (
     "knees caved in with flat feet but not with the heels raised: this points to limited ankle "
     "dorsiflexion rather than the hip muscles (Bell 2008)"
@@ -25,25 +26,31 @@ def _rank(finding: Finding) -> tuple[int, float]:
     return (0 if finding.status is Status.NOT_ASSESSABLE else 1, finding.confidence)
 
 
+def to_result(finding: Finding) -> result.Finding:
+    """The typed result record of one computed finding (validated)."""
+    return result.Finding.model_validate(finding.as_dict())
+
+
 def merge_findings(per_clip: list[list[Finding]],
-                   heels_elevated: list[bool]) -> list[dict[str, object]]:
-    """Overall findings (as JSON-ready dicts) from each clip's findings."""
+                   heels_elevated: list[bool]) -> list[result.Finding]:
+    """Overall findings, one per code in report order, from each clip's findings."""
     normal = [fs for fs, he in zip(per_clip, heels_elevated, strict=True) if not he] or per_clip
     retest = [fs for fs, he in zip(per_clip, heels_elevated, strict=True) if he]
-    merged: list[dict[str, object]] = []
-    for code in FINDING_CODES:
+    merged: list[result.Finding] = []
+    for code in FindingCode:
         best = max((f for fs in normal for f in fs if f.code == code), key=_rank)
-        out = best.as_dict()
-        out["heels_elevated_status"] = None
-        if code == RETEST_CODE and retest:
-            out.update(_retest(best, [f for fs in retest for f in fs if f.code == code]))
+        out = to_result(best)
+        if code is RETEST_CODE and retest:
+            out = out.model_copy(update=_retest(best, [f for fs in retest for f in fs
+                                                       if f.code == code]))
         merged.append(out)
     return merged
 
 
 def _retest(best: Finding, retests: list[Finding]) -> dict[str, object]:
+    """Retest fields of the merged knee finding (keys of :class:`glutefire.result.Finding`)."""
     chosen = max(retests, key=_rank)
-    extra: dict[str, object] = {"heels_elevated_status": chosen.status.value,
+    extra: dict[str, object] = {"heels_elevated_status": chosen.status,
                                 "heels_elevated_value": chosen.value}
     if best.status is Status.PRESENT and chosen.status is Status.ABSENT:
         extra["interpretation"] = ANKLE_NOTE

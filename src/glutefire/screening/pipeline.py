@@ -7,6 +7,7 @@ without the model; :func:`screen_clip` adds the video edge.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,11 +26,41 @@ from glutefire.pose.estimate import ProgressFn, SubjectReport, estimate_clip
 from glutefire.pose.subject import SubjectPolicy
 from glutefire.reps.segment import Rep, SegmentationDiagnostics, segment_reps
 from glutefire.reps.table import compute_rep_metrics
+from glutefire.result import ModelInfo
 from glutefire.screening import checks
 from glutefire.screening.findings import Finding, evaluate_all
 
 #: Frames whose driver is at least this fraction of standing height count as "standing".
 STANDING_LEVEL = 0.95
+#: A (tracker, detector) pair: video-mode tracking and static-image detection of everyone.
+PoseModels = tuple[PoseBackend, PoseBackend]
+
+
+def make_pose_backend(model_complexity: int = 1, *, static_image: bool = False) -> PoseBackend:
+    """The one place a pose model is made (offline; raises ModelUnavailableError if missing)."""
+    from glutefire.pose.mediapipe_backend import MediaPipePose
+
+    return MediaPipePose(model_complexity=model_complexity, static_image=static_image)
+
+
+def make_pose_models(model_complexity: int = 1) -> PoseModels:
+    """A tracker and a detector made by :func:`make_pose_backend`."""
+    return (make_pose_backend(model_complexity),
+            make_pose_backend(model_complexity, static_image=True))
+
+
+def pose_model_info(model_complexity: int = 1) -> ModelInfo:
+    """The ``model`` entry of a screening result for the model :func:`make_pose_backend` makes."""
+    from glutefire.pose.mediapipe_backend import model_info
+
+    return ModelInfo.model_validate(model_info(model_complexity))
+
+
+def check_pose_model(model_complexity: int = 1) -> None:
+    """Raise :class:`~glutefire.errors.ModelUnavailableError` unless the model is installed."""
+    from glutefire.pose.mediapipe_backend import check_model_available
+
+    check_model_available(model_complexity)
 
 
 @dataclass(frozen=True)
@@ -39,6 +70,7 @@ class ClipInput:
     path: Path
     view: View | None = None  # None: detect
     heels_elevated: bool = False
+    keypoints: xr.Dataset | None = None  # already estimated (live mode); ``path`` names it
 
 
 @dataclass
@@ -101,29 +133,32 @@ def analyse_keypoints(ds: xr.Dataset, *, view: View | None = None) -> ClipAnalys
 def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
                 subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
                 on_frame: ProgressFn | None = None,
-                pose_models: tuple[PoseBackend, PoseBackend] | None = None,
+                pose_models: PoseModels | None = None, video: VideoInfo | None = None,
                 preview: Path | None = None, preview_max_side_px: int = 960) -> ClipScreen:
-    """Screen one video or keypoint file end to end.
+    """Screen one video, keypoint file or in-memory keypoint set end to end.
 
     ``pose_models`` (tracker, detector) lets a long-lived worker reuse its models across clips;
     the tracker is reset first. By default the models are made for this clip and closed.
+    ``video``: the clip's probe, when the caller already has it.
     ``preview``: also write a copy of the clip downscaled to ``preview_max_side_px`` there, while
     decoding (for the annotated video, which then need not decode the original again).
     """
+    if clip.keypoints is not None:
+        ds = clip.keypoints
+        digest = hashlib.sha256(ds["position"].values.tobytes()).hexdigest()
+        return ClipScreen(clip, digest, analyse_keypoints(ds, view=clip.view))
     if is_keypoint_file(clip.path):
         ds = read_keypoints(clip.path)
         return ClipScreen(clip, sha256_of(clip.path), analyse_keypoints(ds, view=clip.view))
-    video = probe_video(clip.path)
-    from glutefire.pose.mediapipe_backend import MediaPipePose, quiet_native_stderr
+    video = video or probe_video(clip.path)
+    from glutefire.pose.mediapipe_backend import quiet_native_stderr
 
     with contextlib.ExitStack() as stack:
         stack.enter_context(quiet_native_stderr())  # MediaPipe's C++ notices, also async ones
         if pose_models is None:
-            pose_models = (
-                stack.enter_context(MediaPipePose(model_complexity=model_complexity)),
-                stack.enter_context(MediaPipePose(model_complexity=model_complexity,
-                                                  static_image=True)),
-            )
+            pose_models = make_pose_models(model_complexity)
+            for model in pose_models:
+                stack.callback(model.close)
         tracker, detector = pose_models
         tracker.reset()
         tap = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from functools import lru_cache
 from typing import Literal
 
@@ -10,19 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from glutefire.datafiles import read_packaged_text
-
-FINDING_CODES = (
-    "knees_cave_in", "knees_forward", "excessive_forward_lean", "low_back_arches", "heel_rise",
-    "feet_turn_out", "asymmetric_weight_shift", "arms_fall_forward", "insufficient_depth",
-)
-
-
-class Status(str, Enum):
-    """Outcome of one rule."""
-
-    PRESENT = "present"
-    ABSENT = "absent"
-    NOT_ASSESSABLE = "not_assessable"
+from glutefire.result import FINDING_CODES
 
 
 class Precondition(BaseModel):

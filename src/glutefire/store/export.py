@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from glutefire.errors import RecordError
+from glutefire.result import parse_result
 from glutefire.store.models import (
     Intake,
     Person,
@@ -201,7 +202,7 @@ def _import_screening(uow: Session, name: str, item: Mapping[str, Any]) -> None:
     screening = record_screening(
         uow,
         name,
-        item.get("result") or {},
+        parse_result(item.get("result"), origin=f"screening of {item.get('recorded_at')}"),
         clip_sha256s=item.get("clip_sha256s") or [],
         software_version=item.get("software_version"),
         model_name=item.get("model_name"),

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from glutefire.result import ScreeningResult
 from glutefire.store.models import Person
 from glutefire.store.repository import current_plan
 from glutefire.tracking.adherence import PlanPeriod, local_date, periods_from_plans
@@ -20,7 +21,7 @@ class ProgressInputs:
     session_days: list[dt.date]
     pain_points: list[tuple[dt.date, int]]
     periods: list[PlanPeriod]
-    screenings: list[tuple[dt.datetime, dict[str, Any]]]  # chronological
+    screenings: list[tuple[dt.datetime, ScreeningResult]]  # chronological
     plan: dict[str, Any] | None
 
 
@@ -41,7 +42,7 @@ def progress_inputs(uow: Session, person: Person) -> ProgressInputs:
         session_days=[day for day, _ in sessions],
         pain_points=[(day, s.pain_0_10) for day, s in sessions if s.pain_0_10 is not None],
         periods=plan_periods(person),
-        screenings=[(s.recorded_at, s.result) for s in person.screenings],
+        screenings=[(s.recorded_at, s.parsed_result()) for s in person.screenings],
         plan=plan.plan if plan is not None and plan.status == "active" else None,
     )
 

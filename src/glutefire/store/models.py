@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from glutefire.result import ScreeningResult, parse_result
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -119,6 +121,10 @@ class Screening(Base):
     rep_metrics: Mapped[list[RepMetric]] = relationship(
         back_populates="screening", cascade="all, delete-orphan", order_by="RepMetric.id"
     )
+
+    def parsed_result(self) -> ScreeningResult:
+        """The stored result as the typed container (raises FindingsError if it is malformed)."""
+        return parse_result(self.result, origin=f"stored screening {self.id}")
 
 
 class ScreeningFinding(Base):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from glutefire.errors import PersonNotFoundError, RecordError
+from glutefire.result import Finding, RepRecord, ScreeningResult
 from glutefire.store.models import (
     Intake,
     Person,
@@ -139,89 +139,52 @@ def _summary(uow: Session, person: Person) -> PersonSummary:
 def record_screening(
     uow: Session,
     person_name: str,
-    result: Mapping[str, Any],
+    result: ScreeningResult,
     *,
     clip_sha256s: Sequence[str] | None = None,
     software_version: str | None = None,
     model_name: str | None = None,
     recorded_at: dt.datetime | None = None,
 ) -> Screening:
-    """Store one screening result (the JSON of ``glutefire screen``) for ``person_name``.
+    """Store one screening result for ``person_name``.
 
-    The complete result is kept as given; findings and per-rep metrics are also stored as rows.
-    Checksums, software version and model name default to the values inside ``result``.
+    The complete result is kept as its JSON; findings and per-rep metrics are also stored as
+    rows. Checksums, software version and model name default to the values inside ``result``.
     """
-    _check_screening(result)
+    if not isinstance(result, ScreeningResult):
+        raise RecordError(f"expected a screening result, but got {type(result).__name__}")
     person = get_or_create_person(uow, person_name)
     screening = Screening(
         person=person,
         recorded_at=recorded_at or utcnow(),
-        view=result.get("view"),
-        software_version=software_version or _nested(result, "software", "version"),
-        model_name=model_name or _nested(result, "model", "name"),
-        clip_sha256s=list(clip_sha256s if clip_sha256s is not None else _input_checksums(result)),
-        result=dict(result),
+        view=result.view,
+        software_version=software_version or result.software.version,
+        model_name=model_name or result.model.name,
+        clip_sha256s=list(clip_sha256s if clip_sha256s is not None else result.checksums),
+        result=result.to_jsonable(),
     )
-    screening.findings = [_finding_row(f) for f in result.get("findings", [])]
-    screening.rep_metrics = list(_rep_metric_rows(result.get("reps", [])))
+    screening.findings = [_finding_row(f) for f in result.findings]
+    screening.rep_metrics = list(_rep_metric_rows(result.reps))
     uow.add(screening)
     uow.flush()
     return screening
 
 
-def _check_screening(result: Any) -> None:
-    if not isinstance(result, Mapping):
-        raise RecordError(f"expected a screening result object, but got {type(result).__name__}")
-    if result.get("schema_version") != 1:
-        raise RecordError(
-            f"expected screening schema_version 1, but got {result.get('schema_version')!r}"
-        )
-    for key in ("findings", "reps"):
-        if not isinstance(result.get(key, []), list):
-            raise RecordError(f"expected {key!r} to be a list, but got {result.get(key)!r}")
-
-
-def _nested(data: Mapping[str, Any], *keys: str) -> Any:
-    value: Any = data
-    for key in keys:
-        value = value.get(key) if isinstance(value, Mapping) else None
-    return value
-
-
-def _input_checksums(result: Mapping[str, Any]) -> list[str]:
-    return [clip["sha256"] for clip in result.get("input", []) if clip.get("sha256")]
-
-
-def _number(value: Any, what: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise RecordError(f"expected {what} to be a number or null, but got {value!r}")
-    return None if math.isnan(value) else float(value)
-
-
-def _finding_row(finding: Mapping[str, Any]) -> ScreeningFinding:
-    if not isinstance(finding, Mapping) or "code" not in finding or "status" not in finding:
-        raise RecordError(f"expected a finding with 'code' and 'status', but got {finding!r}")
-    code = finding["code"]
+def _finding_row(finding: Finding) -> ScreeningFinding:
     return ScreeningFinding(
-        code=code,
-        status=finding["status"],
-        side=finding.get("side"),
-        value=_number(finding.get("value"), f"finding {code} value"),
-        threshold=_number(finding.get("threshold"), f"finding {code} threshold"),
-        unit=finding.get("unit"),
+        code=finding.code.value,
+        status=finding.status.value,
+        side=finding.side,
+        value=finding.value,
+        threshold=finding.threshold,
+        unit=finding.unit,
     )
 
 
-def _rep_metric_rows(reps: Iterable[Mapping[str, Any]]) -> Iterator[RepMetric]:
-    for position, rep in enumerate(reps):
-        index, clip = rep.get("index", position), rep.get("clip", 0)
-        for metric, value in (rep.get("metrics") or {}).items():
-            yield RepMetric(
-                clip=clip, rep_index=index, metric=metric,
-                value=_number(value, f"clip {clip} rep {index} {metric}"),
-            )
+def _rep_metric_rows(reps: Iterable[RepRecord]) -> Iterator[RepMetric]:
+    for rep in reps:
+        for metric, value in rep.metrics.items():
+            yield RepMetric(clip=rep.clip, rep_index=rep.index, metric=metric, value=value)
 
 
 # --- intakes and plans ---

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from glutefire.errors import RecordError
+from glutefire.result import ScreeningResult, Status
 from glutefire.tracking.adherence import WeekAdherence
 from glutefire.tracking.session_entry import current_phase
 
@@ -174,25 +175,24 @@ def _finite(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def screening_measures(result: Mapping[str, Any], rules: Sequence[NoiseRule]) -> dict[str, Measure]:
+def screening_measures(result: ScreeningResult, rules: Sequence[NoiseRule]) -> dict[str, Measure]:
     """Finding values and per-rep metric means (complete reps only, if any are complete)."""
     measures: dict[str, Measure] = {}
-    for finding in result.get("findings", []):
-        value = finding.get("value")
-        if finding.get("status") == "not_assessable" or not _finite(value):
+    for finding in result.findings:
+        value = finding.value
+        if finding.status is Status.NOT_ASSESSABLE or value is None or not _finite(value):
             continue
-        side = finding.get("side")
-        key = f"{finding['code']}" + (f" ({side})" if side else "")
-        unit = finding.get("unit")
+        key = f"{finding.code.value} ({finding.side})"
+        unit = finding.unit
         measures[key] = Measure(
-            key, float(value), unit, rule_for_finding(finding["code"], unit, rules)
+            key, float(value), unit, rule_for_finding(finding.code.value, unit, rules)
         )
-    reps = result.get("reps", [])
-    chosen = [r for r in reps if r.get("complete")] or list(reps)
-    names = sorted({name for rep in chosen for name in (rep.get("metrics") or {})})
+    chosen = [r for r in result.reps if r.complete] or list(result.reps)
+    names = sorted({name for rep in chosen for name in rep.metrics})
     for name in names:
         values = [
-            rep["metrics"][name] for rep in chosen if _finite((rep.get("metrics") or {}).get(name))
+            value for rep in chosen if (value := rep.metrics.get(name)) is not None
+            and _finite(value)
         ]
         if values:
             rule = rule_for_metric(name, rules)
@@ -215,7 +215,7 @@ class MetricSeries:
 
 
 def metric_history(
-    screenings: Sequence[tuple[dt.datetime, Mapping[str, Any]]], rules: Sequence[NoiseRule]
+    screenings: Sequence[tuple[dt.datetime, ScreeningResult]], rules: Sequence[NoiseRule]
 ) -> list[MetricSeries]:
     """Each measure with a documented SDD across all screenings (chronological input)."""
     collected: dict[str, tuple[list[dt.datetime], list[float], Measure]] = {}
@@ -243,7 +243,7 @@ def judge(change: float, rule: NoiseRule | None) -> str:
 
 
 def compare_screenings(
-    previous: Mapping[str, Any], current: Mapping[str, Any], rules: Sequence[NoiseRule]
+    previous: ScreeningResult, current: ScreeningResult, rules: Sequence[NoiseRule]
 ) -> list[Comparison]:
     """Every measure present in both screenings, judged against its SDD."""
     before, after = screening_measures(previous, rules), screening_measures(current, rules)
@@ -267,13 +267,13 @@ def compare_screenings(
 
 
 def latest_pair(
-    screenings: Sequence[Mapping[str, Any]],
-) -> tuple[Mapping[str, Any], Mapping[str, Any]] | None:
+    screenings: Sequence[ScreeningResult],
+) -> tuple[ScreeningResult, ScreeningResult] | None:
     """The newest screening and the previous one of the same view (input is chronological)."""
     if not screenings:
         return None
     latest = screenings[-1]
-    earlier = [s for s in screenings[:-1] if s.get("view") == latest.get("view")]
+    earlier = [s for s in screenings[:-1] if s.view == latest.view]
     return (earlier[-1], latest) if earlier else None
 
 
@@ -354,7 +354,7 @@ def _screening_alerts(comparisons: Sequence[Comparison]) -> list[Alert]:
 
 def detect_relapse(
     weeks: Sequence[WeekAdherence],
-    screenings: Sequence[Mapping[str, Any]],
+    screenings: Sequence[ScreeningResult],
     plan: Mapping[str, Any] | None,
     *,
     today: dt.date,

@@ -16,7 +16,9 @@ from sqlalchemy import Engine, select
 from glutefire.errors import GlutefireError
 from glutefire.kinematics.view import View
 from glutefire.pose.estimate import ProgressFn
-from glutefire.screening.pipeline import ClipInput, ClipScreen
+from glutefire.reports.outputs import keyframe_outputs
+from glutefire.screening.pipeline import ClipInput
+from glutefire.screening.session import ScreenedSession, screen_session
 from glutefire.store.accounts import update_job
 from glutefire.store.models import Client, UploadJob
 from glutefire.store.repository import record_screening, unit_of_work
@@ -26,46 +28,24 @@ log = logging.getLogger(__name__)
 #: Seconds between progress writes (the page polls about twice a second).
 PROGRESS_EVERY_S = 0.3
 
-Screened = tuple[dict[str, Any], list[ClipScreen]]
-ScreenFn = Callable[[list[ClipInput], ProgressFn], Screened]
+#: Screens a job's clips: (clips, progress over all clips' frames, keyframe folder) -> session.
+ScreenFn = Callable[[list[ClipInput], ProgressFn, Path], ScreenedSession]
 
 
-def model_info() -> dict[str, Any]:
-    from importlib import metadata
-
-    return {"name": "mediapipe-blazepose", "complexity": 1,
-            "version": metadata.version("mediapipe")}
-
-
-def _shifted(on_frame: ProgressFn, offset: int) -> ProgressFn:
-    """``on_frame`` with the frame index counted from ``offset``."""
-    return lambda i: on_frame(offset + i)
-
-
-def screen_videos(clips: list[ClipInput], on_frame: ProgressFn) -> Screened:
-    """The real pipeline: the same ``screen_clip`` + ``build_result`` as ``glutefire screen``
-    (several clips of one session, e.g. front and side, become one merged result).
+def screen_videos(clips: list[ClipInput], on_frame: ProgressFn,
+                  keyframes: Path) -> ScreenedSession:
+    """The one session screen (as ``glutefire screen``), keyframes written into ``keyframes``.
     ``on_frame`` gets the frame index counted over all clips."""
-    from glutefire.io.video import probe_video
-    from glutefire.reports.result import build_result
-    from glutefire.screening.pipeline import screen_clip
+    done_before: dict[int, int] = {}
 
-    screens, offset = [], 0
-    for clip in clips:
-        screens.append(screen_clip(clip, on_frame=_shifted(on_frame, offset)))
-        offset += probe_video(clip.path).n_frames
-    return build_result(screens, model=model_info()), screens
+    def on_progress(clip: int, done: int, total: int) -> None:
+        offset = sum(n for i, n in done_before.items() if i < clip)
+        on_frame(offset + done - 1)
+        if done == total:
+            done_before[clip] = total
 
-
-def write_keyframes(screens: list[ClipScreen], result: dict[str, Any], folder: Path) -> None:
-    """One annotated PNG per present finding: ``<folder>/<code>.png``."""
-    from glutefire.reports.annotate import write_keyframe
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for finding in result.get("findings", []):
-        if finding.get("status") == "present" and finding.get("evidence_frame") is not None:
-            path = folder / f"{finding['code']}.png"
-            write_keyframe(screens[finding.get("clip", 0)], finding, path)
+    return screen_session(clips, on_progress=on_progress,
+                          outputs=[keyframe_outputs(keyframes)])
 
 
 class JobRunner:
@@ -122,15 +102,19 @@ class JobRunner:
                 last[0] = now
                 self._finish(job_id, frames_done=index + 1)
 
+        staging = self._keyframe_dir / f"job-{job_id}"
         try:
-            result, screens = self._screen(clips, on_frame)
+            session = self._screen(clips, on_frame, staging)
         except GlutefireError as exc:
             self._finish(job_id, status="failed", error=str(exc))
             return
+        for problem in session.output_errors:
+            log.warning("upload job %s: %s", job_id, problem)
         with unit_of_work(self._engine) as uow:
-            screening = record_screening(uow, person_name, result)
+            screening = record_screening(uow, person_name, session.result)
             screening_id = screening.id
-        write_keyframes(screens, result, self._keyframe_dir / str(screening_id))
+        if staging.is_dir():
+            staging.replace(self._keyframe_dir / str(screening_id))
         with unit_of_work(self._engine) as uow:
             job = update_job(uow, job_id, status="done", screening_id=screening_id)
             job.frames_done = job.frames_total

@@ -1,21 +1,16 @@
 """Live mirror mode: JPEG frames in, landmarks + rep count + cue out, then "save" as a screening.
 
-:class:`LiveSession` holds one WebSocket's state. Each frame goes through the same pose backend
-as uploaded clips (``MediaPipePose`` in tracking mode); reps are counted by running the clip
-pipeline's :func:`~glutefire.reps.segment.segment_reps` on the driver signal collected so far
-(hip height over standing leg length, as in :func:`glutefire.kinematics.metrics.hip_height`).
-On save the collected landmarks become a keypoint dataset and go through
-:func:`~glutefire.screening.pipeline.analyse_keypoints` and ``build_result``: the saved set is
-judged by exactly the rules an uploaded clip is.
-
-Live cues apply the screening rules' thresholds to each frame while the person squats: knee
-valgus (FPPA) beyond the ``knees_cave_in`` threshold from the front, trunk leaning further than
-the shins beyond the ``excessive_forward_lean`` threshold from the side (docs/web.md).
+:class:`LiveSession` holds one WebSocket's state and only transports: each frame goes through the
+pose backend (made by the screening pipeline's factory), the kinematics come from
+:func:`glutefire.kinematics.live.live_frame` (the offline per-frame functions on the frames so
+far), reps are counted by the clip pipeline's :func:`~glutefire.reps.segment.segment_reps` on the
+offline rep driver, and cues are the screening rules' own cues judged with their thresholds
+(:func:`glutefire.screening.cues.frame_cue`). On save the collected landmarks become a keypoint
+dataset screened by :func:`~glutefire.screening.session.screen_session`, like an uploaded clip.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 from pathlib import Path
 from typing import Any
@@ -26,64 +21,34 @@ import xarray as xr
 
 from glutefire.errors import InputFileError
 from glutefire.keypoints import make_keypoints
-from glutefire.kinematics.angles import fppa_deg
-from glutefire.kinematics.view import FRONTAL_MIN_RATIO
+from glutefire.kinematics.live import LiveFrame, live_frame
 from glutefire.pose.backend import FramePose, PoseBackend
 from glutefire.reps.segment import segment_reps
-from glutefire.screening.pipeline import ClipInput, ClipScreen, analyse_keypoints
-from glutefire.screening.rules import Rule, load_rules
+from glutefire.result import ModelInfo
+from glutefire.screening.cues import frame_cue
+from glutefire.screening.pipeline import ClipInput
+from glutefire.screening.session import OutputWriter, ScreenedSession, screen_session
 
-#: Driver level (1 = standing) below which the person counts as squatting for cues.
-SQUATTING_BELOW = 0.9
-MIN_VISIBILITY = 0.5
-
-
-def _mid(pose: FramePose, index: dict[str, int], part: str) -> np.ndarray:
-    pts = [pose.position_px[index[f"{side}_{part}"]] for side in ("left", "right")
-           if pose.visibility[index[f"{side}_{part}"]] >= MIN_VISIBILITY]
-    return np.mean(pts, axis=0) if pts else np.full(2, np.nan)
-
-
-def _rule(code: str) -> Rule:
-    return next(r for r in load_rules() if r.code == code)
-
-
-def _valgus_cue(pt: dict[str, np.ndarray], midline: np.ndarray) -> str:
-    rule = _rule("knees_cave_in")
-    for side in ("left", "right"):
-        fppa = fppa_deg(pt[f"{side}_hip"], pt[f"{side}_knee"], pt[f"{side}_ankle"], midline)
-        if np.isfinite(fppa) and rule.exceeds(float(fppa)):
-            return rule.cue
-    return ""
-
-
-def _lean_cue(pt: dict[str, np.ndarray], trunk: np.ndarray) -> str:
-    rule = _rule("excessive_forward_lean")
-    trunk_deg = np.degrees(np.arctan2(abs(trunk[0]), -trunk[1]))
-    shanks = [np.degrees(np.arctan2(abs(k[0] - a[0]), a[1] - k[1]))
-              for k, a in ((pt[f"{s}_knee"], pt[f"{s}_ankle"]) for s in ("left", "right"))]
-    shank = np.nanmean(shanks) if np.isfinite(shanks).any() else np.nan
-    if np.isfinite(shank) and rule.exceeds(float(trunk_deg - shank)):
-        return rule.cue
-    return ""
+LIVE_CLIP_NAME = "live-mirror"
 
 
 class LiveSession:
     """State of one live set. Not thread-safe: one WebSocket, one session."""
 
-    def __init__(self, backend: PoseBackend, *, max_frames: int = 1800) -> None:
+    def __init__(self, backend: PoseBackend, *, max_frames: int = 1800,
+                 model: ModelInfo | None = None) -> None:
         self.backend = backend
         self.max_frames = max_frames
-        self._index = {name: i for i, name in enumerate(backend.keypoint_names)}
+        self.model = model or ModelInfo(name=backend.name, version=backend.version)
         self.reset()
 
     def reset(self) -> None:
         self._positions: list[np.ndarray] = []
         self._visibility: list[np.ndarray] = []
         self._times_s: list[float] = []
-        self._drops: list[float] = []
         self.image_size: tuple[int, int] | None = None
         self.reps = 0
+        self.last: LiveFrame | None = None
         self.backend.reset()
 
     @property
@@ -109,8 +74,11 @@ class LiveSession:
             time_s = self._times_s[-1] + 1e-3  # keep time strictly increasing
         pose = self.backend.estimate(image_bgr)
         self._append(pose, time_s)
-        level = self._count_reps()
-        cue = self._cue(pose, level) if pose is not None else ""
+        cue = ""
+        if self.n_frames >= 2:
+            self.last = live_frame(self.keypoints())
+            self.reps = self._count_reps(self.last.driver)
+            cue = frame_cue(self.last) if pose is not None else ""
         landmarks = None
         if pose is not None:
             norm = pose.position_px / np.array([width, height], dtype=float)
@@ -123,49 +91,17 @@ class LiveSession:
         if pose is None:
             self._positions.append(np.full((n, 2), np.nan))
             self._visibility.append(np.zeros(n))
-            self._drops.append(np.nan)
         else:
             self._positions.append(pose.position_px)
             self._visibility.append(pose.visibility)
-            drop = _mid(pose, self._index, "ankle")[1] - _mid(pose, self._index, "hip")[1]
-            self._drops.append(float(drop))
         self._times_s.append(time_s)
 
-    def _count_reps(self) -> float:
-        """Complete reps so far (same segmentation as clips); returns the current driver level."""
-        drops = np.asarray(self._drops, dtype=float)
-        if not np.isfinite(drops).any():
-            return np.nan
-        standing = np.nanpercentile(drops, 95)
-        if not standing > 0:
-            return np.nan
-        driver = drops / standing
+    def _count_reps(self, driver: np.ndarray) -> int:
+        """Complete reps so far (same driver and segmentation as clips)."""
+        if not np.isfinite(driver).any():
+            return self.reps
         reps, _ = segment_reps(1.0 - driver, np.asarray(self._times_s))
-        self.reps = sum(r.complete for r in reps)
-        return float(driver[-1])
-
-    def _cue(self, pose: FramePose, level: float) -> str:
-        """The screening rules' cue for this frame, judged with the rules' own thresholds
-        (``data/screening_rules.yaml``): knee valgus (FPPA) from the front, trunk leaning
-        further than the shins from the side. One frame is noisier than a rep mean, so a cue
-        is feedback, never a finding."""
-        if not (np.isfinite(level) and level < SQUATTING_BELOW):
-            return ""
-        pt = self._points(pose)
-        hip_mid, shoulder_mid = _mid(pose, self._index, "hip"), _mid(pose, self._index, "shoulder")
-        trunk = shoulder_mid - hip_mid
-        trunk_len = float(np.hypot(*trunk))
-        if not np.isfinite(trunk_len) or trunk_len <= 0:
-            return ""
-        shoulder_gap = abs(pt["left_shoulder"][0] - pt["right_shoulder"][0])
-        if shoulder_gap / trunk_len >= FRONTAL_MIN_RATIO:
-            return _valgus_cue(pt, hip_mid)
-        return _lean_cue(pt, trunk)
-
-    def _points(self, pose: FramePose) -> dict[str, np.ndarray]:
-        """Landmarks seen well enough, by name; NaN for the others."""
-        return {name: (pose.position_px[k] if pose.visibility[k] >= MIN_VISIBILITY
-                       else np.full(2, np.nan)) for name, k in self._index.items()}
+        return sum(r.complete for r in reps)
 
     def keypoints(self) -> xr.Dataset:
         """The collected set as the one keypoint container (time from the first frame)."""
@@ -178,14 +114,13 @@ class LiveSession:
             keypoint_names=self.backend.keypoint_names, sampling_rate_hz=float(rate),
             image_size_px=self.image_size,
             source_software=f"{self.backend.name} {self.backend.version} (live)",
-            source_path="live-mirror", time_s=times,
+            source_path=LIVE_CLIP_NAME, time_s=times,
         )
 
-    def screen(self) -> ClipScreen:
-        """Analyse the set with the clip pipeline (raises a GlutefireError when unusable)."""
-        ds = self.keypoints()
-        digest = hashlib.sha256(ds["position"].values.tobytes()).hexdigest()
-        return ClipScreen(ClipInput(path=Path("live-mirror")), digest, analyse_keypoints(ds))
+    def screen(self, outputs: list[OutputWriter] | None = None) -> ScreenedSession:
+        """Screen the set as a session of one clip (raises a GlutefireError when unusable)."""
+        clip = ClipInput(path=Path(LIVE_CLIP_NAME), keypoints=self.keypoints())
+        return screen_session([clip], model=self.model, outputs=outputs or [])
 
 
 def timed(session: LiveSession, jpeg: bytes, time_ms: float) -> dict[str, Any]:

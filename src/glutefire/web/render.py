@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from glutefire.reports.result import DISCLAIMER
+from glutefire.result import DISCLAIMER
 from glutefire.web.deps import ANON_CSRF_COOKIE, Principal
 
 

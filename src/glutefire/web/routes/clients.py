@@ -70,8 +70,9 @@ def client_profile(request: Request, engine: EngineDep, principal: CurrentPrinci
     with unit_of_work(engine) as uow:
         row = uow.get_one(Client, client.id)
         person = row.person
-        screenings = [(s.id, s.recorded_at, s.view, (s.result.get("summary") or {}).get("present",
-                       [])) for s in reversed(person.screenings)]
+        screenings = [(s.id, s.recorded_at, s.view,
+                       [c.value for c in s.parsed_result().summary.present])
+                      for s in reversed(person.screenings)]
         sessions = [(s.performed_at, s.session_label, s.pain_0_10, s.effort_rpe_1_10,
                      sum(not e.skipped for e in s.exercises), len(s.exercises))
                     for s in reversed(person.sessions)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import struct
+import uuid
 from typing import Any
 from urllib.parse import urlparse
 
@@ -18,7 +19,8 @@ from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisco
 from fastapi.responses import Response
 
 from glutefire.errors import GlutefireError
-from glutefire.reports.result import build_result
+from glutefire.reports.outputs import keyframe_outputs
+from glutefire.screening.pipeline import make_pose_backend, pose_model_info
 from glutefire.store.repository import record_screening, unit_of_work
 from glutefire.web.deps import (
     ClientRef,
@@ -27,13 +29,14 @@ from glutefire.web.deps import (
     load_client,
     principal_from_cookie,
 )
-from glutefire.web.jobs import model_info, write_keyframes
 from glutefire.web.live import LiveSession, timed
 from glutefire.web.render import page
 from glutefire.web.security import SESSION_COOKIE
 
 router = APIRouter()
 POLICY_VIOLATION = 1008
+#: BlazePose complexity of live mode (the bundled model; fast enough for a webcam stream).
+LIVE_MODEL_COMPLEXITY = 1
 
 
 @router.get("/clients/{client_id}/live")
@@ -41,13 +44,14 @@ def live_page(request: Request, principal: CurrentPrincipal, client: OwnedClient
     return page(request, "live.html", principal, client=client)
 
 
-def _make_backend(app: Any) -> Any:
+def _make_session(app: Any) -> LiveSession:
+    """A live session on the app's test backend, or on the pipeline's pose model (tracking)."""
+    max_frames = app.state.settings.live_max_frames
     factory = app.state.live_backend_factory
     if factory is not None:
-        return factory()
-    from glutefire.pose.mediapipe_backend import MediaPipePose
-
-    return MediaPipePose(model_complexity=1)
+        return LiveSession(factory(), max_frames=max_frames)
+    return LiveSession(make_pose_backend(LIVE_MODEL_COMPLEXITY), max_frames=max_frames,
+                       model=pose_model_info(LIVE_MODEL_COMPLEXITY))
 
 
 def _authorise(websocket: WebSocket, client_id: int) -> ClientRef | None:
@@ -66,16 +70,16 @@ def _authorise(websocket: WebSocket, client_id: int) -> ClientRef | None:
 
 
 def _save(websocket: WebSocket, session: LiveSession, client: ClientRef) -> dict[str, Any]:
-    screen = session.screen()
-    result = build_result([screen], model=model_info())
-    engine = websocket.app.state.engine
-    with unit_of_work(engine) as uow:
-        screening_id = record_screening(uow, client.person_name, result).id
-    write_keyframes([screen], result,
-                    websocket.app.state.settings.keyframe_dir / str(screening_id))
+    keyframe_dir = websocket.app.state.settings.keyframe_dir
+    staging = keyframe_dir / f"live-{uuid.uuid4().hex}"
+    screened = session.screen([keyframe_outputs(staging)])
+    with unit_of_work(websocket.app.state.engine) as uow:
+        screening_id = record_screening(uow, client.person_name, screened.result).id
+    if staging.is_dir():
+        staging.replace(keyframe_dir / str(screening_id))
     return {"type": "saved", "screening_id": screening_id,
             "url": f"/clients/{client.id}/screenings/{screening_id}",
-            "complete_reps": result["summary"]["complete_reps"]}
+            "complete_reps": screened.result.summary.complete_reps}
 
 
 async def _command(websocket: WebSocket, session: LiveSession, client: ClientRef,
@@ -99,9 +103,7 @@ async def live_socket(websocket: WebSocket, client_id: int) -> None:
         await websocket.close(code=POLICY_VIOLATION)
         return
     await websocket.accept()
-    settings = websocket.app.state.settings
-    backend = await asyncio.to_thread(_make_backend, websocket.app)
-    session = LiveSession(backend, max_frames=settings.live_max_frames)
+    session = await asyncio.to_thread(_make_session, websocket.app)
     try:
         while True:
             message = await websocket.receive()
@@ -122,4 +124,4 @@ async def live_socket(websocket: WebSocket, client_id: int) -> None:
     except WebSocketDisconnect:
         pass
     finally:
-        backend.close()
+        session.backend.close()

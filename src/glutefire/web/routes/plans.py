@@ -8,14 +8,15 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from sqlalchemy import Engine
 from starlette.datastructures import FormData
 
 from glutefire.errors import GlutefireError
 from glutefire.programming.builder import PlanOptions, build_plan, load_program_data
-from glutefire.programming.findings import parse_screening_result
 from glutefire.programming.plan import Plan as PlanModel
 from glutefire.programming.questionnaire import INJURIES, PAIN_SITES, parse_answers
 from glutefire.programming.render import dose_text, plan_to_json
+from glutefire.result import ScreeningResult
 from glutefire.store.models import Client
 from glutefire.store.repository import current_plan, record_plan, unit_of_work
 from glutefire.web.deps import Csrf, CurrentPrincipal, EngineDep, OwnedClient, TrainerClient
@@ -74,10 +75,10 @@ def answers_from_form(form: FormData) -> dict[str, Any]:
     return answers
 
 
-def _latest_result(engine, client_id: int) -> dict | None:  # noqa: ANN001
+def _latest_result(engine: Engine, client_id: int) -> ScreeningResult | None:
     with unit_of_work(engine) as uow:
         screenings = uow.get_one(Client, client_id).person.screenings
-        return screenings[-1].result if screenings else None
+        return screenings[-1].parsed_result() if screenings else None
 
 
 @router.get("/clients/{client_id}/questionnaire")
@@ -94,8 +95,8 @@ async def questionnaire_submit(request: Request, engine: EngineDep, principal: C
     try:
         raw = answers_from_form(form)
         answers = parse_answers(raw)
-        latest = _latest_result(engine, client.id) if form.get("use_screening") == "on" else None
-        findings = parse_screening_result(latest, origin="latest screening") if latest else None
+        findings = (_latest_result(engine, client.id) if form.get("use_screening") == "on"
+                    else None)
         options = PlanOptions(
             minutes_per_session=_int_or(form, "minutes_per_session", "30"),
             sessions_per_week=_int(form, "sessions_per_week"),

@@ -4,39 +4,39 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy import Engine
 
 from glutefire.reports.client_pdf import ReportContent, render_pdf
+from glutefire.reports.explained import StoredScreening, explained_findings
 from glutefire.store.models import Client
 from glutefire.store.repository import unit_of_work
-from glutefire.web.deps import CurrentPrincipal, EngineDep, OwnedClient, SettingsDep
+from glutefire.web.deps import ClientRef, CurrentPrincipal, EngineDep, OwnedClient, SettingsDep
 from glutefire.web.render import page
 from glutefire.web.routes.plans import load_current_plan
 from glutefire.web.routes.progress import build_progress
-from glutefire.web.routes.uploads import explained_findings
+from glutefire.web.settings import WebSettings
 
 router = APIRouter()
 
 
-def report_content(engine, settings, client) -> ReportContent:  # noqa: ANN001
+def report_content(engine: Engine, settings: WebSettings, client: ClientRef) -> ReportContent:
     with unit_of_work(engine) as uow:
         screenings = uow.get_one(Client, client.id).person.screenings
         latest = screenings[-1] if screenings else None
-        screening: dict[str, Any] | None = (
-            {"id": latest.id, "recorded_at": latest.recorded_at, "result": latest.result}
-            if latest else None)
+        screening = (StoredScreening(latest.id, latest.recorded_at, latest.parsed_result())
+                     if latest else None)
     keyframes = {}
     if screening is not None:
-        folder = settings.keyframe_dir / str(screening["id"])
+        folder = settings.keyframe_dir / str(screening.id)
         keyframes = {p.stem: p.read_bytes() for p in sorted(folder.glob("*.png"))}
     progress = build_progress(engine, client.id)
     return ReportContent(
         client_name=client.display_name, generated_on=dt.date.today().isoformat(),
         screening=screening,
-        findings=explained_findings(screening["result"]) if screening else [],
+        findings=explained_findings(screening.result) if screening else [],
         keyframes=keyframes, plan=load_current_plan(engine, client.id),
         plots=progress.plots_png, alerts=[a.message for a in progress.report.alerts],
     )

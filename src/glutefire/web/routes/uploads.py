@@ -11,11 +11,12 @@ from typing import Annotated
 import cv2
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from glutefire.errors import InputFileError
 from glutefire.io.video import VideoInfo, probe_video
-from glutefire.screening.rules import load_rules
+from glutefire.reports.explained import StoredScreening, explained_findings
+from glutefire.result import ScreeningResult
 from glutefire.store import accounts
 from glutefire.store.models import Client, Screening, UploadJob
 from glutefire.store.repository import unit_of_work
@@ -158,13 +159,13 @@ def job_status(engine: EngineDep, client: OwnedClient, job_id: int) -> JSONRespo
     return JSONResponse(_job(engine, client.id, job_id))
 
 
-def load_screening(engine, client_id: int, screening_id: int) -> dict:  # noqa: ANN001
+def load_screening(engine: Engine, client_id: int, screening_id: int) -> StoredScreening:
     with unit_of_work(engine) as uow:
         row = uow.get(Screening, screening_id)
         client = uow.get(Client, client_id)
         if row is None or client is None or row.person_id != client.person_id:
             raise HTTPException(status_code=404, detail="no such screening")
-        return {"id": row.id, "recorded_at": row.recorded_at, "result": row.result}
+        return StoredScreening(row.id, row.recorded_at, row.parsed_result())
 
 
 #: Credit lines of the bundled sample clips (samples/README.md): shown when one is uploaded.
@@ -175,26 +176,16 @@ SAMPLE_CREDITS = {
 }
 
 
-def sample_credits(engine, screening_id: int) -> list[str]:  # noqa: ANN001
+def sample_credits(engine: Engine, screening_id: int) -> list[str]:
     with unit_of_work(engine) as uow:
         names = uow.scalars(select(UploadJob.original_name)
                             .where(UploadJob.screening_id == screening_id)).all()
     return [SAMPLE_CREDITS[n] for n in names if n in SAMPLE_CREDITS]
 
 
-def explained_findings(result: dict) -> list[dict]:
-    """Findings with the rule's plain-words explanation, present ones first."""
-    plain = {rule.code: rule.plain for rule in load_rules()}
-    order = {"present": 0, "absent": 1, "not_assessable": 2}
-    items = [dict(f, plain=plain.get(f.get("code"), "")) for f in result.get("findings", [])]
-    return sorted(items, key=lambda f: order.get(f.get("status", ""), 3))
-
-
-def rep_columns(result: dict) -> list[str]:
-    columns: list[str] = []
-    for rep in result.get("reps", []):
-        columns += [k for k in rep.get("metrics", {}) if k not in columns]
-    return columns
+def rep_columns(result: ScreeningResult) -> list[str]:
+    """Every per-rep metric name, in first-seen order."""
+    return list(dict.fromkeys(name for rep in result.reps for name in rep.metrics))
 
 
 @router.get("/clients/{client_id}/screenings/{screening_id}")
@@ -204,8 +195,8 @@ def results_page(request: Request, engine: EngineDep, settings: SettingsDep,
     folder = settings.keyframe_dir / str(screening_id)
     keyframes = sorted(p.stem for p in folder.glob("*.png")) if folder.is_dir() else []
     return page(request, "results.html", principal, client=client,
-                screening=screening, findings=explained_findings(screening["result"]),
-                columns=rep_columns(screening["result"]), keyframes=keyframes,
+                screening=screening, findings=explained_findings(screening.result),
+                columns=rep_columns(screening.result), keyframes=keyframes,
                 credits=sample_credits(engine, screening_id))
 
 

@@ -1,0 +1,164 @@
+"""Screen a session: the one entry point that ``glutefire screen``, batch tasks, web uploads and
+live mode's save all call.
+
+:func:`screen_session` screens each clip with :func:`~glutefire.screening.pipeline.screen_clip`
+(pose models from :func:`~glutefire.screening.pipeline.make_pose_models`, or the caller's own
+through the :class:`~glutefire.pose.backend.PoseBackend` protocol), assembles the one typed
+:class:`~glutefire.result.ScreeningResult`, writes it as JSON **first** (each path atomically),
+then runs the optional output writers. A failing optional output never loses the result: its
+error is kept in :attr:`ScreenedSession.output_errors` and the other writers still run.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from glutefire.errors import GlutefireError
+from glutefire.io.video import VideoInfo, probe_video
+from glutefire.pose.subject import SubjectPolicy
+from glutefire.result import ModelInfo, ScreeningResult
+from glutefire.screening.assemble import build_result
+from glutefire.screening.pipeline import (
+    ClipInput,
+    ClipScreen,
+    PoseModels,
+    check_pose_model,
+    pose_model_info,
+    screen_clip,
+)
+
+#: Progress: ``(clip_index, frames_done, frames_total)`` after each decoded frame of a video
+#: clip, and once with ``frames_done == frames_total`` when a clip is finished (keypoint clips
+#: count as one frame).
+SessionProgressFn = Callable[[int, int, int], None]
+#: An optional output: gets the screened clips and the result (already written as JSON) and
+#: returns the files it wrote.
+OutputWriter = Callable[[list[ClipScreen], ScreeningResult], list[Path]]
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """How to screen: the pose model, who to analyse, and whether to keep downscaled copies of
+    the videos for annotated-video writers (``previews``)."""
+
+    model_complexity: int = 1
+    subject_policy: SubjectPolicy = SubjectPolicy.AUTO
+    previews: bool = False
+
+
+@dataclass
+class ScreenedSession:
+    """The result, the per-clip analyses it came from, and what the outputs did."""
+
+    result: ScreeningResult
+    screens: list[ClipScreen]
+    written: list[Path] = field(default_factory=list)
+    output_errors: list[str] = field(default_factory=list)
+
+
+def clip_frames(clip: ClipInput) -> tuple[VideoInfo | None, int]:
+    """A video clip's probe and frame count; ``(None, 1)`` for keypoint input."""
+    from glutefire.io.keypoint_files import is_keypoint_file
+
+    if clip.keypoints is not None or is_keypoint_file(clip.path):
+        return None, 1
+    video = probe_video(clip.path)
+    return video, video.n_frames
+
+
+def screen_session(
+    clips: Sequence[ClipInput],
+    *,
+    options: SessionOptions | None = None,
+    pose_models: PoseModels | None = None,
+    model: ModelInfo | None = None,
+    on_progress: SessionProgressFn | None = None,
+    json_paths: Sequence[Path] = (),
+    outputs: Sequence[OutputWriter] = (),
+    named_as: Sequence[ClipInput] | None = None,
+) -> ScreenedSession:
+    """Screen ``clips`` (one person, one session) into one result; write it, then the outputs.
+
+    ``pose_models``: a (tracker, detector) pair to reuse (a long-lived worker's or a test's); by
+    default models are made per clip. ``model``: the result's ``model`` entry for those models
+    (default: that of the factory's model). ``named_as``: the clips as the result should name
+    them (a batch worker reads copies but reports the manifest's paths).
+    """
+    options = options or SessionOptions()
+    if not clips:
+        raise GlutefireError("expected at least one clip (a video or a keypoint CSV)")
+    if pose_models is None and any(clip_frames_needed(c) for c in clips):
+        check_pose_model(options.model_complexity)
+    with tempfile.TemporaryDirectory(prefix="glutefire-previews-") as scratch:
+        screens = [_screen_one(i, clip, options, pose_models, on_progress,
+                               Path(scratch) / f"clip{i}.avi" if options.previews else None)
+                   for i, clip in enumerate(clips)]
+        if named_as is not None:
+            screens = [replace(s, clip=replace(n, keypoints=None))
+                       for s, n in zip(screens, named_as, strict=True)]
+        result = build_result(screens, model=model or pose_model_info(options.model_complexity))
+        session = ScreenedSession(result, screens)
+        for path in json_paths:
+            write_result_json(result, path)
+        for writer in outputs:
+            _run_writer(writer, session)
+    return session
+
+
+def clip_frames_needed(clip: ClipInput) -> bool:
+    """True when the clip is a video (needs the pose model)."""
+    from glutefire.io.keypoint_files import is_keypoint_file
+
+    return clip.keypoints is None and not is_keypoint_file(clip.path)
+
+
+def _screen_one(index: int, clip: ClipInput, options: SessionOptions,
+                pose_models: PoseModels | None, on_progress: SessionProgressFn | None,
+                preview: Path | None) -> ClipScreen:
+    video, total = clip_frames(clip)
+
+    def on_frame(frame: int) -> None:
+        if on_progress is not None:
+            on_progress(index, frame + 1, total)
+
+    screen = screen_clip(clip, model_complexity=options.model_complexity,
+                         subject_policy=options.subject_policy, on_frame=on_frame,
+                         pose_models=pose_models if video is not None else None, video=video,
+                         preview=preview if video is not None else None)
+    if on_progress is not None:
+        on_progress(index, total, total)
+    return screen
+
+
+def _run_writer(writer: OutputWriter, session: ScreenedSession) -> None:
+    try:
+        session.written += writer(session.screens, session.result)
+    except Exception as exc:  # an optional output (video codec, disk) must never lose the result
+        session.output_errors.append(
+            f"could not write an optional output ({type(exc).__name__}: {exc})")
+
+
+def write_result_json(result: ScreeningResult, path: str | Path) -> None:
+    """Write the result as JSON to ``path`` via a temporary file and rename, so a crash never
+    leaves half a file; raise :class:`~glutefire.errors.InputFileError` when it cannot."""
+    from glutefire.errors import InputFileError
+
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputFileError(f"could not write the result to {path}: {exc}") from None
+    try:
+        os.chmod(tmp, 0o644)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(result.to_json())
+            fh.write("\n")
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputFileError(f"could not write the result to {path}: {exc}") from None
