@@ -46,9 +46,10 @@ def make_clip(index: int = 0, *, view: str = "front", path: str = "squat.mp4",
 
 
 def make_screening(*, view: str = "front", reps: Sequence[RepRecord] = (),
-                   findings: Sequence[Finding] = (),
+                   findings: Sequence[Finding] = (), n_clips: int = 1,
                    created_at: dt.datetime | None = None) -> ScreeningResult:
-    """A one-clip result; codes not in ``findings`` are not assessable."""
+    """A result of ``n_clips`` clips of one view; codes not in ``findings`` are not
+    assessable."""
     given = {f.code: f for f in findings}
     every = [given.get(code) or make_finding(code) for code in FindingCode]
     return ScreeningResult(
@@ -56,11 +57,11 @@ def make_screening(*, view: str = "front", reps: Sequence[RepRecord] = (),
         software=Software(name="glutefire", version="0.1.0"),
         model=ModelInfo(name="mediapipe-blazepose", complexity=1, version="0.10.21"),
         created_at=created_at or dt.datetime(2026, 11, 25, 15, 0, tzinfo=dt.timezone.utc),
-        input=[make_clip(view=view)],
+        input=[make_clip(i, view=view) for i in range(n_clips)],
         view=view,
         reps=list(reps),
         findings=every,
-        findings_by_clip=[every],
+        findings_by_clip=[every] * n_clips,
         summary=summarise(every, list(reps)),
         disclaimer=DISCLAIMER,
     )

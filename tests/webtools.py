@@ -6,21 +6,29 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+import xarray as xr
 from fastapi.testclient import TestClient
 
+from glutefire.landmarks import BLAZEPOSE_LANDMARKS
+from glutefire.pose.backend import FramePose
+from glutefire.pose.estimate import ProgressFn
+from glutefire.screening.pipeline import ClipInput
+from glutefire.screening.session import ScreenedSession
 from glutefire.web.settings import WebSettings
 
 TEST_SECRET = "test-secret-key-" + "x" * 40
 PASSWORD = "correct horse battery"
 
 
-def fake_screen(clips, on_frame):  # noqa: ANN001, ANN201 - matches ScreenFn
-    """Pretends to screen: reports progress and returns a documented result without the model."""
+def fake_screen(clips: list[ClipInput], on_frame: ProgressFn, keyframes: Path) -> ScreenedSession:
+    """Pretends to screen (matches ScreenFn): reports progress and returns a result built through
+    the model, without the pose model and without keyframes."""
     from conftest import screening_result  # the shared contract fixture in tests/conftest.py
 
     for i in range(3):
         on_frame(i)
-    return screening_result(14.0), []
+    return ScreenedSession(screening_result(14.0), [])
 
 
 def make_settings(tmp_path: Path, database_url: str | None = None, **overrides) -> WebSettings:
@@ -50,3 +58,27 @@ def add_client(client: TestClient, csrf: str, name: str = "Ana") -> int:
                            follow_redirects=False)
     assert response.status_code == 303, response.text
     return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+class ReplayBackend:
+    """Returns the poses of a keypoint dataset frame by frame, whatever the image shows."""
+
+    name = "replay"
+    version = "1"
+    keypoint_names = BLAZEPOSE_LANDMARKS
+
+    def __init__(self, ds: xr.Dataset) -> None:
+        self.position = ds["position"].values
+        self.visibility = ds["visibility"].values
+        self.i = 0
+
+    def estimate(self, image_bgr: np.ndarray) -> FramePose | None:
+        frame = self.i % len(self.position)
+        self.i += 1
+        return FramePose(self.position[frame], self.visibility[frame])
+
+    def reset(self) -> None:
+        self.i = 0
+
+    def close(self) -> None:
+        pass

@@ -2,13 +2,15 @@
 ``glutefire screen``, reruns resume, killed workers are retried, results can be stored."""
 
 import json
+from functools import partial
 
 from batch.conftest import load_result, run_batch_cli, without_time, write_manifest
+from batch.crashing import crash_then_screen
 from clips import derive_clip
 from conftest import SQUAT_FRONT, run_cli
+from glutefire.batch.local import run_local
 from glutefire.batch.manifest import read_manifest
-from glutefire.batch.run import BatchOptions, run_batch
-from glutefire.batch.tasks import CRASH_ONCE_ENV
+from glutefire.batch.run import BatchOptions, plan_batch, run_batch
 
 
 def test_corrupt_clip_is_reported_and_the_others_finish(tmp_path, keypoint_csvs):
@@ -64,19 +66,24 @@ def test_rerun_skips_finished_assessments_and_redoes_changed_ones(tmp_path, squa
         .status == "screened"
 
 
-def test_killed_worker_is_retried(tmp_path, squad, monkeypatch):
+def _run_crashing(squad, options, marker):
+    tasks, skipped = plan_batch(read_manifest(squad), options)
+    assert not skipped
+    return run_local(tasks, workers=options.workers, retries=options.retries,
+                     task_fn=partial(crash_then_screen, clip_name="ben.csv", marker=marker))
+
+
+def test_killed_worker_is_retried(tmp_path, squad):
     marker = tmp_path / "crashed-once"
-    monkeypatch.setenv(CRASH_ONCE_ENV, f"ben.csv:{marker}")
-    outcomes = run_batch(read_manifest(squad), BatchOptions(out=tmp_path / "out", workers=2))
+    outcomes = _run_crashing(squad, BatchOptions(out=tmp_path / "out", workers=2), marker)
     assert marker.exists()
     assert [(o.person, o.status, o.attempts) for o in outcomes] == [("Anna", "screened", 1),
                                                                     ("Ben", "screened", 2)]
 
 
-def test_retries_are_bounded(tmp_path, squad, monkeypatch):
-    monkeypatch.setenv(CRASH_ONCE_ENV, "ben.csv")  # no marker: every attempt dies
-    outcomes = run_batch(read_manifest(squad),
-                         BatchOptions(out=tmp_path / "out", workers=1, retries=1))
+def test_retries_are_bounded(tmp_path, squad):
+    outcomes = _run_crashing(squad, BatchOptions(out=tmp_path / "out", workers=1, retries=1),
+                             None)  # no marker: every attempt dies
     ben = outcomes[1]
     assert (ben.status, ben.attempts) == ("failed", 2)
     assert "died (exit code 1) on each of 2 attempts" in ben.error

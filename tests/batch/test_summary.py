@@ -5,17 +5,19 @@ from pathlib import Path
 from glutefire.batch.manifest import Assessment
 from glutefire.batch.summary import attention_score, summary_csv, summary_html, summary_rows
 from glutefire.batch.tasks import TaskResult
+from glutefire.result import FINDING_CODES, FindingCode, Status
 from glutefire.screening.pipeline import ClipInput
+from results import make_finding, make_screening
 
 
-def _finding(code, status, confidence=0.8, side=None):
-    return {"code": code, "status": status, "confidence": confidence, "side": side}
+def _finding(code, status, confidence=0.8, side="both"):
+    status = Status(status)
+    return make_finding(FindingCode(code), status, confidence=confidence,
+                        side=side if status is Status.PRESENT else "none")
 
 
 def _result(*findings):
-    present = [f["code"] for f in findings if f["status"] == "present"]
-    return {"view": "front", "findings": list(findings),
-            "summary": {"present": present, "not_assessable": [], "complete_reps": 3}}
+    return make_screening(findings=findings)
 
 
 def _case(person, result=None, error=None):
@@ -25,8 +27,9 @@ def _case(person, result=None, error=None):
 
 
 def test_attention_score_weights_present_findings_by_confidence():
-    assert attention_score(_result(_finding("a", "present", 0.9), _finding("b", "present", 0.4),
-                                   _finding("c", "absent", 1.0))) == 1.3
+    assert attention_score(_result(_finding("knees_cave_in", "present", 0.9),
+                                   _finding("heel_rise", "present", 0.4),
+                                   _finding("feet_turn_out", "absent", 1.0))) == 1.3
 
 
 def test_rows_sorted_by_attention_failed_last():
@@ -37,10 +40,12 @@ def test_rows_sorted_by_attention_failed_last():
     rows = summary_rows(*zip(*cases, strict=True))
     assert [r.person for r in rows] == ["High", "Low", "Broken"]
     lines = summary_csv(rows).splitlines()
-    assert lines[0].endswith("error,knees_cave_in,heel_rise")
+    assert lines[0].endswith("error," + ",".join(FINDING_CODES))
     assert lines[1].startswith("High,squat,screened,1.5,knees_cave_in;heel_rise,")
     assert "High/squat/keyframe_knees_cave_in.png" in lines[1]
-    assert lines[1].endswith(",present (left),present")
+    cells = dict(zip(FINDING_CODES, lines[1].split(",")[-len(FINDING_CODES):], strict=True))
+    assert cells["knees_cave_in"] == "present (left)" and cells["heel_rise"] == "present (both)"
+    assert cells["knees_forward"] == "not_assessable"
     assert lines[3].startswith("Broken,squat,failed,,")
 
 

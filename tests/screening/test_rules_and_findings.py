@@ -2,10 +2,11 @@ import pandas as pd
 import pytest
 
 from glutefire.kinematics.view import View
+from glutefire.result import FINDING_CODES, Status
 from glutefire.screening.findings import evaluate_rule
 from glutefire.screening.merge import ANKLE_NOTE, merge_findings
 from glutefire.screening.pipeline import analyse_keypoints
-from glutefire.screening.rules import FINDING_CODES, Rule, Status, load_rules
+from glutefire.screening.rules import Rule, load_rules
 from synthetic import SquatSpec, front_squat, side_squat
 
 
@@ -99,9 +100,9 @@ def test_merge_prefers_suitable_view_and_reads_heel_retest():
     front = analyse_keypoints(front_squat(SquatSpec(fppa_deg=20))[0]).findings
     side = analyse_keypoints(side_squat()[0]).findings
     retest = analyse_keypoints(front_squat(SquatSpec(fppa_deg=2))[0]).findings
-    merged = {f["code"]: f for f in merge_findings([side, front, retest], [False, False, True])}
+    merged = {f.code.value: f for f in merge_findings([side, front, retest], [False, False, True])}
     valgus = merged["knees_cave_in"]
-    assert valgus["status"] == "present" and valgus["heels_elevated_status"] == "absent"
-    assert valgus["interpretation"] == ANKLE_NOTE
-    assert merged["knees_forward"]["status"] != "not_assessable"  # decided by the side clip
-    assert merged["insufficient_depth"]["confidence"] >= 0.6  # side view beats front
+    assert valgus.status is Status.PRESENT and valgus.heels_elevated_status is Status.ABSENT
+    assert valgus.interpretation == ANKLE_NOTE
+    assert merged["knees_forward"].status is not Status.NOT_ASSESSABLE  # decided by side clip
+    assert merged["insufficient_depth"].confidence >= 0.6  # side view beats front

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from glutefire.errors import PersonNotFoundError, RecordError
+from glutefire.errors import FindingsError, PersonNotFoundError, RecordError
+from glutefire.result import FINDING_CODES, parse_result
 from glutefire.store.models import Person, RepMetric, Screening, SessionLog
 from glutefire.store.repository import (
     current_plan,
@@ -21,6 +22,7 @@ from glutefire.store.repository import (
     unit_of_work,
 )
 from glutefire.tracking.session_entry import build_session_entry
+from results import make_screening
 
 UTC = dt.timezone.utc
 
@@ -38,12 +40,13 @@ def test_record_screening_stores_result_findings_and_rep_metrics(engine, make_re
         )
     with unit_of_work(engine) as uow:
         screening = uow.scalars(select(Screening)).one()
-        assert screening.result == result
+        assert screening.result == result.to_jsonable()
+        assert screening.parsed_result() == result
         assert screening.clip_sha256s == ["cd" * 32]
         assert screening.software_version == "0.2.0"
-        assert [(f.code, f.status, f.value, f.unit) for f in screening.findings] == [
-            ("knees_cave_in", "present", 12.0, "deg")
-        ]
+        assert [f.code for f in screening.findings] == list(FINDING_CODES)
+        assert [(f.code, f.status, f.value, f.unit) for f in screening.findings
+                if f.status == "present"] == [("knees_cave_in", "present", 12.0, "deg")]
         assert uow.scalar(select(func.count()).select_from(RepMetric)) == 12
         assert screening.recorded_at.tzinfo is not None
 
@@ -51,7 +54,7 @@ def test_record_screening_stores_result_findings_and_rep_metrics(engine, make_re
 def test_record_screening_defaults_come_from_the_result(engine, make_result):
     with unit_of_work(engine) as uow:
         screening = record_screening(uow, "Ana", make_result())
-        assert screening.clip_sha256s == ["ab" * 32]
+        assert screening.clip_sha256s == ["00" * 32]
         assert (screening.software_version, screening.model_name) == (
             "0.1.0",
             "mediapipe-blazepose",
@@ -59,21 +62,23 @@ def test_record_screening_defaults_come_from_the_result(engine, make_result):
 
 
 def test_bad_screening_leaves_the_database_unchanged(engine, make_result):
-    bad = make_result()
+    bad = make_result().to_jsonable()
     bad["reps"][2]["metrics"]["kasr"] = "wide"
-    with pytest.raises(RecordError, match="expected clip 0 rep 2 kasr to be a number"):
+    with pytest.raises(FindingsError, match=r"reps\.2\.metrics\.kasr: Input should be a valid"):
         with unit_of_work(engine) as uow:
-            record_screening(uow, "Ana", bad)
+            record_screening(uow, "Ana", parse_result(bad))
+    with pytest.raises(RecordError, match="expected a screening result, but got dict"):
+        with unit_of_work(engine) as uow:
+            record_screening(uow, "Ana", bad)  # type: ignore[arg-type]
     with unit_of_work(engine) as uow:
         assert uow.scalar(select(func.count()).select_from(Person)) == 0
         assert uow.scalar(select(func.count()).select_from(Screening)) == 0
 
 
-def test_screening_schema_version_is_checked(engine, make_result):
-    result = make_result() | {"schema_version": 2}
-    with pytest.raises(RecordError, match="expected screening schema_version 1, but got 2"):
-        with unit_of_work(engine) as uow:
-            record_screening(uow, "Ana", result)
+def test_screening_schema_version_is_checked(make_result):
+    result = make_result().to_jsonable() | {"schema_version": 2}
+    with pytest.raises(FindingsError, match="schema_version: Input should be 1"):
+        parse_result(result)
 
 
 def test_new_plan_supersedes_the_previous_one(engine, make_plan):
@@ -160,9 +165,9 @@ def test_get_or_create_person_is_idempotent(engine):
 
 def test_multi_clip_screening_keeps_reps_of_each_clip(engine, make_result):
     """Front and side clips both have a rep 1: both are stored (revision 0003)."""
-    result = make_result(4.0)
-    second = [dict(rep, clip=1) for rep in result["reps"]]
-    result["reps"] = [dict(rep, clip=0) for rep in result["reps"]] + second
+    one = make_result(4.0)
+    result = make_screening(n_clips=2, findings=one.findings,
+                            reps=one.reps + [r.model_copy(update={"clip": 1}) for r in one.reps])
     with unit_of_work(engine) as uow:
         record_screening(uow, "Ana", result)
     with unit_of_work(engine) as uow:

@@ -10,36 +10,10 @@ import numpy as np
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
-from glutefire.landmarks import BLAZEPOSE_LANDMARKS
-from glutefire.pose.backend import FramePose
 from glutefire.screening.pipeline import analyse_keypoints
 from glutefire.web.live import LiveSession
 from synthetic import H, SquatSpec, W, front_squat
-from webtools import add_client, signup
-
-
-class ReplayBackend:
-    """Returns the poses of a keypoint dataset frame by frame, whatever the image shows."""
-
-    name = "replay"
-    version = "1"
-    keypoint_names = BLAZEPOSE_LANDMARKS
-
-    def __init__(self, ds) -> None:  # noqa: ANN001
-        self.position = ds["position"].values
-        self.visibility = ds["visibility"].values
-        self.i = 0
-
-    def estimate(self, image_bgr: np.ndarray) -> FramePose | None:
-        frame = self.i % len(self.position)
-        self.i += 1
-        return FramePose(self.position[frame], self.visibility[frame])
-
-    def reset(self) -> None:
-        self.i = 0
-
-    def close(self) -> None:
-        pass
+from webtools import ReplayBackend, add_client, signup
 
 
 def _jpeg() -> bytes:
@@ -62,8 +36,11 @@ def test_live_session_counts_reps_and_saves_like_a_clip():
     assert "Knees out!" in cues
     live = session.screen()
     clip = analyse_keypoints(ds)
-    assert len(live.analysis.reps) == len(clip.reps) == 3
-    assert [f.status for f in live.analysis.findings] == [f.status for f in clip.findings]
+    (screen,) = live.screens
+    assert len(screen.analysis.reps) == len(clip.reps) == 3
+    assert [f.status for f in screen.analysis.findings] == [f.status for f in clip.findings]
+    assert live.result.input[0].path == "live-mirror" and live.result.input[0].kind == "keypoints"
+    assert live.result.model.name == "replay"
 
 
 def test_live_session_refuses_saving_without_frames():

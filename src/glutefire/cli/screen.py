@@ -3,6 +3,7 @@ keyframes, terminal summary)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
@@ -16,7 +17,7 @@ from glutefire.kinematics.view import View
 from glutefire.pose.subject import SubjectPolicy
 from glutefire.reports.outputs import folder_outputs
 from glutefire.reports.terminal import print_summary
-from glutefire.result import ScreeningResult
+from glutefire.result import ScreeningResult, result_json_schema
 from glutefire.screening.pipeline import ClipInput
 from glutefire.screening.session import (
     OutputWriter,
@@ -27,8 +28,25 @@ from glutefire.screening.session import (
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``screen`` command to ``app``."""
+    """Add the ``screen`` and ``schema`` commands to ``app``."""
     app.command("screen")(screen)
+    app.command("schema")(schema)
+
+
+def schema(
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write the schema here instead of printing it.", dir_okay=False)] = None,
+) -> None:
+    """Print the JSON Schema of the screening result (docs/result.schema.json)."""
+    text = json.dumps(result_json_schema(), indent=2) + "\n"
+    with user_errors():
+        if out is None:
+            typer.echo(text, nl=False)
+            return
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputFileError(f"could not write the schema to {out}: {exc}") from None
 
 
 def _clip_inputs(clips: list[Path], heels: list[Path], views: list[View]) -> list[ClipInput]:

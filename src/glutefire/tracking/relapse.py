@@ -182,7 +182,9 @@ def screening_measures(result: ScreeningResult, rules: Sequence[NoiseRule]) -> d
         value = finding.value
         if finding.status is Status.NOT_ASSESSABLE or value is None or not _finite(value):
             continue
-        key = f"{finding.code.value} ({finding.side})"
+        # keyed by code alone: the side of an absent finding is "none", so a side in the key
+        # would keep an absent and a later present finding from ever being compared
+        key = finding.code.value
         unit = finding.unit
         measures[key] = Measure(
             key, float(value), unit, rule_for_finding(finding.code.value, unit, rules)
