@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := samples/squat_3q_pexels_6980032.mp4
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint format bench clean
 
 setup: $(STAMP)
 
@@ -22,9 +22,16 @@ demo: setup
 test: setup
 	scripts/test-postgres.sh $(PY) -m pytest -q
 
+# Lint = what CI checks: ruff rules, ruff's formatting (check only: `make format` rewrites) and mypy.
+LINT_PATHS := src tests benchmarks
+
 lint: setup
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy
+
+format: setup
+	$(VENV)/bin/ruff format $(LINT_PATHS)
 
 bench: setup
 	$(PY) benchmarks/bench_screen.py

@@ -160,7 +160,7 @@ def progress_command(
             _write_plots(plots_dir, table[-weeks:], inputs, tuple(plot_format or plots.FORMATS))
 
 
-def _write_plots(out_dir: Path, table, inputs, formats: tuple[str, ...]) -> None:  # noqa: ANN001
+def _write_plots(out_dir: Path, table, inputs, formats: tuple[str, ...]) -> None:
     bad = [f for f in formats if f not in plots.FORMATS]
     if bad:
         raise RecordError(f"expected --plot-format png or svg, but got {', '.join(bad)}")
@@ -171,7 +171,7 @@ def _write_plots(out_dir: Path, table, inputs, formats: tuple[str, ...]) -> None
     console.print(f"Plots written: {', '.join(str(p) for p in written)}", highlight=False)
 
 
-def _classifier(classes: Path | None):  # noqa: ANN202
+def _classifier(classes: Path | None):
     default = (
         Path(platformdirs.user_config_dir("glutefire", appauthor=False)) / "exercise-classes.yaml"
     )

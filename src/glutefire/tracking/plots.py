@@ -13,11 +13,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib.figure import Figure  # noqa: E402 - after choosing the backend
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from glutefire.tracking.adherence import WeekAdherence  # noqa: E402
-from glutefire.tracking.relapse import MetricSeries  # noqa: E402
+from glutefire.tracking.adherence import WeekAdherence
+from glutefire.tracking.relapse import MetricSeries
 
 FORMATS = ("png", "svg")
 DONE_COLOUR = "#2a9d8f"

@@ -121,7 +121,7 @@ SECURITY_HEADERS = {
 }
 
 
-async def _security_headers(request: Request, call_next) -> Response:  # noqa: ANN001
+async def _security_headers(request: Request, call_next) -> Response:
     response = await call_next(request)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)

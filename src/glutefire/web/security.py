@@ -71,7 +71,7 @@ class CookieSigner:
 class LoginRateLimiter:
     """At most ``attempts`` failed logins per (client IP, email) within ``window_s`` seconds."""
 
-    def __init__(self, attempts: int, window_s: float, clock=time.monotonic) -> None:  # noqa: ANN001
+    def __init__(self, attempts: int, window_s: float, clock=time.monotonic) -> None:
         self.attempts = attempts
         self.window_s = window_s
         self._clock = clock

@@ -63,7 +63,7 @@ def server(tmp_path: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def launch_browser(playwright, extra_args: list[str] | None = None):  # noqa: ANN001, ANN201
+def launch_browser(playwright, extra_args: list[str] | None = None):
     _require_chromium()
     return playwright.chromium.launch(executable_path=CHROMIUM,
                                       args=CHROMIUM_ARGS + (extra_args or []))

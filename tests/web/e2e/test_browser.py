@@ -16,7 +16,7 @@ from webtools import PASSWORD
 pytestmark = pytest.mark.slow
 
 
-def _sign_up_and_add_client(page, server: str) -> None:  # noqa: ANN001
+def _sign_up_and_add_client(page, server: str) -> None:
     page.goto(f"{server}/signup")
     page.fill("input[name=display_name]", "Coach Kim")
     page.fill("input[name=email]", "kim@example.org")

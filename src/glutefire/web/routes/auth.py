@@ -32,7 +32,7 @@ from glutefire.web.security import (
 router = APIRouter()
 
 
-def _start_session(request: Request, engine, account, next_url: str) -> Response:  # noqa: ANN001
+def _start_session(request: Request, engine, account, next_url: str) -> Response:
     settings = request.app.state.settings
     token = new_token()
     with unit_of_work(engine) as uow:
@@ -84,7 +84,7 @@ def signup(request: Request, engine: EngineDep, email: Annotated[str, Form()],
 
 
 @router.get("/login")
-def login_form(request: Request, next: str | None = None) -> Response:  # noqa: A002
+def login_form(request: Request, next: str | None = None) -> Response:
     return anonymous_page(request, "login.html", next=_safe_next(next))
 
 
@@ -94,7 +94,7 @@ def _client_ip(request: Request) -> str:
 
 @router.post("/login", dependencies=[AnonCsrf])
 def login(request: Request, engine: EngineDep, email: Annotated[str, Form()],
-          password: Annotated[str, Form()], next: Annotated[str, Form()] = "/clients"  # noqa: A002
+          password: Annotated[str, Form()], next: Annotated[str, Form()] = "/clients"
           ) -> Response:
     limiter = request.app.state.login_limiter
     ip = _client_ip(request)

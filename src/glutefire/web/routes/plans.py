@@ -116,7 +116,7 @@ async def questionnaire_submit(request: Request, engine: EngineDep, principal: C
     return redirect(f"/clients/{client.id}/plan")
 
 
-def load_current_plan(engine, client_id: int) -> PlanModel | None:  # noqa: ANN001
+def load_current_plan(engine, client_id: int) -> PlanModel | None:
     with unit_of_work(engine) as uow:
         row = current_plan(uow, uow.get_one(Client, client_id).person)
         return PlanModel.model_validate(row.plan) if row is not None else None

@@ -38,7 +38,7 @@ class Progress:
         return "data:image/png;base64," + base64.b64encode(self.plots_png[stem]).decode()
 
 
-def build_progress(engine, client_id: int) -> Progress:  # noqa: ANN001
+def build_progress(engine, client_id: int) -> Progress:
     with unit_of_work(engine) as uow:
         inputs = progress_inputs(uow, uow.get_one(Client, client_id).person)
     as_of = dt.datetime.now(ZoneInfo(inputs.time_zone)).date()

@@ -24,7 +24,7 @@ from glutefire.web.routes.plans import _int
 router = APIRouter()
 
 
-def _next(engine, client_id: int):  # noqa: ANN001, ANN202
+def _next(engine, client_id: int):
     with unit_of_work(engine) as uow:
         person = uow.get_one(Client, client_id).person
         plan = current_plan(uow, person)

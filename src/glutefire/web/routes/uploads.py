@@ -134,7 +134,7 @@ async def upload_clip(request: Request, engine: EngineDep, settings: SettingsDep
     return redirect(f"/clients/{client.id}/jobs/{job_id}")
 
 
-def _job(engine, client_id: int, job_id: int) -> dict:  # noqa: ANN001
+def _job(engine, client_id: int, job_id: int) -> dict:
     with unit_of_work(engine) as uow:
         job = uow.get(UploadJob, job_id)
         if job is None or job.client_id != client_id:
