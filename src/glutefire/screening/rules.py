@@ -74,3 +74,33 @@ def load_rules() -> tuple[Rule, ...]:
     if sorted(codes) != sorted(FINDING_CODES):
         raise ValueError(f"expected one rule per code {FINDING_CODES}, but got {codes}")
     return tuple(sorted(rules, key=lambda r: FINDING_CODES.index(r.code)))
+
+
+_COMPARE = {"above": "> {t:g} {u}", "below": "< {t:g} {u}", "abs_above": "absolute value > {t:g} {u}"}
+
+
+def _present_when(rule: Rule) -> str:
+    if rule.not_assessable_reason is not None or rule.threshold is None:
+        return "never measured"
+    text = _COMPARE[rule.direction].format(t=rule.threshold, u=rule.unit).strip()
+    if rule.sided:
+        text += " (per side)"
+    if rule.precondition is not None:
+        text += (f"; judged only if {rule.precondition.metric} <= {rule.precondition.max:g} "
+                 "when standing")
+    return text
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def rules_table_markdown(rules: tuple[Rule, ...] | None = None) -> str:
+    """The thresholds table of docs/screening.md, generated from the rules (one row per code)."""
+    rows = ["| finding | metric | present when | views (confidence factor) | source |",
+            "|---|---|---|---|---|"]
+    for rule in rules or load_rules():
+        views = ", ".join(f"{v} {f:g}" for v, f in rule.views.items()) or "-"
+        rows.append(f"| {rule.title} | {f'`{rule.metric}`' if rule.metric else '-'} | "
+                    f"{_present_when(rule)} | {views} | {_cell(rule.source)} |")
+    return "\n".join(rows) + "\n"
