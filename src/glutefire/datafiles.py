@@ -1,8 +1,14 @@
-"""Packaged data files (rules, library, scales): read and validate them in one way."""
+"""Data files (rules, library, scales, policy): read and validate them in one way.
+
+Every packaged data file lives in ``src/glutefire/data/``. :func:`load_packaged` reads one and
+validates it as a pydantic model; :func:`data_text` reads a packaged file or a user's replacement
+(``path``), for loaders that accept one.
+"""
 
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 from typing import TypeVar
 
 import yaml
@@ -24,6 +30,13 @@ def format_validation_error(exc: ValidationError) -> str:
 def read_packaged_text(name: str, *, package: str = "glutefire.data") -> str:
     """The text of a data file shipped inside the package."""
     return resources.files(package).joinpath(name).read_text("utf-8")
+
+
+def data_text(name: str, path: Path | None = None) -> tuple[str, str]:
+    """(text, origin) of the packaged file ``name``, or of the user's file at ``path``."""
+    if path is None:
+        return read_packaged_text(name), f"packaged {name}"
+    return Path(path).read_text("utf-8"), str(path)
 
 
 def parse_model(text: str, model: type[Model], *, origin: str) -> Model:

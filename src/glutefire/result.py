@@ -33,6 +33,7 @@ from pydantic import (
 )
 
 from glutefire.errors import FindingsError
+from glutefire.policy import screening_policy
 
 SCHEMA_VERSION = 1
 DISCLAIMER = (
@@ -84,10 +85,12 @@ Number = float | None
 
 
 def confidence_label(confidence: float) -> ConfidenceLabel:
-    """"high" (>= 0.7), "moderate" (>= 0.45) or "low" for a confidence in [0, 1]."""
-    if confidence >= 0.7:
+    """"high", "moderate" or "low" for a confidence in [0, 1], by the policy's bands
+    (``data/screening_policy.yaml``: high from 0.7, moderate from 0.45)."""
+    bands = screening_policy().confidence_bands
+    if confidence >= bands.high:
         return "high"
-    return "moderate" if confidence >= 0.45 else "low"
+    return "moderate" if confidence >= bands.moderate else "low"
 
 
 class _Record(BaseModel):

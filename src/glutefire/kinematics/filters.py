@@ -15,8 +15,10 @@ import pandas as pd
 import xarray as xr
 from scipy.signal import butter, filtfilt
 
-#: Landmarks whose visibility is below this are treated as not seen.
-MIN_VISIBILITY = 0.5
+from glutefire.policy import screening_policy
+
+#: Landmarks whose visibility is below this are treated as not seen (data/screening_policy.yaml).
+MIN_VISIBILITY = screening_policy().min_visibility.value
 
 
 @dataclass(frozen=True)

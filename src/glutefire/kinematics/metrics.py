@@ -32,6 +32,7 @@ import xarray as xr
 from glutefire.keypoints import point
 from glutefire.kinematics import angles
 from glutefire.kinematics.view import View, ViewEstimate
+from glutefire.policy import screening_policy
 
 SIDES = ("left", "right")
 #: Foot length as a fraction of shank length (Drillis & Contini segment proportions: foot
@@ -145,7 +146,7 @@ def hip_height(ds: xr.Dataset) -> np.ndarray:
 def compute_frame_metrics(ds: xr.Dataset, est: ViewEstimate) -> pd.DataFrame:
     """All per-frame metrics for cleaned keypoints ``ds`` seen from ``est.view``."""
     driver = hip_height(ds)
-    standing = np.nan_to_num(driver, nan=0.0) >= 0.95
+    standing = np.nan_to_num(driver, nan=0.0) >= screening_policy().standing_level.value
     trunk = _trunk_lean(ds, est)
     columns: dict[str, np.ndarray] = {HIP_HEIGHT: driver, TRUNK_LEAN: trunk}
     columns.update(_leg_columns(ds, est, trunk))

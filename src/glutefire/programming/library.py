@@ -9,14 +9,13 @@ checked when the library is built.
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from glutefire.datafiles import format_validation_error
+from glutefire.datafiles import data_text, format_validation_error
 from glutefire.errors import LibraryError
 
 Phase = Literal["release", "lengthen", "activate", "integrate"]
@@ -186,12 +185,7 @@ def parse_library(data: object, *, origin: str = "exercise library") -> Library:
 
 def load_library(path: Path | None = None) -> Library:
     """Load and validate the library from ``path`` or the packaged ``data/exercises.yaml``."""
-    if path is None:
-        text = resources.files("glutefire.data").joinpath("exercises.yaml").read_text("utf-8")
-        origin = "packaged exercises.yaml"
-    else:
-        text = Path(path).read_text("utf-8")
-        origin = str(path)
+    text, origin = data_text("exercises.yaml", path)
     return parse_library(yaml.safe_load(text), origin=origin)
 
 

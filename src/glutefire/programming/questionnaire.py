@@ -8,12 +8,12 @@ bands) and NPRS (0-10). Item points and bands live in ``data/scales.yaml``.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from glutefire.datafiles import read_packaged_text
 from glutefire.errors import IntakeError
 from glutefire.programming.conditions import Fact
 from glutefire.programming.library import format_validation_error
@@ -136,8 +136,7 @@ class Intake(_Strict):
 @lru_cache(maxsize=1)
 def scales_data() -> dict:
     """The packaged ``data/scales.yaml`` (item points, bands, sources)."""
-    text = resources.files("glutefire.data").joinpath("scales.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return yaml.safe_load(read_packaged_text("scales.yaml"))
 
 
 def parse_answers(data: object) -> Answers:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from glutefire.datafiles import parse_model, read_packaged_text
+from glutefire.datafiles import data_text, parse_model
 from glutefire.errors import LibraryError
 from glutefire.programming.conditions import Condition, Fact
 from glutefire.programming.library import Library
@@ -101,10 +101,7 @@ class Candidate:
 
 def load_rules(library: Library, path: Path | None = None) -> RuleTable:
     """Load ``data/program_rules.yaml`` (or ``path``) and check it against ``library``."""
-    if path is None:
-        text, origin = read_packaged_text("program_rules.yaml"), "packaged program_rules.yaml"
-    else:
-        text, origin = Path(path).read_text("utf-8"), str(path)
+    text, origin = data_text("program_rules.yaml", path)
     table = parse_model(text, RuleTable, origin=origin)
     check_rules(table, library, origin=origin)
     return table

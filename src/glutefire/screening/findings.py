@@ -14,14 +14,16 @@ import numpy as np
 import pandas as pd
 
 from glutefire.kinematics.view import View
-from glutefire.result import Status
+from glutefire.policy import screening_policy
+from glutefire.result import Status, confidence_label
 from glutefire.screening.rules import Rule, load_rules
 
+_POLICY = screening_policy()  # data/screening_policy.yaml
 #: Landmarks seen less than this (mean visibility over the reps) make a finding not assessable.
-MIN_MEAN_VISIBILITY = 0.5
+MIN_MEAN_VISIBILITY = _POLICY.min_mean_visibility.value
 #: Confidence factor by number of complete reps: the FPPA method averages 3 trials (Munro 2012).
-REP_COUNT_FACTOR = {1: 0.75, 2: 0.9}
-RECOMMENDED_REPS = 3
+REP_COUNT_FACTOR = _POLICY.rep_count.factor
+RECOMMENDED_REPS = _POLICY.rep_count.recommended
 
 
 @dataclass
@@ -50,10 +52,8 @@ class Finding:
 
     @property
     def confidence_label(self) -> str:
-        """"high" (>= 0.7), "moderate" (>= 0.45) or "low"."""
-        if self.confidence >= 0.7:
-            return "high"
-        return "moderate" if self.confidence >= 0.45 else "low"
+        """"high", "moderate" or "low" (bands in ``data/screening_policy.yaml``)."""
+        return confidence_label(self.confidence)
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""

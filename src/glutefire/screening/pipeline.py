@@ -21,6 +21,7 @@ from glutefire.io.video import PreviewWriter, VideoInfo, probe_video, sha256_of
 from glutefire.kinematics.filters import CleaningReport, clean_keypoints
 from glutefire.kinematics.metrics import HIP_HEIGHT, compute_frame_metrics
 from glutefire.kinematics.view import View, ViewEstimate, detect_view
+from glutefire.policy import screening_policy
 from glutefire.pose.backend import PoseBackend
 from glutefire.pose.estimate import ProgressFn, SubjectReport, estimate_clip
 from glutefire.pose.subject import SubjectPolicy
@@ -30,8 +31,9 @@ from glutefire.result import ModelInfo
 from glutefire.screening import checks
 from glutefire.screening.findings import Finding, evaluate_all
 
-#: Frames whose driver is at least this fraction of standing height count as "standing".
-STANDING_LEVEL = 0.95
+#: Frames whose driver is at least this fraction of standing height count as "standing"
+#: (``data/screening_policy.yaml``).
+STANDING_LEVEL = screening_policy().standing_level.value
 #: A (tracker, detector) pair: video-mode tracking and static-image detection of everyone.
 PoseModels = tuple[PoseBackend, PoseBackend]
 

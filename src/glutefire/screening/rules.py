@@ -5,10 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
-from glutefire.datafiles import read_packaged_text
+from glutefire.datafiles import load_packaged
 from glutefire.result import FINDING_CODES
 
 
@@ -65,18 +64,22 @@ class Rule(BaseModel):
         return value > self.threshold
 
 
+class RuleFile(RootModel[list[Rule]]):
+    """``data/screening_rules.yaml``: a list of rules."""
+
+
 @lru_cache(maxsize=1)
 def load_rules() -> tuple[Rule, ...]:
     """The packaged rules, validated, in the order of :data:`FINDING_CODES`."""
-    rules = tuple(Rule.model_validate(item)
-                  for item in yaml.safe_load(read_packaged_text("screening_rules.yaml")))
+    rules = tuple(load_packaged("screening_rules.yaml", RuleFile).root)
     codes = [r.code for r in rules]
     if sorted(codes) != sorted(FINDING_CODES):
         raise ValueError(f"expected one rule per code {FINDING_CODES}, but got {codes}")
     return tuple(sorted(rules, key=lambda r: FINDING_CODES.index(r.code)))
 
 
-_COMPARE = {"above": "> {t:g} {u}", "below": "< {t:g} {u}", "abs_above": "absolute value > {t:g} {u}"}
+_COMPARE = {"above": "> {t:g} {u}", "below": "< {t:g} {u}",
+            "abs_above": "absolute value > {t:g} {u}"}
 
 
 def _present_when(rule: Rule) -> str:

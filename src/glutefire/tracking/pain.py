@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 
-import yaml
+from glutefire.tracking.relapse import load_rules
 
 
 @dataclass(frozen=True)
@@ -24,9 +23,9 @@ class PainTrend:
 
 
 def load_pain_rule() -> tuple[int, float, str]:
-    text = resources.files("glutefire.tracking").joinpath("data/relapse_rules.yaml").read_text()
-    rule = yaml.safe_load(text)["pain_trend"]
-    return int(rule["window_sessions"]), float(rule["mdc_points"]), str(rule["source"]).strip()
+    """(window in sessions, MDC in NPRS points, source) from the relapse rules file."""
+    rule = load_rules().pain_trend
+    return rule.window_sessions, rule.mdc_points, rule.source
 
 
 def pain_trend(points: Sequence[tuple[dt.date, int]]) -> PainTrend | None:

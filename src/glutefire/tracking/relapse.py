@@ -18,12 +18,12 @@ import fnmatch
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from glutefire.datafiles import data_text
 from glutefire.errors import RecordError
 from glutefire.result import ScreeningResult, Status
 from glutefire.tracking.adherence import WeekAdherence
@@ -57,12 +57,23 @@ class NoiseRule:
 
 
 @dataclass(frozen=True)
+class PainTrendRule:
+    """Recent sessions' mean pain against the ``window_sessions`` before; a change below
+    ``mdc_points`` (NPRS points) is no real change."""
+
+    window_sessions: int
+    mdc_points: float
+    source: str
+
+
+@dataclass(frozen=True)
 class RelapseRules:
     adherence: AdherenceRule
     maintenance_sessions_per_week: int
     maintenance_sets_per_exercise: int
     maintenance_source: str
     noise: tuple[NoiseRule, ...]
+    pain_trend: PainTrendRule
 
 
 def _require(record: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -91,14 +102,11 @@ def _noise_rule(record: Mapping[str, Any]) -> NoiseRule:
 
 
 def load_rules(path: Path | None = None) -> RelapseRules:
-    """Read and validate the rules file (the packaged one by default)."""
-    if path is None:
-        text = resources.files("glutefire.tracking").joinpath("data/relapse_rules.yaml").read_text()
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    """Read and validate the rules file (the packaged ``data/relapse_rules.yaml`` by default)."""
+    data = yaml.safe_load(data_text("relapse_rules.yaml", path)[0])
     adherence = data["adherence"]
     maintenance = data["maintenance_routine"]
+    pain = data["pain_trend"]
     return RelapseRules(
         adherence=AdherenceRule(
             id=_require(adherence, "id", str, "adherence"),
@@ -114,6 +122,11 @@ def load_rules(path: Path | None = None) -> RelapseRules:
         ),
         maintenance_source=_require(maintenance, "source", str, "maintenance_routine").strip(),
         noise=tuple(_noise_rule(r) for r in data.get("measurement_noise", [])),
+        pain_trend=PainTrendRule(
+            window_sessions=_require(pain, "window_sessions", int, "pain_trend"),
+            mdc_points=float(_require(pain, "mdc_points", (int, float), "pain_trend")),
+            source=_require(pain, "source", str, "pain_trend").strip(),
+        ),
     )
 
 

@@ -4,7 +4,7 @@ Order of precedence (the first that knows the name wins):
 
 1. the user's override file (YAML mapping ``name: hip|knee|other``),
 2. the exercise library (a mapping ``{name_or_alias: movement}`` passed in by the caller),
-3. the keyword rules in ``tracking/data/exercise_patterns.yaml`` (documented there),
+3. the keyword rules in ``data/exercise_patterns.yaml`` (documented there),
 4. otherwise ``other``, reported as unclassified.
 
 Names are compared after :func:`normalise_name`, so ``"Hip Thrust (Barbell)"`` and
@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
+from glutefire.datafiles import data_text
 from glutefire.errors import RecordError
 
 MOVEMENTS = ("hip", "knee", "other")
@@ -56,14 +56,7 @@ def normalise_mapping(mapping: Mapping[str, str], where: str) -> dict[str, str]:
 
 
 def load_keyword_rules(path: Path | None = None) -> list[KeywordRule]:
-    if path is None:
-        text = (
-            resources.files("glutefire.tracking")
-            .joinpath("data/exercise_patterns.yaml")
-            .read_text()
-        )
-    else:
-        text = Path(path).read_text(encoding="utf-8")
+    text = data_text("exercise_patterns.yaml", path)[0]
     rules = []
     for i, record in enumerate(yaml.safe_load(text)["rules"]):
         try:
