@@ -1,0 +1,84 @@
+"""screen_session: the one way every caller screens a session. The result is written first, an
+optional output that fails never loses it, progress reaches the caller, clips are named as the
+caller says, and the typed result describes the clips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from glutefire.errors import GlutefireError
+from glutefire.io.keypoint_files import write_landmark_csv
+from glutefire.kinematics.view import View
+from glutefire.result import FindingCode, ModelInfo, Status, parse_result_json
+from glutefire.screening.pipeline import ClipInput
+from glutefire.screening.session import SessionOptions, screen_session
+from synthetic import SquatSpec, front_squat, side_squat
+
+MODEL = ModelInfo(name="keypoint-file")
+
+
+@pytest.fixture
+def clips(tmp_path: Path) -> list[ClipInput]:
+    front, side = tmp_path / "front.csv", tmp_path / "side.csv"
+    write_landmark_csv(front_squat(SquatSpec(fppa_deg=20.0))[0], front)
+    write_landmark_csv(side_squat()[0], side)
+    return [ClipInput(front, view=View.FRONT), ClipInput(side)]
+
+
+def test_session_result_is_written_first_then_outputs(clips, tmp_path):
+    json_path = tmp_path / "out" / "result.json"
+    calls = []
+
+    def output(screens, result):
+        calls.append((len(screens), json_path.exists(), result.view))
+        return [json_path]
+
+    progress = []
+    session = screen_session(clips, model=MODEL, json_paths=[json_path], outputs=[output],
+                             on_progress=lambda *p: progress.append(p))
+    assert calls == [(2, True, "front+side")]
+    assert progress == [(0, 1, 1), (1, 1, 1)]  # keypoint files count as one frame each
+    written = parse_result_json(json_path.read_text())
+    assert written == session.result
+    knees = written.finding(FindingCode.KNEES_CAVE_IN)
+    assert knees.status is Status.PRESENT and knees.clip == 0
+    assert [c.kind for c in written.input] == ["keypoints", "keypoints"]
+    assert written.model.name == "keypoint-file" and session.output_errors == []
+
+
+def test_a_failing_optional_output_never_loses_the_result(clips, tmp_path):
+    json_path = tmp_path / "result.json"
+    later = []
+
+    def broken(screens, result):
+        raise OSError("disk full")
+
+    session = screen_session(clips[:1], model=MODEL, json_paths=[json_path],
+                             outputs=[broken, lambda s, r: later.append(r) or []])
+    assert parse_result_json(json_path.read_text()) == session.result
+    assert later == [session.result]  # the next output still ran
+    assert session.output_errors == ["could not write an optional output (OSError: disk full)"]
+
+
+def test_in_memory_keypoints_and_names_given_by_the_caller(clips):
+    ds, _ = front_squat()
+    live = ClipInput(Path("live-mirror"), keypoints=ds)
+    session = screen_session([live], model=MODEL,
+                             named_as=[ClipInput(Path("named.mp4"))])
+    assert session.result.input[0].path == "named.mp4"
+    assert session.result.input[0].kind == "keypoints"
+    assert len(session.result.input[0].sha256) == 64
+
+
+def test_an_empty_session_is_refused():
+    with pytest.raises(GlutefireError, match="expected at least one clip"):
+        screen_session([], options=SessionOptions(), model=MODEL)
+
+
+def test_result_json_that_cannot_be_written_is_a_clear_error(clips, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(GlutefireError, match="could not write the result to"):
+        screen_session(clips[:1], model=MODEL, json_paths=[blocker / "result.json"])
