@@ -46,25 +46,20 @@ def raw_pose_fps(clip: Path) -> tuple[float, int]:
 
 
 def screen_fps(clip: Path, *, outputs: bool) -> float:
-    """End-to-end screening of ``clip``; with ``outputs`` also writes every file."""
-    from glutefire.reports.annotate import render_video, write_keyframe
-    from glutefire.reports.result import build_result, rep_table_csv, write_json_atomic
-    from glutefire.screening.pipeline import ClipInput, screen_clip
+    """End-to-end screening of ``clip`` through ``screen_session`` (as ``glutefire screen``);
+    with ``outputs`` also writes every file of ``--out``."""
+    from glutefire.reports.outputs import folder_outputs
+    from glutefire.screening.pipeline import ClipInput
+    from glutefire.screening.session import SessionOptions, screen_session
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         start = time.perf_counter()
-        # as `glutefire screen --out`: a downscaled copy is kept during the pose pass
-        screen = screen_clip(ClipInput(clip), preview=out / "preview.avi" if outputs else None)
-        result = build_result([screen], model={"name": "mediapipe-blazepose", "complexity": 1})
-        write_json_atomic(result, out / "result.json")
-        if outputs:
-            rep_table_csv([screen], out / "reps.csv")
-            render_video(screen, result["findings_by_clip"][0], out / "annotated.mp4")
-            for f in result["findings"]:
-                if f["status"] == "present":
-                    write_keyframe(screen, f, out / f"{f['code']}.png")
-        return len(screen.analysis.frames) / (time.perf_counter() - start)
+        session = screen_session(
+            [ClipInput(clip)], options=SessionOptions(previews=outputs),
+            json_paths=[out / "result.json"],
+            outputs=[folder_outputs(out, video=True)] if outputs else [])
+        return len(session.screens[0].analysis.frames) / (time.perf_counter() - start)
 
 
 def looped_clip(src: Path, minutes: float, dst: Path) -> Path:
