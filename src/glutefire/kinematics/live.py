@@ -48,8 +48,10 @@ class LiveFrame:
 
 def seen_only(ds: xr.Dataset, *, min_visibility: float = MIN_VISIBILITY) -> xr.Dataset:
     """Copy of ``ds`` with positions set to NaN where visibility is below ``min_visibility``."""
-    seen = ds["visibility"] >= min_visibility
-    return ds.assign(position=ds["position"].where(seen))
+    visibility = ds.variables["visibility"].values
+    position = ds.variables["position"].values
+    masked = np.where((visibility >= min_visibility)[..., None], position, np.nan)
+    return ds.copy(data={"position": masked, "visibility": visibility})
 
 
 def frame_metrics(ds: xr.Dataset, est: ViewEstimate) -> pd.DataFrame:

@@ -43,8 +43,9 @@ class LiveSession:
         self.reset()
 
     def reset(self) -> None:
-        self._positions: list[np.ndarray] = []
-        self._visibility: list[np.ndarray] = []
+        n = len(self.backend.keypoint_names)
+        self._positions = np.full((self.max_frames, n, 2), np.nan)  # filled frame by frame
+        self._visibility = np.zeros((self.max_frames, n))
         self._times_s: list[float] = []
         self.image_size: tuple[int, int] | None = None
         self.reps = 0
@@ -87,13 +88,9 @@ class LiveSession:
                 "reps": self.reps, "cue": cue}
 
     def _append(self, pose: FramePose | None, time_s: float) -> None:
-        n = len(self.backend.keypoint_names)
-        if pose is None:
-            self._positions.append(np.full((n, 2), np.nan))
-            self._visibility.append(np.zeros(n))
-        else:
-            self._positions.append(pose.position_px)
-            self._visibility.append(pose.visibility)
+        if pose is not None:
+            self._positions[self.n_frames] = pose.position_px
+            self._visibility[self.n_frames] = pose.visibility
         self._times_s.append(time_s)
 
     def _count_reps(self, driver: np.ndarray) -> int:
@@ -110,7 +107,7 @@ class LiveSession:
         times = np.asarray(self._times_s) - self._times_s[0]
         rate = (self.n_frames - 1) / times[-1]
         return make_keypoints(
-            np.stack(self._positions), np.stack(self._visibility),
+            self._positions[:self.n_frames], self._visibility[:self.n_frames],
             keypoint_names=self.backend.keypoint_names, sampling_rate_hz=float(rate),
             image_size_px=self.image_size,
             source_software=f"{self.backend.name} {self.backend.version} (live)",
