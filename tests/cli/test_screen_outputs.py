@@ -22,3 +22,16 @@ def test_keyframe_per_present_finding_and_summary(tmp_path):
         assert image is not None and image.shape[0] > 100
     assert "Knees cave in" in text and "present" in text
     assert not (tmp_path / "out" / "clip0_annotated.mp4").exists()  # no video for keypoints
+
+
+def test_a_failing_optional_output_keeps_the_result_and_warns(tmp_path):
+    kp = tmp_path / "valgus.csv"
+    write_landmark_csv(front_squat(SquatSpec(fppa_deg=22))[0], kp)
+    out = tmp_path / "out"
+    (out / "reps.csv").mkdir(parents=True)  # a folder where the per-rep CSV should go
+    code, text = run_cli("screen", kp, "--out", out, "--json", tmp_path / "copy.json")
+    assert code == 0, text
+    assert "warning: could not write an optional output" in text
+    result = json.loads((out / "result.json").read_text())
+    assert result == json.loads((tmp_path / "copy.json").read_text())
+    assert "knees_cave_in" in result["summary"]["present"]
