@@ -21,11 +21,10 @@ from glutefire.batch.manifest import Assessment
 from glutefire.errors import GlutefireError
 from glutefire.io.keypoint_files import is_keypoint_file
 from glutefire.pose.mediapipe_backend import MediaPipePose, model_info
-from glutefire.reports.outputs import write_outputs
-from glutefire.reports.result import build_result, write_json_atomic
+from glutefire.reports.outputs import RESULT_FILE, save_screening
+from glutefire.reports.result import build_result
 from glutefire.screening.pipeline import ClipInput, ClipScreen, screen_clip
 
-RESULT_FILE = "result.json"
 #: Test-only hook, ``CLIP_NAME:MARKER_PATH``: the first attempt of a task holding a clip named
 #: CLIP_NAME creates MARKER_PATH and kills its worker (``os._exit``), so the retry succeeds.
 #: Without ``:MARKER_PATH`` every attempt is killed. Unset in normal use.
@@ -92,15 +91,15 @@ def _outcome(task: Task, status: str, **kwargs: Any) -> TaskResult:
 def _screen(task: Task) -> tuple[dict[str, Any], dict[str, bytes]]:
     with tempfile.TemporaryDirectory(prefix="glutefire-task-") as tmp:
         clips = _readable_clips(task, Path(tmp) / "clips")
-        previews = [Path(tmp) / f"preview{i}.avi" if task.video else None
+        previews = [Path(tmp) / f"preview{i}.mkv" if task.video else None
                     for i in range(len(clips))]
         screens = [_screen_one(clip, original, task.model_complexity, preview)
                    for clip, original, preview
                    in zip(clips, task.assessment.clips, previews, strict=True)]
         result = build_result(screens, model=model_info(task.model_complexity))
         staging = Path(tmp) / "out"
-        write_outputs(screens, result, staging, task.video)
-        write_json_atomic(result, staging / RESULT_FILE)
+        # result.json and reps.csv first; a failing optional output becomes a warning in it
+        save_screening(screens, result, out=staging, video=task.video)
         return result, {p.name: p.read_bytes() for p in sorted(staging.iterdir())}
 
 

@@ -9,16 +9,24 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from glutefire.cli.common import DbOption, StoreAsOption, console, database, user_errors
+from glutefire.cli.common import (
+    DbOption,
+    StoreAsOption,
+    console,
+    database,
+    err_console,
+    user_errors,
+)
 from glutefire.errors import InputFileError
 from glutefire.io.video import probe_video
 from glutefire.kinematics.view import View
 from glutefire.pose.mediapipe_backend import check_model_available, model_info
 from glutefire.pose.subject import SubjectPolicy
-from glutefire.reports.outputs import write_outputs
-from glutefire.reports.result import build_result, write_json_atomic
+from glutefire.reports.outputs import save_screening
+from glutefire.reports.result import build_result
 from glutefire.reports.terminal import print_summary
 from glutefire.screening.pipeline import ClipInput, ClipScreen, screen_clip
 
@@ -59,7 +67,7 @@ def _run(inputs: list[ClipInput], *, complexity: int, subject: SubjectPolicy,
         for clip in inputs:
             total = probe_video(clip.path).n_frames if clip.path.suffix.lower() != ".csv" else 1
             task = progress.add_task(f"pose {clip.path.name}", total=total)
-            preview = None if preview_dir is None else preview_dir / f"clip{len(screens)}.avi"
+            preview = None if preview_dir is None else preview_dir / f"clip{len(screens)}.mkv"
             screens.append(screen_clip(
                 clip, model_complexity=complexity, subject_policy=subject, preview=preview,
                 on_frame=_advance(progress, task)))
@@ -98,22 +106,23 @@ def screen(
         screens = _run(inputs, complexity=model_complexity, subject=subject, quiet=quiet,
                        preview_dir=previews)
         result = build_result(screens, model=model_info(model_complexity))
-        try:
-            if out is not None:
-                write_outputs(screens, result, out, video)
-                write_json_atomic(result, out / "result.json")
-            if json_path is not None:
-                write_json_atomic(result, json_path)
-        except OSError as exc:
-            raise InputFileError(f"could not write the results: {exc}") from None
-        if person is not None:
-            store_screening(person, result, db)
+        # the result first (JSON, reps.csv, database), then optional outputs: never lost
+        store = None if person is None else lambda: store_screening(person, result, db)
+        save_screening(screens, result, out=out, json_path=json_path, video=video, store=store)
+        show_warnings(result["warnings"])
         if not quiet:
             print_summary(result, console)
             if out is not None:
                 console.print(f"outputs in [bold]{out}[/]")
             if person is not None:
                 console.print(f"stored for [bold]{person}[/]")
+
+
+def show_warnings(warnings: list[str]) -> None:
+    """One ``warning:`` line per warning on stderr (shown even with --quiet)."""
+    for warning in warnings:
+        err_console.print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False,
+                          soft_wrap=True)
 
 
 def store_screening(person: str, result: dict[str, Any], db: str | None) -> None:

@@ -93,6 +93,7 @@ def build_result(screens: list[ClipScreen], *, model: dict[str, Any]) -> dict[st
             "not_assessable": [f["code"] for f in findings if f["status"] == "not_assessable"],
             "complete_reps": sum(int(s.analysis.rep_table["complete"].sum()) for s in screens),
         },
+        "warnings": [note for s in screens for note in s.notes],
         "disclaimer": DISCLAIMER,
     }
     return _clean(result)

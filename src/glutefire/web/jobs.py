@@ -57,15 +57,12 @@ def screen_videos(clips: list[ClipInput], on_frame: ProgressFn) -> Screened:
     return build_result(screens, model=model_info()), screens
 
 
-def write_keyframes(screens: list[ClipScreen], result: dict[str, Any], folder: Path) -> None:
-    """One annotated PNG per present finding: ``<folder>/<code>.png``."""
-    from glutefire.reports.annotate import write_keyframe
+def write_keyframes(screens: list[ClipScreen], result: dict[str, Any], folder: Path) -> list[str]:
+    """One annotated PNG per present finding: ``<folder>/<code>.png``. Never raises (the
+    screening is stored before): returns a warning per keyframe that could not be drawn."""
+    from glutefire.reports.outputs import write_keyframes as write_pngs
 
-    folder.mkdir(parents=True, exist_ok=True)
-    for finding in result.get("findings", []):
-        if finding.get("status") == "present" and finding.get("evidence_frame") is not None:
-            path = folder / f"{finding['code']}.png"
-            write_keyframe(screens[finding.get("clip", 0)], finding, path)
+    return write_pngs(screens, result, folder).warnings
 
 
 class JobRunner:
@@ -130,7 +127,10 @@ class JobRunner:
         with unit_of_work(self._engine) as uow:
             screening = record_screening(uow, person_name, result)
             screening_id = screening.id
-        write_keyframes(screens, result, self._keyframe_dir / str(screening_id))
+        warnings = write_keyframes(screens, result, self._keyframe_dir / str(screening_id))
+        for warning in warnings:
+            log.warning("upload job %s: %s", job_id, warning)
         with unit_of_work(self._engine) as uow:
-            job = update_job(uow, job_id, status="done", screening_id=screening_id)
+            job = update_job(uow, job_id, status="done", screening_id=screening_id,
+                             error="; ".join(f"warning: {w}" for w in warnings) or None)
             job.frames_done = job.frames_total
