@@ -55,7 +55,7 @@ def screen_fps(clip: Path, *, outputs: bool) -> float:
         out = Path(tmp)
         start = time.perf_counter()
         # as `glutefire screen --out`: a downscaled copy is kept during the pose pass
-        screen = screen_clip(ClipInput(clip), preview=out / "preview.avi" if outputs else None)
+        screen = screen_clip(ClipInput(clip), preview=out / "preview.mkv" if outputs else None)
         result = build_result([screen], model={"name": "mediapipe-blazepose", "complexity": 1})
         write_json_atomic(result, out / "result.json")
         if outputs:

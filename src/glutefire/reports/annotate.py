@@ -133,7 +133,7 @@ def annotate_frame(img: np.ndarray, overlay: Overlay, frame: int, scale: float,
 VIDEO_MAX_SIDE_PX = PREVIEW_MAX_SIDE_PX
 #: x264 constant-rate factor of the annotated video (23 is x264's default; higher is smaller).
 #: Measured in docs/benchmarks.md ("Output sizes").
-VIDEO_CRF = 28
+VIDEO_CRF = 26
 
 
 def render_video(screen: ClipScreen, clip_findings: list[dict[str, Any]], out_path: Path, *,

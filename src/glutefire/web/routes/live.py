@@ -71,11 +71,11 @@ def _save(websocket: WebSocket, session: LiveSession, client: ClientRef) -> dict
     engine = websocket.app.state.engine
     with unit_of_work(engine) as uow:
         screening_id = record_screening(uow, client.person_name, result).id
-    write_keyframes([screen], result,
-                    websocket.app.state.settings.keyframe_dir / str(screening_id))
+    warnings = write_keyframes([screen], result,
+                               websocket.app.state.settings.keyframe_dir / str(screening_id))
     return {"type": "saved", "screening_id": screening_id,
             "url": f"/clients/{client.id}/screenings/{screening_id}",
-            "complete_reps": result["summary"]["complete_reps"]}
+            "complete_reps": result["summary"]["complete_reps"], "warnings": warnings}
 
 
 async def _command(websocket: WebSocket, session: LiveSession, client: ClientRef,
