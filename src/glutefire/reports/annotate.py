@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,26 +157,36 @@ def render_video(screen: ClipScreen, clip_findings: list[dict[str, Any]], out_pa
                else cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR))
         return annotate_frame(img, overlay, index, scale, cues.get(index, ""))
 
-    # Frames are drawn by two threads (OpenCV releases the GIL) and written in order by this
-    # one; at most a few frames wait, so memory stays flat.
-    pending: deque[tuple[int, Future[np.ndarray]]] = deque()
     source, preview = video.path, False
     if _usable(screen.preview_path):  # a downscaled copy made during the pose pass
         source, preview = screen.preview_path, True
     try:
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="glutefire-draw") as pool:
-            for index, frame in iter_frames(source, uniform=not preview):
-                if index >= n:
-                    break
-                pending.append((index, pool.submit(draw, index, frame)))
-                while len(pending) > 6:
-                    _write_next(writer, pending, on_frame)
-            while pending:
-                _write_next(writer, pending, on_frame)
-    finally:
+        _draw_all(iter_frames(source, uniform=not preview), n, draw, writer, on_frame)
         writer.close()
+    except BaseException:  # no half-written file is left behind
+        with contextlib.suppress(Exception):
+            writer.close()
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(out_path)
     return out_path
+
+
+def _draw_all(frames: Iterator[tuple[int, np.ndarray]], n: int,
+              draw: Callable[[int, np.ndarray], np.ndarray], writer: VideoWriter,
+              on_frame: Callable[[int], None] | None) -> None:
+    """Frames are drawn by two threads (OpenCV releases the GIL) and written in order by this
+    one; at most a few frames wait, so memory stays flat."""
+    pending: deque[tuple[int, Future[np.ndarray]]] = deque()
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="glutefire-draw") as pool:
+        for index, frame in frames:
+            if index >= n:
+                break
+            pending.append((index, pool.submit(draw, index, frame)))
+            while len(pending) > 6:
+                _write_next(writer, pending, on_frame)
+        while pending:
+            _write_next(writer, pending, on_frame)
 
 
 def _write_next(writer: VideoWriter, pending: deque[tuple[int, Future[np.ndarray]]],
