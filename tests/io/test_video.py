@@ -175,3 +175,16 @@ def test_failing_preview_never_raises(tmp_path):
         preview(frame[1])
     preview.close()
     assert not preview.usable and "No such file" in preview.failure
+
+
+def test_damaged_packets_are_skipped_and_reported_with_their_time_range(tmp_path):
+    damaged = bytearray(SQUAT_FRONT.read_bytes())
+    damaged[200_000:260_000] = bytes(60_000)
+    clip = tmp_path / "damaged.mp4"
+    clip.write_bytes(bytes(damaged))
+    report = DecodeReport()
+    indices = [i for i, _ in iter_frames(clip, report=report)]
+    assert indices == list(range(250))  # the grid stays whole: times are not shifted
+    (warning,) = report.warnings(probe_video(clip))
+    assert f"damaged.mp4: {report.bad_packets} damaged video packets between " in warning
+    assert report.bad_packets > 0 and 0 < report.bad_from_s < report.bad_to_s <= 10.0

@@ -43,8 +43,6 @@ QUEUE_FRAMES = 8
 #: :data:`SHORTFALL_MIN_S`, whichever is larger) is reported as stopped early. Design value.
 SHORTFALL_FRACTION = 0.02
 SHORTFALL_MIN_S = 0.25
-#: Decoding stops after this many consecutive packets that fail to decode (a damaged tail).
-MAX_BAD_PACKETS = 25
 
 
 @dataclass(frozen=True)
@@ -79,6 +77,8 @@ class DecodeReport:
     frames_repeated: int = 0  # grid slots filled by repeating the previous frame (VFR gaps)
     frames_dropped: int = 0  # decoded frames that fell on an already filled slot
     bad_packets: int = 0  # packets that failed to decode and were skipped
+    bad_from_s: float | None = None  # presentation time of the first and last skipped packet
+    bad_to_s: float | None = None
     stop_reason: str = ""  # why decoding ended before the end of the file ("" = it did not)
 
     def warnings(self, info: VideoInfo) -> list[str]:
@@ -94,8 +94,19 @@ class DecodeReport:
                 f"of the {info.duration_s:.1f} s the file declares; the file may be cut or damaged"
             )
         if self.bad_packets:
-            out.append(f"{info.path.name}: {self.bad_packets} damaged video packets were skipped")
+            where = ("" if self.bad_from_s is None or self.bad_to_s is None
+                     else f" between {self.bad_from_s:.1f} and {self.bad_to_s:.1f} s")
+            out.append(f"{info.path.name}: {self.bad_packets} damaged video packets{where} were "
+                       "skipped; the frames there repeat the last good one")
         return out
+
+    def skipped(self, packet: av.Packet) -> None:
+        """Count a packet that failed to decode, and where it was."""
+        self.bad_packets += 1
+        if packet.pts is not None and packet.time_base is not None:
+            t = float(packet.pts * packet.time_base)
+            self.bad_from_s = t if self.bad_from_s is None else min(self.bad_from_s, t)
+            self.bad_to_s = t if self.bad_to_s is None else max(self.bad_to_s, t)
 
 
 def _open(path: Path) -> av.container.InputContainer:
@@ -187,9 +198,8 @@ FrameTap = Callable[[np.ndarray], None]
 
 def _decoded(container: av.container.InputContainer, stream: av.video.stream.VideoStream,
              report: DecodeReport) -> Iterator[av.VideoFrame]:
-    """Decoded frames in presentation order; damaged packets are skipped (and counted) and a
-    damaged tail ends decoding with ``report.stop_reason`` set."""
-    bad_run = 0
+    """Decoded frames in presentation order; packets that fail to decode are skipped (and
+    counted); a file that cannot be read further ends decoding with ``report.stop_reason``."""
     packets = container.demux(stream)
     while True:
         try:
@@ -202,13 +212,8 @@ def _decoded(container: av.container.InputContainer, stream: av.video.stream.Vid
         try:
             frames = packet.decode()
         except av.FFmpegError:
-            report.bad_packets += 1
-            bad_run += 1
-            if bad_run >= MAX_BAD_PACKETS:
-                report.stop_reason = "the rest of the video stream is damaged"
-                return
+            report.skipped(packet)
             continue
-        bad_run = 0
         for frame in frames:
             report.frames_decoded += 1
             yield frame
