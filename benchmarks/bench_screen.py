@@ -48,7 +48,7 @@ def raw_pose_fps(clip: Path) -> tuple[float, int]:
 def screen_fps(clip: Path, *, outputs: bool) -> float:
     """End-to-end screening of ``clip`` through ``screen_session`` (as ``glutefire screen``);
     with ``outputs`` also writes every file of ``--out``."""
-    from glutefire.reports.outputs import folder_outputs
+    from glutefire.reports.outputs import folder_outputs, reps_table
     from glutefire.screening.pipeline import ClipInput
     from glutefire.screening.session import SessionOptions, screen_session
 
@@ -58,6 +58,7 @@ def screen_fps(clip: Path, *, outputs: bool) -> float:
         session = screen_session(
             [ClipInput(clip)], options=SessionOptions(previews=outputs),
             json_paths=[out / "result.json"],
+            result_files=[reps_table(out)] if outputs else [],
             outputs=[folder_outputs(out, video=True)] if outputs else [])
         return len(session.screens[0].analysis.frames) / (time.perf_counter() - start)
 

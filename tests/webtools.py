@@ -14,21 +14,22 @@ from glutefire.landmarks import BLAZEPOSE_LANDMARKS
 from glutefire.pose.backend import FramePose
 from glutefire.pose.estimate import ProgressFn
 from glutefire.screening.pipeline import ClipInput
-from glutefire.screening.session import ScreenedSession
+from glutefire.screening.session import ScreenedSession, StoreFn, save_session
 from glutefire.web.settings import WebSettings
 
 TEST_SECRET = "test-secret-key-" + "x" * 40
 PASSWORD = "correct horse battery"
 
 
-def fake_screen(clips: list[ClipInput], on_frame: ProgressFn, keyframes: Path) -> ScreenedSession:
-    """Pretends to screen (matches ScreenFn): reports progress and returns a result built through
-    the model, without the pose model and without keyframes."""
+def fake_screen(clips: list[ClipInput], on_frame: ProgressFn, keyframes: Path,
+                store: StoreFn) -> ScreenedSession:
+    """Pretends to screen (matches ScreenFn): reports progress and saves a result built through
+    the model (stored as a real session is), without the pose model and without keyframes."""
     from conftest import screening_result  # the shared contract fixture in tests/conftest.py
 
     for i in range(3):
         on_frame(i)
-    return ScreenedSession(screening_result(14.0), [])
+    return save_session(ScreenedSession(screening_result(14.0), []), store=store)
 
 
 def make_settings(tmp_path: Path, database_url: str | None = None, **overrides) -> WebSettings:

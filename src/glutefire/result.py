@@ -229,6 +229,11 @@ class ScreeningResult(_Record):
     findings: list[Finding]
     findings_by_clip: list[list[Finding]]
     summary: Summary
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="problems that did not stop the screening, one sentence each: decoding "
+                    "stopped early or skipped damaged packets, an optional output (keypoint "
+                    "CSV, annotated video, keyframe) could not be written")
     disclaimer: str
 
     @field_serializer("created_at")

@@ -28,10 +28,13 @@ def test_a_failing_optional_output_keeps_the_result_and_warns(tmp_path):
     kp = tmp_path / "valgus.csv"
     write_landmark_csv(front_squat(SquatSpec(fppa_deg=22))[0], kp)
     out = tmp_path / "out"
-    (out / "reps.csv").mkdir(parents=True)  # a folder where the per-rep CSV should go
+    (out / "clip0_keypoints.csv").mkdir(parents=True)  # a folder where the keypoint CSV goes
     code, text = run_cli("screen", kp, "--out", out, "--json", tmp_path / "copy.json")
     assert code == 0, text
-    assert "warning: could not write an optional output" in text
+    assert "warning: the keypoint CSV of clip 0 could not be written" in text
     result = json.loads((out / "result.json").read_text())
     assert result == json.loads((tmp_path / "copy.json").read_text())
     assert "knees_cave_in" in result["summary"]["present"]
+    assert [w.split(" (")[0] for w in result["warnings"]] == [
+        "the keypoint CSV of clip 0 could not be written"]
+    assert (out / "reps.csv").exists() and (out / "keyframe_knees_cave_in.png").exists()

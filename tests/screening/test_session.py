@@ -4,16 +4,18 @@ caller says, and the typed result describes the clips."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from glutefire.errors import GlutefireError
+from glutefire.errors import GlutefireError, InputFileError
 from glutefire.io.keypoint_files import write_landmark_csv
 from glutefire.kinematics.view import View
 from glutefire.result import FindingCode, ModelInfo, Status, parse_result_json
-from glutefire.screening.pipeline import ClipInput
-from glutefire.screening.session import SessionOptions, screen_session
+from glutefire.screening.assemble import build_result
+from glutefire.screening.pipeline import ClipInput, screen_clip
+from glutefire.screening.session import OutputReport, SessionOptions, screen_session
 from synthetic import SquatSpec, front_squat, side_squat
 
 MODEL = ModelInfo(name="keypoint-file")
@@ -33,7 +35,7 @@ def test_session_result_is_written_first_then_outputs(clips, tmp_path):
 
     def output(screens, result):
         calls.append((len(screens), json_path.exists(), result.view))
-        return [json_path]
+        return OutputReport([json_path])
 
     progress = []
     session = screen_session(clips, model=MODEL, json_paths=[json_path], outputs=[output],
@@ -45,7 +47,7 @@ def test_session_result_is_written_first_then_outputs(clips, tmp_path):
     knees = written.finding(FindingCode.KNEES_CAVE_IN)
     assert knees.status is Status.PRESENT and knees.clip == 0
     assert [c.kind for c in written.input] == ["keypoints", "keypoints"]
-    assert written.model.name == "keypoint-file" and session.output_errors == []
+    assert written.model.name == "keypoint-file" and written.warnings == []
 
 
 def test_a_failing_optional_output_never_loses_the_result(clips, tmp_path):
@@ -56,10 +58,11 @@ def test_a_failing_optional_output_never_loses_the_result(clips, tmp_path):
         raise OSError("disk full")
 
     session = screen_session(clips[:1], model=MODEL, json_paths=[json_path],
-                             outputs=[broken, lambda s, r: later.append(r) or []])
-    assert parse_result_json(json_path.read_text()) == session.result
-    assert later == [session.result]  # the next output still ran
-    assert session.output_errors == ["could not write an optional output (OSError: disk full)"]
+                             outputs=[broken, lambda s, r: later.append(r) or OutputReport()])
+    assert parse_result_json(json_path.read_text()) == session.result  # rewritten with warning
+    assert [r.findings for r in later] == [session.result.findings]  # the next output still ran
+    assert session.result.warnings == [
+        "could not write an optional output (OSError: disk full)"]
 
 
 def test_in_memory_keypoints_and_names_given_by_the_caller(clips):
@@ -82,3 +85,57 @@ def test_result_json_that_cannot_be_written_is_a_clear_error(clips, tmp_path):
     blocker.write_text("")
     with pytest.raises(GlutefireError, match="could not write the result to"):
         screen_session(clips[:1], model=MODEL, json_paths=[blocker / "result.json"])
+
+
+def _fails(exc: Exception):
+    def write():
+        raise exc
+    return write
+
+
+def test_json_then_result_files_then_store_then_outputs_whose_failures_become_warnings(
+        clips, tmp_path):
+    json_path = tmp_path / "result.json"
+    order = []
+
+    def table(screens, result):
+        order.append(("table", json_path.exists()))
+        return tmp_path / "reps.csv"
+
+    def output(screens, result):
+        order.append(("output",))
+        report = OutputReport()
+        report.attempt("the keyframe of knees_cave_in", _fails(RuntimeError("no codec")))
+        report.attempt("the keypoint CSV of clip 0", lambda: tmp_path / "kp.csv")
+        return report
+
+    session = screen_session(clips[:1], model=MODEL, json_paths=[json_path],
+                             result_files=[table], outputs=[output],
+                             store=lambda result: order.append(("store", result.warnings)))
+    assert order == [("table", True), ("store", []), ("output",)]
+    warning = "the keyframe of knees_cave_in could not be written (RuntimeError: no codec)"
+    assert session.result.warnings == [warning]
+    assert parse_result_json(json_path.read_text()).warnings == [warning]
+    assert tmp_path / "kp.csv" in session.written and json_path in session.written
+
+
+def test_a_result_file_that_cannot_be_written_is_an_error_after_the_json(clips, tmp_path):
+    json_path = tmp_path / "result.json"
+    stored = []
+
+    def table(screens, result):
+        raise OSError("read-only file system")
+
+    with pytest.raises(InputFileError, match="could not write the result files: read-only"):
+        screen_session(clips[:1], model=MODEL, json_paths=[json_path], result_files=[table],
+                       store=stored.append)
+    assert parse_result_json(json_path.read_text()).summary.complete_reps >= 1
+    assert stored == []
+
+
+def test_decoding_warnings_of_the_clips_are_the_results_warnings(clips):
+    screen = screen_clip(clips[0])
+    note = "front.mp4: decoding stopped early: screened 0.0-8.0 s of the 10.0 s the file declares"
+    result = build_result([replace(screen, notes=[note]), screen_clip(clips[1])], model=MODEL)
+    assert result.warnings == [note]
+    assert parse_result_json(result.to_json()).warnings == [note]

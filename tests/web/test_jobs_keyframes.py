@@ -18,10 +18,10 @@ from webtools import add_client, fake_screen, signup
 def test_progress_is_visible_while_screening(client):
     release = threading.Event()
 
-    def slow(clips, on_frame, keyframes):  # matches ScreenFn
+    def slow(clips, on_frame, keyframes, store):  # matches ScreenFn
         on_frame(99)
         release.wait(10)
-        return fake_screen(clips, lambda i: None, keyframes)
+        return fake_screen(clips, lambda i: None, keyframes, store)
 
     client.app.state.jobs._screen = slow
     csrf = signup(client)

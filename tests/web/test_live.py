@@ -110,3 +110,32 @@ def test_live_cues_use_the_screening_rules_thresholds():
             assert expected in cues
         else:
             assert cues == {""}
+
+
+def test_save_with_a_keyframe_that_cannot_be_drawn_is_stored_and_warns(client, monkeypatch):
+    """Live mode saves through ``screen_session``: the screening is stored before the keyframes,
+    and a keyframe that fails is a warning in the reply, not a lost set."""
+    import glutefire.reports.annotate as annotate
+    from glutefire.store.models import Screening
+    from glutefire.store.repository import unit_of_work
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(annotate, "write_keyframe", broken)
+    ds, _ = front_squat(SquatSpec(n_reps=2, fppa_deg=25.0))
+    client.app.state.live_backend_factory = lambda: ReplayBackend(ds)
+    cid = add_client(client, signup(client))
+    jpeg = _jpeg()
+    with client.websocket_connect(f"/clients/{cid}/live/ws") as ws:
+        for i in range(ds.sizes["time"]):
+            ws.send_bytes(struct.pack("<d", i * 1000 / 30) + jpeg)
+            ws.receive_json()
+        ws.send_text(json.dumps({"type": "save"}))
+        saved = ws.receive_json()
+    assert saved["type"] == "saved", saved
+    assert saved["warnings"] == ["the keyframe of knees_cave_in could not be written "
+                                 "(RuntimeError: simulated failure)"]
+    with unit_of_work(client.app.state.engine) as uow:
+        stored = uow.get(Screening, saved["screening_id"]).parsed_result()
+    assert "knees_cave_in" in [c.value for c in stored.summary.present]

@@ -41,9 +41,9 @@ def test_front_and_side_clips_make_one_screening(client, trainer, settings):
     csrf, cid = trainer
     seen = []
 
-    def record(clips, on_frame, keyframes):  # matches ScreenFn
+    def record(clips, on_frame, keyframes, store):  # matches ScreenFn
         seen.append([(c.path.parent, c.view) for c in clips])
-        return fake_screen(clips, on_frame, keyframes)
+        return fake_screen(clips, on_frame, keyframes, store)
 
     client.app.state.jobs._screen = record
     with open(SQUAT_FRONT, "rb") as a, open(SQUAT_FRONT, "rb") as b:
@@ -113,7 +113,7 @@ def test_upload_too_big_by_content_length_is_refused_before_reading(client, trai
 def test_failed_screening_is_shown_on_the_job(client, trainer):
     from glutefire.errors import TooFewRepsError
 
-    def failing(clips, on_frame, keyframes):  # matches ScreenFn
+    def failing(clips, on_frame, keyframes, store):  # matches ScreenFn
         raise TooFewRepsError("no complete squat found")
 
     client.app.state.jobs._screen = failing

@@ -19,12 +19,11 @@ from typing import Any
 
 from glutefire.batch.manifest import Assessment
 from glutefire.errors import GlutefireError
-from glutefire.reports.outputs import folder_outputs
+from glutefire.reports.outputs import RESULT_FILE, folder_outputs, reps_table
 from glutefire.result import ScreeningResult
 from glutefire.screening.pipeline import ClipInput, PoseModels, make_pose_models
 from glutefire.screening.session import SessionOptions, clip_frames_needed, screen_session
 
-RESULT_FILE = "result.json"
 #: Output files a task may write; stale ones from an earlier run are removed on publish.
 _OUTPUT_PATTERNS = ("reps.csv", "clip*_keypoints.csv", "clip*_annotated.mp4", "keyframe_*.png")
 
@@ -88,14 +87,14 @@ def _screen(task: Task) -> tuple[ScreeningResult, dict[str, bytes]]:
         clips = _readable_clips(task, Path(tmp) / "clips")
         staging = Path(tmp) / "out"
         needs_model = any(clip_frames_needed(c) for c in clips)
+        # result.json and reps.csv first; a failing optional output becomes a warning in it
         session = screen_session(
             clips, options=SessionOptions(model_complexity=task.model_complexity,
                                           previews=task.video),
             pose_models=_worker_models(task.model_complexity) if needs_model else None,
             named_as=task.assessment.clips, json_paths=[staging / RESULT_FILE],
+            result_files=[reps_table(staging)],
             outputs=[folder_outputs(staging, video=task.video)])
-        if session.output_errors:  # the batch promises every output; report, don't hide
-            raise GlutefireError("; ".join(session.output_errors))
         return session.result, {p.name: p.read_bytes() for p in sorted(staging.iterdir())}
 
 

@@ -5,24 +5,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from glutefire.cli.common import DbOption, StoreAsOption, console, database, user_errors
+from glutefire.cli.common import (
+    DbOption,
+    StoreAsOption,
+    console,
+    database,
+    err_console,
+    user_errors,
+)
 from glutefire.errors import InputFileError
 from glutefire.kinematics.view import View
 from glutefire.pose.subject import SubjectPolicy
-from glutefire.reports.outputs import folder_outputs
+from glutefire.reports.outputs import RESULT_FILE, folder_outputs, reps_table
 from glutefire.reports.terminal import print_summary
 from glutefire.result import ScreeningResult, result_json_schema
 from glutefire.screening.pipeline import ClipInput
 from glutefire.screening.session import (
     OutputWriter,
+    ResultFileWriter,
     ScreenedSession,
     SessionOptions,
+    StoreFn,
     screen_session,
 )
 
@@ -80,13 +91,15 @@ class _Bars:
 
 
 def _run(inputs: list[ClipInput], *, options: SessionOptions, quiet: bool,
-         json_paths: list[Path], outputs: list[OutputWriter]) -> ScreenedSession:
-    """Screen the session with a progress bar per clip."""
+         json_paths: list[Path], result_files: list[ResultFileWriter], store: StoreFn | None,
+         outputs: list[OutputWriter]) -> ScreenedSession:
+    """Screen and save the session with a progress bar per clip."""
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total} frames"), TimeRemainingColumn(), console=console,
                   disable=quiet, transient=True) as progress:
         return screen_session(inputs, options=options, on_progress=_Bars(progress, inputs),
-                              json_paths=json_paths, outputs=outputs)
+                              json_paths=json_paths, result_files=result_files, store=store,
+                              outputs=outputs)
 
 
 def screen(
@@ -117,23 +130,30 @@ def screen(
         inputs = _clip_inputs(clips or [], heels_elevated or [], view or [])
         options = SessionOptions(model_complexity=model_complexity, subject_policy=subject,
                                  previews=out is not None and video)
-        json_paths = [out / "result.json"] if out is not None else []
+        json_paths = [out / RESULT_FILE] if out is not None else []
         if json_path is not None:
             json_paths.append(json_path)
-        outputs = [folder_outputs(out, video=video)] if out is not None else []
-        session = _run(inputs, options=options, quiet=quiet, json_paths=json_paths,
-                       outputs=outputs)
+        # the result first (JSON, reps.csv, database), then optional outputs: never lost
+        session = _run(
+            inputs, options=options, quiet=quiet, json_paths=json_paths,
+            result_files=[reps_table(out)] if out is not None else [],
+            store=None if person is None else partial(store_screening, person, db=db),
+            outputs=[folder_outputs(out, video=video)] if out is not None else [])
         result = session.result
-        for problem in session.output_errors:
-            console.print(f"[yellow]warning:[/] {problem}")
-        if person is not None:
-            store_screening(person, result, db)
+        show_warnings(result.warnings)
         if not quiet:
             print_summary(result, console)
             if out is not None:
                 console.print(f"outputs in [bold]{out}[/]")
             if person is not None:
                 console.print(f"stored for [bold]{person}[/]")
+
+
+def show_warnings(warnings: list[str]) -> None:
+    """One ``warning:`` line per warning on stderr (shown even with --quiet)."""
+    for warning in warnings:
+        err_console.print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False,
+                          soft_wrap=True)
 
 
 def store_screening(person: str, result: ScreeningResult, db: str | None) -> None:

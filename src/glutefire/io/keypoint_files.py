@@ -25,6 +25,15 @@ from glutefire.landmarks import BLAZEPOSE_LANDMARKS
 
 FRAME_COLUMNS = ("frame", "time_s", "image_width_px", "image_height_px")
 CSV_SOURCE = "mediapipe-landmark-csv"
+#: Frame rates a keypoint file may have, in Hz. Below 5 Hz (a 0.2 s step) the bottom of a squat
+#: cannot be timed to the 0.5 s the screening needs; above 1000 Hz no camera films. A median
+#: step outside this range is refused. Design value.
+MIN_RATE_HZ, MAX_RATE_HZ = 5.0, 1000.0
+#: Positions that all lie within this range, in an image wider and taller than
+#: :data:`NORMALISED_MIN_SIDE_PX`, are 0-1 normalised coordinates (MediaPipe's raw output, which
+#: may stray slightly outside the image), not pixels. Design value.
+NORMALISED_RANGE = (-0.5, 1.5)
+NORMALISED_MIN_SIDE_PX = 16
 
 
 def landmark_columns(name: str) -> tuple[str, str, str]:
@@ -83,7 +92,9 @@ def read_landmark_csv(path: str | Path) -> xr.Dataset:
     time_s = numeric["time_s"].to_numpy(float)
     if np.any(~np.isfinite(time_s)):
         raise KeypointFormatError(f"{path}: expected a time_s value on every row")
-    rate = 1.0 / float(np.median(np.diff(time_s))) if np.all(np.diff(time_s) > 0) else -1.0
+    _check_ranges(pos, vis, path)
+    _check_pixels(pos, (width, height), path)
+    rate = _rate_hz(time_s, path)
     return make_keypoints(pos, vis, keypoint_names=BLAZEPOSE_LANDMARKS, sampling_rate_hz=rate,
                           image_size_px=(int(width), int(height)), source_software=CSV_SOURCE,
                           source_path=str(path), time_s=time_s)
@@ -99,6 +110,50 @@ def _numeric(table: pd.DataFrame, path: Path) -> pd.DataFrame:
             f"{table.iat[row, col]!r}"
         )
     return out
+
+
+def _check_ranges(pos: np.ndarray, vis: np.ndarray, path: Path) -> None:
+    if np.isinf(pos).any():
+        raise KeypointFormatError(f"{path}: expected finite positions in pixels, but got infinity")
+    if np.any(~np.isfinite(vis) | (vis < 0) | (vis > 1)):
+        raise KeypointFormatError(f"{path}: expected visibility scores between 0 and 1")
+
+
+def _check_pixels(pos: np.ndarray, size_px: tuple[float, float], path: Path) -> None:
+    """Refuse 0-1 normalised coordinates: they would be read as a person one pixel tall."""
+    seen = pos[np.isfinite(pos).all(axis=-1)]
+    low, high = NORMALISED_RANGE
+    if (len(seen) and min(size_px) > NORMALISED_MIN_SIDE_PX
+            and seen.min() >= low and seen.max() <= high):
+        raise KeypointFormatError(
+            f"{path}: expected positions in pixels, but every x and y lies between "
+            f"{seen.min():.2f} and {seen.max():.2f} in a {size_px[0]:g}x{size_px[1]:g} px image: "
+            "these look like 0-1 normalised coordinates; multiply x by image_width_px and y by "
+            "image_height_px (docs/keypoint-csv.md)"
+        )
+
+
+def _rate_hz(time_s: np.ndarray, path: Path) -> float:
+    """Frame rate from the median time step; refuse times in milliseconds or frame numbers."""
+    steps = np.diff(time_s)
+    if np.any(steps <= 0):
+        row = int(np.argmax(steps <= 0)) + 3  # header is line 1, first row line 2
+        raise KeypointFormatError(
+            f"{path}: line {row}: expected time_s to increase on every row, but it goes from "
+            f"{time_s[row - 3]:g} to {time_s[row - 2]:g}"
+        )
+    step = float(np.median(steps))
+    if 1.0 / MAX_RATE_HZ <= step <= 1.0 / MIN_RATE_HZ:
+        return 1.0 / step
+    hint = ""
+    if np.allclose(steps, 1.0):
+        hint = "; these look like frame numbers: divide time_s by the frame rate"
+    elif 1.0 / MAX_RATE_HZ <= step / 1000.0 <= 1.0 / MIN_RATE_HZ:
+        hint = "; these look like milliseconds: divide time_s by 1000"
+    raise KeypointFormatError(
+        f"{path}: expected time_s in seconds at {MIN_RATE_HZ:g}-{MAX_RATE_HZ:g} frames/s, but "
+        f"its median step is {step:g} ({1.0 / step:.3g} frames/s){hint}"
+    )
 
 
 def _single_value(table: pd.DataFrame, column: str, path: Path) -> float:

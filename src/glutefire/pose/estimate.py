@@ -9,7 +9,7 @@ import numpy as np
 import xarray as xr
 
 from glutefire.errors import NoPersonError
-from glutefire.io.video import FrameTap, VideoInfo, iter_frames
+from glutefire.io.video import DecodeReport, FrameTap, VideoInfo, iter_frames
 from glutefire.keypoints import make_keypoints
 from glutefire.pose.backend import FramePose, PoseBackend
 from glutefire.pose.subject import SubjectPolicy, SubjectTracker, choose_subject, find_candidates
@@ -37,12 +37,14 @@ def estimate_clip(
     policy: SubjectPolicy = SubjectPolicy.AUTO,
     on_frame: ProgressFn | None = None,
     frame_tap: FrameTap | None = None,
+    decode_report: DecodeReport | None = None,
 ) -> tuple[xr.Dataset, SubjectReport]:
     """Run pose estimation on every frame of ``video`` and return the subject's keypoints.
 
     ``detector_backend`` (static-image mode) finds everyone at the start; ``tracker_backend``
     (video mode) then follows the chosen subject. Raises :class:`NoPersonError` if nobody is
-    found in the first :data:`SEARCH_WINDOW_S` seconds.
+    found in the first :data:`SEARCH_WINDOW_S` seconds. ``decode_report`` is filled in by the
+    decoder (frames repeated or dropped for the uniform time grid, an early stop).
     """
     n_kp = len(tracker_backend.keypoint_names)
     positions: list[np.ndarray] = []
@@ -50,7 +52,7 @@ def estimate_clip(
     tracker: SubjectTracker | None = None
     report: SubjectReport | None = None
     search_frames = int(SEARCH_WINDOW_S * video.fps)
-    for index, frame in iter_frames(video.path, tap=frame_tap):
+    for index, frame in iter_frames(video.path, tap=frame_tap, report=decode_report):
         pose: FramePose | None = None
         if tracker is None:
             if index > search_frames:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import TypeGuard
 import cv2
 import numpy as np
 
-from glutefire.io.video import iter_frames, read_frame
+from glutefire.io.video import PREVIEW_MAX_SIDE_PX, VideoWriter, iter_frames, read_frame
 from glutefire.kinematics.metrics import KASR, TRUNK_LEAN, col
 from glutefire.landmarks import SKELETON_EDGES
 from glutefire.result import Finding, Status
@@ -118,8 +119,9 @@ def annotate_frame(img: np.ndarray, overlay: Overlay, frame: int, scale: float,
     draw_skeleton(img, dict(zip(overlay.names, pos, strict=True)), size, RED if cue else GREEN)
     line_h = int(26 * size)
     lines = list(filter(None, ([title] if title else []) + overlay.text[frame]))
-    width = int(10 + 11 * size * max(len(t) for t in lines))
-    _panel(img, 0, 0, width, int(line_h * (len(lines) + 0.4)))
+    if lines:  # a frame outside every rep with no readable angle has no overlay text
+        width = int(10 + 11 * size * max(len(t) for t in lines))
+        _panel(img, 0, 0, width, int(line_h * (len(lines) + 0.4)))
     for i, text in enumerate(lines, start=1):
         _text(img, text, (10, i * line_h), size, outline=False)
     if cue:
@@ -129,17 +131,25 @@ def annotate_frame(img: np.ndarray, overlay: Overlay, frame: int, scale: float,
     return img
 
 
+#: Long side of the annotated video, in pixels (the preview it is drawn from has the same size).
+VIDEO_MAX_SIDE_PX = PREVIEW_MAX_SIDE_PX
+#: x264 constant-rate factor of the annotated video (23 is x264's default; higher is smaller).
+#: Measured in docs/benchmarks.md ("Output sizes").
+VIDEO_CRF = 26
+
+
 def render_video(screen: ClipScreen, clip_findings: list[Finding], out_path: Path, *,
-                 max_side_px: int = 960, on_frame: Callable[[int], None] | None = None) -> Path:
-    """Write the annotated clip as MP4 (``mp4v``), at most ``max_side_px`` on its long side."""
+                 max_side_px: int = VIDEO_MAX_SIDE_PX,
+                 on_frame: Callable[[int], None] | None = None) -> Path:
+    """Write the annotated clip as H.264 MP4 (browser-playable), at most ``max_side_px`` on its
+    long side, at the clip's uniform frame rate (frame ``i`` is the keypoints' frame ``i``)."""
     video = screen.video
     assert video is not None, "annotated video needs a video input"
     scale = _scale_for(video.width_px, video.height_px, max_side_px)
     size = (int(video.width_px * scale) // 2 * 2, int(video.height_px * scale) // 2 * 2)
     cues = _cues_by_frame(screen, clip_findings)
     tmp = out_path.with_name(out_path.stem + ".tmp" + out_path.suffix)
-    fourcc = cv2.VideoWriter_fourcc(*"mp4v")  # type: ignore[attr-defined]
-    writer = cv2.VideoWriter(str(tmp), fourcc, video.fps, size)
+    writer = VideoWriter(tmp, fps=video.fps, size_px=size, crf=VIDEO_CRF)
     n = len(screen.analysis.frames)
     overlay = Overlay.of(screen)
 
@@ -148,27 +158,39 @@ def render_video(screen: ClipScreen, clip_findings: list[Finding], out_path: Pat
                else cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR))
         return annotate_frame(img, overlay, index, scale, cues.get(index, ""))
 
-    # Frames are drawn by two threads (OpenCV releases the GIL) and written in order by this
-    # one; at most a few frames wait, so memory stays flat.
-    pending: deque[tuple[int, Future[np.ndarray]]] = deque()
+    source, preview = video.path, False
+    if _usable(screen.preview_path):  # a downscaled copy made during the pose pass
+        source, preview = screen.preview_path, True
     try:
-        source = screen.preview_path if _usable(screen.preview_path) else video.path
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="glutefire-draw") as pool:
-            for index, frame in iter_frames(source):
-                if index >= n:
-                    break
-                pending.append((index, pool.submit(draw, index, frame)))
-                while len(pending) > 6:
-                    _write_next(writer, pending, on_frame)
-            while pending:
-                _write_next(writer, pending, on_frame)
-    finally:
-        writer.release()
+        _draw_all(iter_frames(source, uniform=not preview), n, draw, writer, on_frame)
+        writer.close()
+    except BaseException:  # no half-written file is left behind
+        with contextlib.suppress(Exception):
+            writer.close()
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(out_path)
     return out_path
 
 
-def _write_next(writer: cv2.VideoWriter, pending: deque[tuple[int, Future[np.ndarray]]],
+def _draw_all(frames: Iterator[tuple[int, np.ndarray]], n: int,
+              draw: Callable[[int, np.ndarray], np.ndarray], writer: VideoWriter,
+              on_frame: Callable[[int], None] | None) -> None:
+    """Frames are drawn by two threads (OpenCV releases the GIL) and written in order by this
+    one; at most a few frames wait, so memory stays flat."""
+    pending: deque[tuple[int, Future[np.ndarray]]] = deque()
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="glutefire-draw") as pool:
+        for index, frame in frames:
+            if index >= n:
+                break
+            pending.append((index, pool.submit(draw, index, frame)))
+            while len(pending) > 6:
+                _write_next(writer, pending, on_frame)
+        while pending:
+            _write_next(writer, pending, on_frame)
+
+
+def _write_next(writer: VideoWriter, pending: deque[tuple[int, Future[np.ndarray]]],
                 on_frame: Callable[[int], None] | None) -> None:
     index, job = pending.popleft()
     writer.write(job.result())
@@ -198,5 +220,6 @@ def write_keyframe(screen: ClipScreen, finding: Finding, out_path: Path, *,
     title = (f"{finding.title} ({finding.side}): {finding.value} {finding.unit} "
              f"(threshold {finding.threshold})")
     annotate_frame(img, Overlay.of(screen), frame, scale, finding.cue, title)
-    cv2.imwrite(str(out_path), img)
+    if not cv2.imwrite(str(out_path), img):
+        raise OSError(f"{out_path}: could not write the image")
     return out_path

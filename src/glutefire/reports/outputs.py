@@ -1,56 +1,89 @@
-"""The optional files of one screening in an output folder: per-rep CSV, keypoint CSVs, annotated
-videos and one keyframe PNG per present finding (``result.json`` is written before them, by
-:func:`glutefire.screening.session.screen_session`)."""
+"""The files of one screening in an output folder, as writers for
+:func:`glutefire.screening.session.screen_session`, which runs them in the order that never
+loses a result: ``result.json`` (written by the session), then :func:`reps_table` (a result file:
+a failure is an error), then the store, then the optional outputs of :func:`folder_outputs` or
+:func:`keyframe_outputs` (keypoint CSVs, annotated videos, keyframes: each file that fails is a
+warning in the result's ``warnings``; the others are still written)."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from glutefire.io.keypoint_files import write_landmark_csv
 from glutefire.reports.result import rep_table_csv
 from glutefire.result import ScreeningResult, Status
 from glutefire.screening.pipeline import ClipScreen
-from glutefire.screening.session import OutputWriter
+from glutefire.screening.session import OutputReport, OutputWriter, ResultFileWriter
+
+RESULT_FILE = "result.json"
+REPS_FILE = "reps.csv"
 
 
-def write_outputs(screens: list[ClipScreen], result: ScreeningResult, out: Path,
-                  video: bool) -> list[Path]:
-    """Write reps.csv, clip keypoints, optional annotated videos and keyframes into ``out``."""
+def write_reps_table(screens: list[ClipScreen], out: Path) -> Path:
+    """``out/reps.csv``: every clip's per-rep table (raises ``OSError`` when it cannot)."""
+    out.mkdir(parents=True, exist_ok=True)
+    rep_table_csv(screens, out / REPS_FILE)
+    return out / REPS_FILE
+
+
+def write_optional_outputs(screens: list[ClipScreen], result: ScreeningResult, out: Path, *,
+                           video: bool) -> OutputReport:
+    """Clip keypoint CSVs, annotated videos (``video``) and keyframes into ``out``; never
+    raises: each file that fails is a warning in the report."""
     from glutefire.reports.annotate import render_video
 
-    out.mkdir(parents=True, exist_ok=True)
-    written = [out / "reps.csv"]
-    rep_table_csv(screens, written[0])
+    report = OutputReport()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        report.warnings.append(f"the optional outputs could not be written ({exc})")
+        return report
     for i, s in enumerate(screens):
         kp = out / f"clip{i}_keypoints.csv"
-        write_landmark_csv(s.analysis.keypoints, kp)
-        written.append(kp)
+        report.attempt(f"the keypoint CSV of clip {i}", partial(_keypoints, s, kp))
         if video and s.video is not None:
-            clip_findings = result.findings_by_clip[i]
-            written.append(render_video(s, clip_findings, out / f"clip{i}_annotated.mp4"))
-    written += write_keyframes(screens, result, out, prefix="keyframe_")
-    return written
+            report.attempt(f"the annotated video of clip {i}", partial(
+                render_video, s, result.findings_by_clip[i], out / f"clip{i}_annotated.mp4"))
+    report.add(write_keyframes(screens, result, out, name="keyframe_{code}.png"))
+    return report
 
 
 def write_keyframes(screens: list[ClipScreen], result: ScreeningResult, folder: Path, *,
-                    prefix: str = "") -> list[Path]:
-    """One annotated PNG per present finding: ``<folder>/<prefix><code>.png``."""
+                    name: str = "{code}.png") -> OutputReport:
+    """One annotated PNG per present finding, ``folder / name.format(code=...)``; never raises
+    (web jobs and live mode store the screening before)."""
     from glutefire.reports.annotate import write_keyframe
 
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    report = OutputReport()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        report.warnings.append(f"the keyframes could not be written ({exc})")
+        return report
     for f in result.findings:
         if f.status is Status.PRESENT and f.evidence_frame is not None:
-            path = folder / f"{prefix}{f.code.value}.png"
-            written.append(write_keyframe(screens[f.clip], f, path))
-    return written
+            path = folder / name.format(code=f.code.value)
+            report.attempt(f"the keyframe of {f.code.value}",
+                           partial(write_keyframe, screens[f.clip], f, path))
+    return report
+
+
+def reps_table(out: Path) -> ResultFileWriter:
+    """``reps.csv`` in the ``--out`` folder, as a result file for ``screen_session``."""
+    return lambda screens, result: write_reps_table(screens, out)
 
 
 def folder_outputs(out: Path, *, video: bool) -> OutputWriter:
-    """The ``--out`` folder's files as an output writer for ``screen_session``."""
-    return lambda screens, result: write_outputs(screens, result, out, video)
+    """The ``--out`` folder's optional files as an output writer for ``screen_session``."""
+    return lambda screens, result: write_optional_outputs(screens, result, out, video=video)
 
 
 def keyframe_outputs(folder: Path) -> OutputWriter:
     """Keyframes only (the web app's report page), as an output writer."""
     return lambda screens, result: write_keyframes(screens, result, folder)
+
+
+def _keypoints(screen: ClipScreen, path: Path) -> Path:
+    write_landmark_csv(screen.analysis.keypoints, path)
+    return path

@@ -78,5 +78,6 @@ def build_result(screens: list[ClipScreen], *, model: ModelInfo) -> ScreeningRes
         findings=findings,
         findings_by_clip=[[to_result(f) for f in fs] for fs in per_clip],
         summary=summarise(findings, reps),
+        warnings=[note for s in screens for note in s.notes],
         disclaimer=DISCLAIMER,
     )

@@ -17,7 +17,14 @@ import xarray as xr
 
 from glutefire.errors import TooFewRepsError
 from glutefire.io.keypoint_files import is_keypoint_file, read_keypoints
-from glutefire.io.video import PreviewWriter, VideoInfo, probe_video, sha256_of
+from glutefire.io.video import (
+    PREVIEW_MAX_SIDE_PX,
+    DecodeReport,
+    PreviewWriter,
+    VideoInfo,
+    probe_video,
+    sha256_of,
+)
 from glutefire.kinematics.filters import CleaningReport, clean_keypoints
 from glutefire.kinematics.metrics import HIP_HEIGHT, compute_frame_metrics
 from glutefire.kinematics.view import View, ViewEstimate, detect_view
@@ -100,7 +107,7 @@ class ClipScreen:
     analysis: ClipAnalysis
     video: VideoInfo | None = None
     subject: SubjectReport | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # decoding warnings -> result.warnings
     preview_path: Path | None = None  # downscaled copy made during the pose pass, if asked
 
 
@@ -136,7 +143,8 @@ def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
                 subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
                 on_frame: ProgressFn | None = None,
                 pose_models: PoseModels | None = None, video: VideoInfo | None = None,
-                preview: Path | None = None, preview_max_side_px: int = 960) -> ClipScreen:
+                preview: Path | None = None,
+                preview_max_side_px: int = PREVIEW_MAX_SIDE_PX) -> ClipScreen:
     """Screen one video, keypoint file or in-memory keypoint set end to end.
 
     ``pose_models`` (tracker, detector) lets a long-lived worker reuse its models across clips;
@@ -163,15 +171,17 @@ def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
                 stack.callback(model.close)
         tracker, detector = pose_models
         tracker.reset()
-        tap = None
+        tap, decoding = None, DecodeReport()
         if preview is not None:
             tap = PreviewWriter(preview, video, max_side_px=preview_max_side_px)
             stack.callback(tap.close)
         ds, subject = estimate_clip(video, tracker_backend=tracker, detector_backend=detector,
-                                    policy=subject_policy, on_frame=on_frame, frame_tap=tap)
+                                    policy=subject_policy, on_frame=on_frame, frame_tap=tap,
+                                    decode_report=decoding)
     analysis = analyse_keypoints(ds, view=clip.view)
     return ClipScreen(clip, sha256_of(clip.path), analysis, video=video, subject=subject,
-                      preview_path=preview)
+                      notes=decoding.warnings(video),
+                      preview_path=preview if tap is not None and tap.usable else None)
 
 
 def standing_frames(frames: pd.DataFrame) -> np.ndarray:

@@ -4,9 +4,18 @@ live mode's save all call.
 :func:`screen_session` screens each clip with :func:`~glutefire.screening.pipeline.screen_clip`
 (pose models from :func:`~glutefire.screening.pipeline.make_pose_models`, or the caller's own
 through the :class:`~glutefire.pose.backend.PoseBackend` protocol), assembles the one typed
-:class:`~glutefire.result.ScreeningResult`, writes it as JSON **first** (each path atomically),
-then runs the optional output writers. A failing optional output never loses the result: its
-error is kept in :attr:`ScreenedSession.output_errors` and the other writers still run.
+:class:`~glutefire.result.ScreeningResult` and saves it (:func:`save_session`) in the order that
+never loses it:
+
+1. **The result**: its JSON (each path atomically), then the result files such as ``reps.csv``.
+   A failure here is an error (:class:`~glutefire.errors.InputFileError`).
+2. **Stored**, when the caller gives a ``store`` (``--person``, a web job, live mode's save).
+3. **Optional outputs** (keypoint CSVs, annotated videos, keyframes). Each file that fails
+   becomes a warning sentence; the other files and writers still run.
+4. **Warnings recorded**: those warnings are appended to the result's
+   :attr:`~glutefire.result.ScreeningResult.warnings` (which already holds the clips' decoding
+   warnings) and the JSON files are rewritten atomically. A copy stored in step 2 keeps the
+   warnings known then (about the screening itself), not those of files written afterwards.
 """
 
 from __future__ import annotations
@@ -35,9 +44,38 @@ from glutefire.screening.pipeline import (
 #: clip, and once with ``frames_done == frames_total`` when a clip is finished (keypoint clips
 #: count as one frame).
 SessionProgressFn = Callable[[int, int, int], None]
-#: An optional output: gets the screened clips and the result (already written as JSON) and
-#: returns the files it wrote.
-OutputWriter = Callable[[list[ClipScreen], ScreeningResult], list[Path]]
+
+
+@dataclass
+class OutputReport:
+    """Files an output writer wrote, and one warning sentence per file it could not write."""
+
+    written: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def attempt(self, what: str, write: Callable[[], Path]) -> None:
+        """Run one optional ``write``; a failure of any kind becomes a warning about ``what``
+        (an optional output must never lose the result already written)."""
+        try:
+            self.written.append(write())
+        except Exception as exc:  # optional output (codec, disk, drawing): reported, not raised
+            self.warnings.append(f"{what} could not be written ({type(exc).__name__}: {exc})")
+
+    def add(self, other: OutputReport) -> None:
+        """Take over ``other``'s files and warnings."""
+        self.written += other.written
+        self.warnings += other.warnings
+
+
+#: A file that belongs to the result (e.g. ``reps.csv``): written right after the JSON, returns
+#: its path; an ``OSError`` is an error of the whole screening.
+ResultFileWriter = Callable[[list[ClipScreen], ScreeningResult], Path]
+#: An optional output: gets the screened clips and the result (already written and stored) and
+#: reports the files it wrote and the ones it could not (it should not raise; if it does, the
+#: failure becomes one warning).
+OutputWriter = Callable[[list[ClipScreen], ScreeningResult], OutputReport]
+#: Stores the result (a database row); called after the result files, before optional outputs.
+StoreFn = Callable[[ScreeningResult], None]
 
 
 @dataclass(frozen=True)
@@ -52,12 +90,12 @@ class SessionOptions:
 
 @dataclass
 class ScreenedSession:
-    """The result, the per-clip analyses it came from, and what the outputs did."""
+    """The result (its ``warnings`` include those of the optional outputs), the per-clip
+    analyses it came from, and the files written."""
 
     result: ScreeningResult
     screens: list[ClipScreen]
     written: list[Path] = field(default_factory=list)
-    output_errors: list[str] = field(default_factory=list)
 
 
 def clip_frames(clip: ClipInput) -> tuple[VideoInfo | None, int]:
@@ -78,10 +116,13 @@ def screen_session(
     model: ModelInfo | None = None,
     on_progress: SessionProgressFn | None = None,
     json_paths: Sequence[Path] = (),
+    result_files: Sequence[ResultFileWriter] = (),
+    store: StoreFn | None = None,
     outputs: Sequence[OutputWriter] = (),
     named_as: Sequence[ClipInput] | None = None,
 ) -> ScreenedSession:
-    """Screen ``clips`` (one person, one session) into one result; write it, then the outputs.
+    """Screen ``clips`` (one person, one session) into one result and save it (steps 1-4 of the
+    module docstring, see :func:`save_session`).
 
     ``pose_models``: a (tracker, detector) pair to reuse (a long-lived worker's or a test's); by
     default models are made per clip. ``model``: the result's ``model`` entry for those models
@@ -95,17 +136,46 @@ def screen_session(
         check_pose_model(options.model_complexity)
     with tempfile.TemporaryDirectory(prefix="glutefire-previews-") as scratch:
         screens = [_screen_one(i, clip, options, pose_models, on_progress,
-                               Path(scratch) / f"clip{i}.avi" if options.previews else None)
+                               Path(scratch) / f"clip{i}.mkv" if options.previews else None)
                    for i, clip in enumerate(clips)]
         if named_as is not None:
             screens = [replace(s, clip=replace(n, keypoints=None))
                        for s, n in zip(screens, named_as, strict=True)]
         result = build_result(screens, model=model or pose_model_info(options.model_complexity))
-        session = ScreenedSession(result, screens)
-        for path in json_paths:
-            write_result_json(result, path)
-        for writer in outputs:
-            _run_writer(writer, session)
+        return save_session(ScreenedSession(result, screens), json_paths=json_paths,
+                            result_files=result_files, store=store, outputs=outputs)
+
+
+def save_session(
+    session: ScreenedSession,
+    *,
+    json_paths: Sequence[Path] = (),
+    result_files: Sequence[ResultFileWriter] = (),
+    store: StoreFn | None = None,
+    outputs: Sequence[OutputWriter] = (),
+) -> ScreenedSession:
+    """Save a screened session: the JSON and ``result_files`` first (a failure raises
+    :class:`~glutefire.errors.InputFileError`), then ``store``, then ``outputs`` (their failures
+    become warnings), then those warnings into the result and its JSON files. Returns
+    ``session`` with the final result."""
+    from glutefire.errors import InputFileError
+
+    for path in json_paths:
+        write_result_json(session.result, path)
+        session.written.append(Path(path))
+    for write in result_files:
+        try:
+            session.written.append(write(session.screens, session.result))
+        except OSError as exc:
+            raise InputFileError(f"could not write the result files: {exc}") from None
+    if store is not None:
+        store(session.result)
+    report = OutputReport()
+    for writer in outputs:
+        _run_writer(writer, session, report)
+    session.written += report.written
+    if report.warnings:
+        _record_warnings(session, report.warnings, json_paths)
     return session
 
 
@@ -134,12 +204,26 @@ def _screen_one(index: int, clip: ClipInput, options: SessionOptions,
     return screen
 
 
-def _run_writer(writer: OutputWriter, session: ScreenedSession) -> None:
+def _run_writer(writer: OutputWriter, session: ScreenedSession, report: OutputReport) -> None:
     try:
-        session.written += writer(session.screens, session.result)
+        report.add(writer(session.screens, session.result))
     except Exception as exc:  # an optional output (video codec, disk) must never lose the result
-        session.output_errors.append(
+        report.warnings.append(
             f"could not write an optional output ({type(exc).__name__}: {exc})")
+
+
+def _record_warnings(session: ScreenedSession, warnings: list[str],
+                     json_paths: Sequence[Path]) -> None:
+    """Step 4: append ``warnings`` to the result and rewrite its JSON files."""
+    from glutefire.errors import InputFileError
+
+    session.result = session.result.model_copy(
+        update={"warnings": [*session.result.warnings, *warnings]})
+    for path in json_paths:
+        try:
+            write_result_json(session.result, path)
+        except InputFileError:  # the first version is in place; the caller shows the warnings
+            continue
 
 
 def write_result_json(result: ScreeningResult, path: str | Path) -> None:

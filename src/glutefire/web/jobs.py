@@ -17,8 +17,9 @@ from glutefire.errors import GlutefireError
 from glutefire.kinematics.view import View
 from glutefire.pose.estimate import ProgressFn
 from glutefire.reports.outputs import keyframe_outputs
+from glutefire.result import ScreeningResult
 from glutefire.screening.pipeline import ClipInput
-from glutefire.screening.session import ScreenedSession, screen_session
+from glutefire.screening.session import ScreenedSession, StoreFn, screen_session
 from glutefire.store.accounts import update_job
 from glutefire.store.models import Client, UploadJob
 from glutefire.store.repository import record_screening, unit_of_work
@@ -28,14 +29,16 @@ log = logging.getLogger(__name__)
 #: Seconds between progress writes (the page polls about twice a second).
 PROGRESS_EVERY_S = 0.3
 
-#: Screens a job's clips: (clips, progress over all clips' frames, keyframe folder) -> session.
-ScreenFn = Callable[[list[ClipInput], ProgressFn, Path], ScreenedSession]
+#: Screens and saves a job's clips: (clips, progress over all clips' frames, keyframe folder,
+#: store) -> session. It must call ``store`` with the result before writing the keyframes.
+ScreenFn = Callable[[list[ClipInput], ProgressFn, Path, StoreFn], ScreenedSession]
 
 
-def screen_videos(clips: list[ClipInput], on_frame: ProgressFn,
-                  keyframes: Path) -> ScreenedSession:
-    """The one session screen (as ``glutefire screen``), keyframes written into ``keyframes``.
-    ``on_frame`` gets the frame index counted over all clips."""
+def screen_videos(clips: list[ClipInput], on_frame: ProgressFn, keyframes: Path,
+                  store: StoreFn) -> ScreenedSession:
+    """The one session screen (as ``glutefire screen``): the result is stored with ``store``,
+    then keyframes are written into ``keyframes`` (a keyframe that fails is a warning in the
+    session's result). ``on_frame`` gets the frame index counted over all clips."""
     done_before: dict[int, int] = {}
 
     def on_progress(clip: int, done: int, total: int) -> None:
@@ -44,7 +47,7 @@ def screen_videos(clips: list[ClipInput], on_frame: ProgressFn,
         if done == total:
             done_before[clip] = total
 
-    return screen_session(clips, on_progress=on_progress,
+    return screen_session(clips, on_progress=on_progress, store=store,
                           outputs=[keyframe_outputs(keyframes)])
 
 
@@ -103,18 +106,26 @@ class JobRunner:
                 self._finish(job_id, frames_done=index + 1)
 
         staging = self._keyframe_dir / f"job-{job_id}"
+        stored: list[int] = []
+
+        def store(result: ScreeningResult) -> None:
+            with unit_of_work(self._engine) as uow:
+                stored.append(record_screening(uow, person_name, result).id)
+
         try:
-            session = self._screen(clips, on_frame, staging)
+            session = self._screen(clips, on_frame, staging, store)
         except GlutefireError as exc:
             self._finish(job_id, status="failed", error=str(exc))
             return
-        for problem in session.output_errors:
-            log.warning("upload job %s: %s", job_id, problem)
-        with unit_of_work(self._engine) as uow:
-            screening = record_screening(uow, person_name, session.result)
-            screening_id = screening.id
+        if not stored:  # a bug in the screen function: nothing to link the job to
+            raise RuntimeError(f"upload job {job_id}: the screening was not stored")
+        screening_id = stored[0]
         if staging.is_dir():
             staging.replace(self._keyframe_dir / str(screening_id))
+        warnings = session.result.warnings
+        for warning in warnings:
+            log.warning("upload job %s: %s", job_id, warning)
         with unit_of_work(self._engine) as uow:
-            job = update_job(uow, job_id, status="done", screening_id=screening_id)
+            job = update_job(uow, job_id, status="done", screening_id=screening_id,
+                             error="; ".join(f"warning: {w}" for w in warnings) or None)
             job.frames_done = job.frames_total

@@ -27,7 +27,7 @@ from glutefire.reps.segment import segment_reps
 from glutefire.result import ModelInfo
 from glutefire.screening.cues import frame_cue
 from glutefire.screening.pipeline import ClipInput
-from glutefire.screening.session import OutputWriter, ScreenedSession, screen_session
+from glutefire.screening.session import OutputWriter, ScreenedSession, StoreFn, screen_session
 
 LIVE_CLIP_NAME = "live-mirror"
 
@@ -114,10 +114,12 @@ class LiveSession:
             source_path=LIVE_CLIP_NAME, time_s=times,
         )
 
-    def screen(self, outputs: list[OutputWriter] | None = None) -> ScreenedSession:
-        """Screen the set as a session of one clip (raises a GlutefireError when unusable)."""
+    def screen(self, *, store: StoreFn | None = None,
+               outputs: list[OutputWriter] | None = None) -> ScreenedSession:
+        """Screen the set as a session of one clip, stored with ``store`` before the optional
+        ``outputs`` are written (raises a GlutefireError when unusable)."""
         clip = ClipInput(path=Path(LIVE_CLIP_NAME), keypoints=self.keypoints())
-        return screen_session([clip], model=self.model, outputs=outputs or [])
+        return screen_session([clip], model=self.model, store=store, outputs=outputs or [])
 
 
 def timed(session: LiveSession, jpeg: bytes, time_ms: float) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from glutefire.errors import GlutefireError
 from glutefire.reports.outputs import keyframe_outputs
+from glutefire.result import ScreeningResult
 from glutefire.screening.pipeline import make_pose_backend, pose_model_info
 from glutefire.store.repository import record_screening, unit_of_work
 from glutefire.web.deps import (
@@ -72,14 +73,20 @@ def _authorise(websocket: WebSocket, client_id: int) -> ClientRef | None:
 def _save(websocket: WebSocket, session: LiveSession, client: ClientRef) -> dict[str, Any]:
     keyframe_dir = websocket.app.state.settings.keyframe_dir
     staging = keyframe_dir / f"live-{uuid.uuid4().hex}"
-    screened = session.screen([keyframe_outputs(staging)])
-    with unit_of_work(websocket.app.state.engine) as uow:
-        screening_id = record_screening(uow, client.person_name, screened.result).id
+    stored: list[int] = []
+
+    def store(result: ScreeningResult) -> None:
+        with unit_of_work(websocket.app.state.engine) as uow:
+            stored.append(record_screening(uow, client.person_name, result).id)
+
+    screened = session.screen(store=store, outputs=[keyframe_outputs(staging)])
+    (screening_id,) = stored
     if staging.is_dir():
         staging.replace(keyframe_dir / str(screening_id))
     return {"type": "saved", "screening_id": screening_id,
             "url": f"/clients/{client.id}/screenings/{screening_id}",
-            "complete_reps": screened.result.summary.complete_reps}
+            "complete_reps": screened.result.summary.complete_reps,
+            "warnings": screened.result.warnings}
 
 
 async def _command(websocket: WebSocket, session: LiveSession, client: ClientRef,

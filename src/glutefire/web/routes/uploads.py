@@ -8,13 +8,12 @@ import uuid
 from pathlib import Path
 from typing import Annotated
 
-import cv2
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy import Engine, select
 
 from glutefire.errors import InputFileError
-from glutefire.io.video import VideoInfo, probe_video
+from glutefire.io.video import VideoInfo, count_decodable_frames, probe_video
 from glutefire.reports.explained import StoredScreening, explained_findings
 from glutefire.result import ScreeningResult
 from glutefire.store import accounts
@@ -50,18 +49,6 @@ def check_clip(path: Path, settings: WebSettings) -> VideoInfo:
                              f"{info.n_frames} frames decode); export it again and upload the "
                              "whole file")
     return info
-
-
-def count_decodable_frames(path: Path) -> int:
-    """Frames the decoder can actually read (``grab`` only: no colour conversion)."""
-    cap = cv2.VideoCapture(str(path))
-    try:
-        count = 0
-        while cap.grab():
-            count += 1
-    finally:
-        cap.release()
-    return count
 
 
 async def _store_upload(upload: UploadFile, settings: WebSettings,
