@@ -12,8 +12,17 @@ from typing import Annotated, Any
 
 import typer
 import yaml
+from rich.markup import escape
 
-from glutefire.cli.common import DbOption, StoreAsOption, console, database, user_errors
+from glutefire.cli.common import (
+    DbOption,
+    NewPersonOption,
+    StoreAsOption,
+    console,
+    database,
+    require_person,
+    user_errors,
+)
 from glutefire.errors import InputFileError, IntakeError, PlanError
 from glutefire.programming.builder import PlanOptions, build_plan, load_program_data
 from glutefire.programming.findings import parse_screening_result
@@ -95,10 +104,13 @@ def intake(
         ),
     ] = Path("intake.json"),
     person: StoreAsOption = None,
+    new_person: NewPersonOption = False,
     db: DbOption = None,
 ) -> None:
     """Answer the questionnaire and save the intake file used by `glutefire plan`."""
     with user_errors():
+        if person is not None:
+            _check_person(person, new_person, db)
         raw = read_data_file(answers, what="answers") if answers else ask_questions()
         parsed = parse_answers(raw)
         record = make_intake(parsed, created_on=dt.date.today())
@@ -124,11 +136,13 @@ def _print_intake_summary(record: Intake, out: Path) -> None:
     console.print(f"Saved intake to {out}", highlight=False)
     scores = {k: v for k, v in record.scores.model_dump().items() if v is not None}
     if scores:
-        console.print(f"Scores: {scores}", highlight=False)
+        from glutefire.cli.tracking import scores_text
+
+        console.print(f"Scores: {scores_text(scores)}", highlight=False, markup=False)
     if record.red_flags:
         console.print(
             "[bold red]Warning signs:[/] "
-            + "; ".join(record.red_flags)
+            + escape("; ".join(record.red_flags))
             + ". A plan will advise seeing a clinician first.",
             highlight=False,
         )
@@ -141,7 +155,7 @@ def _ask(prompt: str, parse: Callable[[str], Any], default: str | None = None) -
         try:
             return parse(str(raw).strip())
         except ValueError as exc:
-            console.print(f"[red]{exc}[/]", highlight=False)
+            console.print(f"[red]{escape(str(exc))}[/]", highlight=False)
 
 
 def number_in(low: float, high: float, *, integer: bool = False) -> Callable[[str], float | int]:
@@ -301,21 +315,27 @@ def _section_score(text: str) -> int | None:
 
 def plan(
     intake_file: Annotated[
-        Path,
+        Path | None,
         typer.Option(
-            "--intake", help="Intake JSON from `glutefire intake` (or a raw answers YAML/JSON)."
+            "--intake",
+            help="Intake JSON from `glutefire intake` (or a raw answers YAML/JSON); with "
+            "--person and no --intake, the person's last stored questionnaire.",
         ),
-    ],
+    ] = None,
     minutes_per_session: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--minutes-per-session", help="Time you really have per session, in minutes (5-180)."
+            "--minutes-per-session",
+            help="Time you really have per session, in minutes (5-180); with --person, "
+            "default: the current plan's.",
         ),
-    ],
+    ] = None,
     findings: Annotated[
         Path | None,
         typer.Option(
-            "--findings", help="Screening result JSON from `glutefire screen` (optional)."
+            "--findings",
+            help="Screening result JSON from `glutefire screen` (optional); with --person "
+            "and no --intake, the person's latest stored screening.",
         ),
     ] = None,
     sessions_per_week: Annotated[
@@ -342,18 +362,22 @@ def plan(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Do not print the plan.")] = False,
     person: StoreAsOption = None,
+    new_person: NewPersonOption = False,
     db: DbOption = None,
 ) -> None:
     """Build a phased, dosed corrective plan that fits your time."""
     with user_errors():
-        answers = parse_answers(read_data_file(intake_file, what="intake"))
+        if person is not None:
+            _check_person(person, new_person, db)
+        raw_answers, raw_result, minutes = _plan_inputs(
+            intake_file, findings, minutes_per_session, person, db
+        )
+        answers = parse_answers(raw_answers)
         result = None
-        if findings is not None:
-            result = parse_screening_result(
-                read_data_file(findings, what="findings"), origin=str(findings)
-            )
+        if raw_result is not None:
+            result = parse_screening_result(raw_result, origin=str(findings or "stored"))
         options = PlanOptions(
-            minutes_per_session=minutes_per_session,
+            minutes_per_session=minutes,
             sessions_per_week=sessions_per_week,
             weeks=weeks,
             maintenance=maintenance,
@@ -373,6 +397,57 @@ def plan(
         print_plan(built, console)
     if built.stopped:
         raise typer.Exit(code=3)
+
+
+def _check_person(person: str, new_person: bool, db: str | None) -> None:
+    from glutefire.store.repository import unit_of_work
+
+    with database(db) as engine, unit_of_work(engine) as uow:
+        require_person(uow, person, new_person=new_person)
+
+
+def _plan_inputs(
+    intake_file: Path | None,
+    findings: Path | None,
+    minutes: int | None,
+    person: str | None,
+    db: str | None,
+) -> tuple[Any, Any, int]:
+    """(answers, screening result or None, minutes): from the files, or for a re-plan of
+    ``person`` from their last stored questionnaire, latest screening and current budget."""
+    if intake_file is not None:
+        result = read_data_file(findings, what="findings") if findings is not None else None
+        if minutes is None:
+            raise PlanError("expected --minutes-per-session MINUTES, but got none")
+        return read_data_file(intake_file, what="intake"), result, minutes
+    if person is None:
+        raise PlanError("expected --intake FILE, or --person NAME to re-plan from stored data")
+    return _stored_plan_inputs(person, findings, minutes, db)
+
+
+def _stored_plan_inputs(
+    person: str, findings: Path | None, minutes: int | None, db: str | None
+) -> tuple[Any, Any, int]:
+    from glutefire.store.repository import current_plan, get_person, unit_of_work
+
+    with database(db) as engine, unit_of_work(engine) as uow:
+        who = get_person(uow, person)
+        if not who.intakes:
+            raise PlanError(
+                f"expected a stored questionnaire for {who.name}, but found none: run "
+                f"`glutefire intake -p {who.name}` or pass --intake FILE"
+            )
+        answers = who.intakes[-1].answers
+        answers = answers.get("answers", answers) if isinstance(answers, dict) else answers
+        result = who.screenings[-1].result if who.screenings else None
+        plan_row = current_plan(uow, who)
+        stored_minutes = plan_row.plan.get("minutes_per_session") if plan_row else None
+    if findings is not None:
+        result = read_data_file(findings, what="findings")
+    minutes = minutes if minutes is not None else stored_minutes
+    if not isinstance(minutes, int):
+        raise PlanError("expected --minutes-per-session MINUTES (no current plan to take it from)")
+    return answers, result, minutes
 
 
 def _store_intake(person: str, document: dict, db: str | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -104,23 +105,30 @@ def _phase_markdown(phase: PlanPhase) -> list[str]:
 
 def print_plan(plan: Plan, console: Console) -> None:
     """Print the plan to the terminal with rich (sessions as tables)."""
-    console.print(f"[italic]{plan.disclaimer}[/]", highlight=False)
+    console.print(f"[italic]{escape(plan.disclaimer)}[/]", highlight=False)
     if plan.stopped:
         body = "\n".join([*(f"- {f}" for f in plan.red_flags), "", *plan.advice])
-        console.print(Panel(body, title="Program stopped: see a clinician first", style="red"))
+        title = "Program stopped: see a clinician first"
+        console.print(Panel(escape(body), title=title, style="red"))
         return
     for line in _header_lines(plan):
-        console.print(line, highlight=False)
+        console.print(escape(line), highlight=False)
     for phase in plan.phases:
         console.print(_phase_panel(phase))
     for explanation in plan.explanations:
-        console.print(f"- Because {explanation.because}: {explanation.so}", highlight=False)
+        console.print(
+            escape(f"- Because {explanation.because}: {explanation.so}"), highlight=False
+        )
     for dropped in [d for d in plan.dropped if not d.reason.startswith("ranked below")]:
         console.print(
-            f"[dim]- left out {dropped.exercise_id}: {dropped.reason}[/]", highlight=False
+            f"[dim]- left out {escape(dropped.exercise_id)}: {escape(dropped.reason)}[/]",
+            highlight=False,
         )
     for item in plan.not_checked:
-        console.print(f"[yellow]- not checked: {item.item}: {item.reason}[/]", highlight=False)
+        console.print(
+            f"[yellow]- not checked: {escape(item.item)}: {escape(item.reason)}[/]",
+            highlight=False,
+        )
 
 
 def _phase_panel(phase: PlanPhase) -> Panel:
@@ -130,7 +138,7 @@ def _phase_panel(phase: PlanPhase) -> Panel:
         for column in ("Exercise", "Dose", "Load", "Min"):
             table.add_column(column)
         for x in session.exercises:
-            table.add_row(x.name, dose_text(x), x.load, f"{x.minutes}")
+            table.add_row(escape(x.name), escape(dose_text(x)), escape(x.load), f"{x.minutes}")
         tables.append(table)
     title = f"Weeks {phase.week_from}-{phase.week_to}: {phase.name}"
-    return Panel(Group(phase.focus, *tables), title=title)
+    return Panel(Group(escape(phase.focus), *tables), title=escape(title))

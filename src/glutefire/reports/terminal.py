@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 STATUS_STYLE = {"present": "bold red", "absent": "green", "not_assessable": "dim"}
@@ -20,10 +21,10 @@ def print_summary(result: dict[str, Any], console: Console) -> None:
     """Inputs, reps and findings as tables, then the disclaimer."""
     for clip in result["input"]:
         extra = " (heels raised)" if clip["heels_elevated"] else ""
-        console.print(f"[bold]{clip['path']}[/]: {clip['view']} view{extra}, "
+        console.print(f"[bold]{escape(str(clip['path']))}[/]: {clip['view']} view{extra}, "
                       f"{clip['duration_s']:.1f} s at {clip['fps']:.0f} fps")
         if "subject" in clip:
-            console.print(f"  analysed {clip['subject']['reason']}")
+            console.print(f"  analysed {escape(clip['subject']['reason'])}")
     reps = Table(title="Repetitions", show_lines=False)
     for name in ("clip", "rep", "start s", "bottom s", "end s", "complete"):
         reps.add_column(name, justify="right")
@@ -36,13 +37,13 @@ def print_summary(result: dict[str, Any], console: Console) -> None:
         table.add_column(name)
     for f in result["findings"]:
         status = f["status"].replace("_", " ")
-        table.add_row(f["title"], f"[{STATUS_STYLE[f['status']]}]{status}[/]", f["side"],
+        table.add_row(escape(f["title"]), f"[{STATUS_STYLE[f['status']]}]{status}[/]", f["side"],
                       _value(f), ",".join(map(str, f["reps"])) or "-",
                       f["confidence_label"] if f["status"] != "not_assessable" else "-")
     console.print(table)
     for f in result["findings"]:
         if f["status"] == "not_assessable":
-            console.print(f"[dim]- {f['title']}: not assessable, {f['reason']}[/]")
+            console.print(f"[dim]- {escape(f['title'])}: not assessable, {escape(f['reason'])}[/]")
         elif f.get("interpretation"):
-            console.print(f"[yellow]- {f['title']}: {f['interpretation']}[/]")
-    console.print(f"\n[italic]{result['disclaimer']}[/]")
+            console.print(f"[yellow]- {escape(f['title'])}: {escape(f['interpretation'])}[/]")
+    console.print(f"\n[italic]{escape(result['disclaimer'])}[/]")
