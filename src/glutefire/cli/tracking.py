@@ -387,7 +387,7 @@ def intake_line(stored: dict) -> str:
     answers = stored.get("answers", stored) if isinstance(stored, dict) else {}
     pain = answers.get("pain") or {}
     parts = [
-        "pain " + ", ".join(f"{site} {score}/10" for site, score in pain.items())
+        "pain " + ", ".join(f"{site.replace('_', ' ')} {score}/10" for site, score in pain.items())
         if pain else "no pain",
     ]
     if stored.get("red_flags"):
