@@ -90,13 +90,18 @@ class Recommendation(_Strict):
     advice: list[str] = []
 
 
+BASELINE_RULE = "baseline"  # the rule that fires for every plan (``program_rules.yaml``)
+
+
 @dataclass
 class Candidate:
-    """An exercise chosen by one or more rules: summed weight and the reasons (plain words)."""
+    """An exercise chosen by one or more rules: summed weight, the ids of the rules that chose
+    it (decisions use these) and their reasons in plain words (shown only)."""
 
     exercise_id: str
     score: float = 0.0
     why: list[str] = field(default_factory=list)
+    rule_ids: list[str] = field(default_factory=list)
 
 
 def load_rules(library: Library, path: Path | None = None) -> RuleTable:
@@ -142,7 +147,7 @@ def _recommend(rule: Rule, finding: Finding | None) -> Recommendation:
         if finding.confidence < 0.5:
             because += f" (low confidence {finding.confidence:.2f})"
         side = finding.side
-    elif rule.id == "baseline":
+    elif rule.id == BASELINE_RULE:
         because, side = rule.says, "none"
     else:
         because, side = f"answer: {rule.says}", "none"
@@ -168,7 +173,8 @@ def score_exercises(recommendations: list[Recommendation]) -> dict[str, Candidat
         for rank, exercise_id in enumerate(rec.exercises):
             cand = candidates.setdefault(exercise_id, Candidate(exercise_id))
             cand.score += rec.weight * (1.0 - 0.02 * rank)
-            if rec.rule_id != "baseline" or not cand.why:
+            cand.rule_ids.append(rec.rule_id)
+            if rec.rule_id != BASELINE_RULE or not cand.why:
                 cand.why.append(rec.because)
     return candidates
 
