@@ -120,13 +120,14 @@ def build_plan(
         return _stopped_plan(options, mode=mode, spw=spw, flags=flags, table=data.red_flags)
     present = findings.with_status("present") if findings is not None else []
     recs = apply_rules(data.rules, findings=present, facts=facts)
-    ctx = Context(data, score_exercises(recs), avoided_exercises(recs), present)
+    keep = frozenset(p for r in recs for p in r.keep_patterns)
+    ctx = Context(data, score_exercises(recs), avoided_exercises(recs), present, keep)
     phases, cuts = _build_phases(ctx, options, spw=spw)
     return Plan(
         mode=mode,
         stopped=False,
         red_flags=[],
-        advice=advice(options, spw, recs, findings, cuts),
+        advice=advice(options, spw, recs, findings, cuts, phases),
         created_on=options.created_on.isoformat(),
         start_date=options.start_date.isoformat(),
         reassess_on=reassess_date(
@@ -138,7 +139,9 @@ def build_plan(
         phases=phases,
         dropped=dropped(ctx, phases, cuts),
         reduced=[c for c in cuts if isinstance(c, Reduced)],
-        explanations=explanations(recs, phases),
+        explanations=explanations(
+            recs, phases, {e.id: e.name for e in data.library.exercises}
+        ),
         balance=balance(phases, spw),
         progression_rules=progression_rules(data.progression),
         expected_results=expected_results(
@@ -189,7 +192,10 @@ def _build_phases(ctx: Context, options: PlanOptions, *, spw: int):
                 for e, key in session_exercises(ctx, template, variant)
             ]
             kept, session_cuts = budget.fit_session(
-                items, budget_min=options.minutes_per_session, timing=ctx.timing
+                items,
+                budget_min=options.minutes_per_session,
+                timing=ctx.timing,
+                min_key_sets=1 if options.maintenance else ctx.data.phases.corrective.min_key_sets,
             )
             cuts += [_record_cut(c, template.name, label) for c in session_cuts]
             sessions.append(plan_session(label, kept, ctx))

@@ -16,18 +16,44 @@ from glutefire.programming.plan import (
 from glutefire.programming.rules import BASELINE_RULE, Recommendation
 from glutefire.programming.selection import Context
 
+NOT_INCLUDED = "this plan could not include"
 
-def explanations(recs: list[Recommendation], phases: list[PlanPhase]) -> list[Explanation]:
-    used = {x.exercise_id for p in phases for s in p.sessions for x in s.exercises}
-    return [
-        Explanation(
-            because=r.because,
-            so=r.so,
-            source=r.source,
-            exercises=[e for e in r.exercises if e in used],
+
+def plan_exercise_ids(phases: list[PlanPhase]) -> set[str]:
+    return {x.exercise_id for p in phases for s in p.sessions for x in s.exercises}
+
+
+def unmet_claims(rec: Recommendation, used: set[str]) -> list[list[str]]:
+    """The claim groups of ``rec`` (see ``Rule.claim_groups``) with no exercise in the plan."""
+    if rec.claims is not None:
+        groups = rec.claims
+    else:
+        groups = [rec.exercises] if rec.exercises else []
+    return [g for g in groups if not set(g) & used]
+
+
+def explanations(
+    recs: list[Recommendation], phases: list[PlanPhase], names: dict[str, str]
+) -> list[Explanation]:
+    """One explanation per fired rule. Its ``so`` is the rule's sentence only when the plan
+    holds what that sentence claims; otherwise it says what the plan could not include."""
+    used = plan_exercise_ids(phases)
+    out = []
+    for r in recs:
+        missing = unmet_claims(r, used)
+        so = r.so
+        if missing:
+            wanted = " or ".join(names.get(i, i) for i in missing[0][:4])
+            so = f"{NOT_INCLUDED} {wanted}: see what was left out and why"
+        out.append(
+            Explanation(
+                because=r.because,
+                so=so,
+                source=r.source,
+                exercises=[e for e in r.exercises if e in used],
+            )
         )
-        for r in recs
-    ]
+    return out
 
 
 def balance(phases: list[PlanPhase], spw: int) -> Balance:
@@ -92,7 +118,26 @@ def _reason(text: str) -> str:
     return f" ({text})" if text else ""
 
 
-def advice(options, spw, recs, findings, cuts) -> list[str]:
+SHORT_SESSION_MARGIN_MIN = 5  # design value (unverified): say why sessions are shorter
+
+
+def spare_time_note(minutes_per_session: int, phases: list[PlanPhase]) -> str | None:
+    """Why sessions are clearly shorter than the time offered, or None."""
+    lengths = [s.minutes for p in phases for s in p.sessions]
+    if not lengths or max(lengths) > minutes_per_session - SHORT_SESSION_MARGIN_MIN:
+        return None
+    span = f"{min(lengths):.0f}-{max(lengths):.0f}" if min(lengths) < max(lengths) else (
+        f"{max(lengths):.0f}"
+    )
+    return (
+        f"Sessions take about {span} minutes of the {minutes_per_session} you have: every "
+        "exercise chosen for you fits at its full dose (2-3 sets, as in the studied "
+        "programmes, ACSM 2009; evidence.md §5). More time would add exercises with no reason "
+        "from your answers or screen; use it to warm up or walk."
+    )
+
+
+def advice(options, spw, recs, findings, cuts, phases=()) -> list[str]:  # noqa: ANN001
     advice = []
     if spw >= 2:
         advice.append(
@@ -112,6 +157,9 @@ def advice(options, spw, recs, findings, cuts) -> list[str]:
             f"To fit {options.minutes_per_session} minutes some work was cut or shortened; "
             "see 'dropped' and 'reduced'."
         )
+    note = spare_time_note(options.minutes_per_session, list(phases))
+    if note is not None:
+        advice.append(note)
     advice.append(
         "Keep pain during exercise at 3/10 or less, and next-morning pain no worse than usual."
     )

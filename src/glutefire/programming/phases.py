@@ -35,6 +35,7 @@ class CorrectiveConfig(_Strict):
     activation_max_weeks: int = Field(ge=1)
     typical_weeks: list[int]
     typical_sessions_per_week: list[int]
+    min_key_sets: int = Field(default=1, ge=1)
     phases: list[PhaseTemplate] = Field(min_length=2, max_length=2)
 
 

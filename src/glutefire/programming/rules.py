@@ -59,6 +59,8 @@ class Rule(_Strict):
     so: str = Field(min_length=3)
     source: str = Field(min_length=3)
     advice: list[str] = []
+    keep_patterns: list[str] = []  # e.g. knee_dominant: kept like a key exercise
+    claims: list[list[str]] | None = None  # what ``so`` claims; None: one of ``exercises``
 
     @model_validator(mode="after")
     def _one_trigger(self) -> Rule:
@@ -88,6 +90,8 @@ class Recommendation(_Strict):
     overactive: list[str] = []
     underactive: list[str] = []
     advice: list[str] = []
+    keep_patterns: list[str] = []  # movement patterns the plan keeps however short the session
+    claims: list[list[str]] | None = None  # what ``so`` says the plan holds (see Rule)
 
 
 BASELINE_RULE = "baseline"  # the rule that fires for every plan (``program_rules.yaml``)
@@ -119,7 +123,8 @@ def check_rules(table: RuleTable, library: Library, *, origin: str = "rules") ->
     """Raise :class:`LibraryError` if a rule names an unknown exercise or muscle."""
     ids, muscles = set(library.ids), set(library.muscles)
     for rule in table.rules:
-        unknown = sorted(set(rule.exercises + [a.id for a in rule.avoid]) - ids)
+        named = rule.exercises + [a.id for a in rule.avoid] + [i for g in rule.claims or [] for i in g]
+        unknown = sorted(set(named) - ids)
         if unknown:
             raise LibraryError(f"{origin}: rule {rule.id!r} names unknown exercises {unknown}")
         unknown = sorted(set(rule.overactive + rule.underactive) - muscles)
@@ -163,6 +168,8 @@ def _recommend(rule: Rule, finding: Finding | None) -> Recommendation:
         overactive=rule.overactive,
         underactive=rule.underactive,
         advice=rule.advice,
+        keep_patterns=rule.keep_patterns,
+        claims=rule.claims,
     )
 
 
