@@ -123,7 +123,8 @@ def check_rules(table: RuleTable, library: Library, *, origin: str = "rules") ->
     """Raise :class:`LibraryError` if a rule names an unknown exercise or muscle."""
     ids, muscles = set(library.ids), set(library.muscles)
     for rule in table.rules:
-        named = rule.exercises + [a.id for a in rule.avoid] + [i for g in rule.claims or [] for i in g]
+        claimed = [i for group in rule.claims or [] for i in group]
+        named = rule.exercises + [a.id for a in rule.avoid] + claimed
         unknown = sorted(set(named) - ids)
         if unknown:
             raise LibraryError(f"{origin}: rule {rule.id!r} names unknown exercises {unknown}")
