@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pypdf
 import pytest
 from typer.testing import CliRunner
 
@@ -111,3 +112,15 @@ def test_eight_weeks_of_one_client(cli, squats, tmp_path):
     assert "2026-W53 │ 1 / 1" in weeks  # the maintenance dose is what is planned now
     plots = sorted(p.name for p in (tmp_path / "plots").iterdir())
     assert "adherence.png" in plots and "metric_knees_cave_in_left.svg" in plots
+
+    # the client handout, HTML and PDF from one template
+    cli("handout", "-p", "Ana", "--html", tmp_path / "ana.html", "--pdf", tmp_path / "ana.pdf",
+        "--today", "2026-12-30")
+    reader = pypdf.PdfReader(tmp_path / "ana.pdf")
+    handout = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    html = (tmp_path / "ana.html").read_text(encoding="utf-8")
+    for text in (handout, html):
+        assert "Knees cave in" in text and "Take care" in text
+        assert "21.9 deg on 2026-12-10" in text and "better" in text
+        assert "The plan ended on 2026-12-25" in text
+    assert "not_assessable" not in handout and "knees_cave_in" not in handout

@@ -421,3 +421,6 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
     app.command("people")(people_command)
     app.command("history")(history_command)
+    from glutefire.cli.tracking_handout import handout_command
+
+    app.command("handout")(handout_command)
