@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -24,6 +25,28 @@ def dose_text(x: PlanExercise) -> str:
     tempo = f", tempo {x.tempo}" if x.tempo else ""
     rest = f", rest {x.rest_s} s" if x.rest_s and x.sets > 1 else ""
     return f"{x.sets} x {amount}{side}{tempo}{rest}"
+
+
+@lru_cache(maxsize=1)
+def _exercise_names() -> dict[str, str]:
+    from glutefire.programming.library import load_library
+
+    return {e.id: e.name for e in load_library().exercises}
+
+
+def safety_lines(x: PlanExercise) -> list[str]:
+    """Cautions, easier and harder versions of one exercise, in words (no ids)."""
+    names = _exercise_names()
+
+    def listed(ids: list[str]) -> str:
+        return ", ".join(names.get(i, i.replace("_", " ")) for i in ids)
+
+    lines = [f"Take care ({x.name}): {c}" for c in x.cautions]
+    if x.regressions:
+        lines.append(f"Easier ({x.name}): {listed(x.regressions)}")
+    if x.progressions:
+        lines.append(f"Harder ({x.name}): {listed(x.progressions)}")
+    return lines
 
 
 def _header_lines(plan: Plan) -> list[str]:
@@ -100,6 +123,8 @@ def _phase_markdown(phase: PlanPhase) -> list[str]:
                 f"| {n} | {x.name} ({x.phase}) | {dose_text(x)} | {x.load} | {x.minutes} | {cues} |"
             )
         lines.append("")
+        safety = [line for x in session.exercises for line in safety_lines(x)]
+        lines += [*(f"- {line}" for line in safety), ""] if safety else []
     return lines
 
 
@@ -115,6 +140,8 @@ def print_plan(plan: Plan, console: Console) -> None:
         console.print(escape(line), highlight=False)
     for phase in plan.phases:
         console.print(_phase_panel(phase))
+        for line in _phase_safety(phase):
+            console.print(escape(f"  - {line}"), highlight=False)
     for explanation in plan.explanations:
         console.print(
             escape(f"- Because {explanation.because}: {explanation.so}"), highlight=False
@@ -129,6 +156,12 @@ def print_plan(plan: Plan, console: Console) -> None:
             f"[yellow]- not checked: {escape(item.item)}: {escape(item.reason)}[/]",
             highlight=False,
         )
+
+
+def _phase_safety(phase: PlanPhase) -> list[str]:
+    """Safety lines of every distinct exercise of a phase, in session order."""
+    unique = {x.exercise_id: x for s in phase.sessions for x in s.exercises}
+    return [line for x in unique.values() for line in safety_lines(x)]
 
 
 def _phase_panel(phase: PlanPhase) -> Panel:

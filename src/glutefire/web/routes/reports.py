@@ -8,8 +8,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
-from glutefire.reports.client_pdf import ReportContent, render_pdf
+from glutefire.reports.client_pdf import ReportContent, render_html_fragment, render_pdf
 from glutefire.store.models import Client
 from glutefire.store.repository import unit_of_work
 from glutefire.web.deps import CurrentPrincipal, EngineDep, OwnedClient, SettingsDep
@@ -50,7 +51,8 @@ def _b64(png: bytes) -> str:
 def report_html(request: Request, engine: EngineDep, settings: SettingsDep,
                 principal: CurrentPrincipal, client: OwnedClient) -> Response:
     content = report_content(engine, settings, client)
-    return page(request, "report.html", principal, client=client, content=content, b64=_b64)
+    return page(request, "report.html", principal, client=client, content=content, b64=_b64,
+                handout=Markup(render_html_fragment(content)))  # autoescaped by the template
 
 
 @router.get("/clients/{client_id}/report.pdf")
