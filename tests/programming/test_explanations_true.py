@@ -30,6 +30,10 @@ def intakes(draw) -> dict:
     answers = copy.deepcopy(BASE)
     answers.pop("scales", None)
     answers["sitting_hours_per_day"] = draw(st.sampled_from([2, 6, 10]))
+    answers["age_years"] = draw(st.sampled_from([None, 25, 45, 60, 75]))
+    answers["sex"] = draw(st.sampled_from([None, "female", "male"]))
+    answers["sports"] = draw(st.lists(st.sampled_from(["running", "cycling"]), unique=True))
+    cramp = draw(st.sampled_from([None, True, False]))
     answers["training"] = {
         "quad_dominant_percent": draw(st.sampled_from([20, 50, 80])),
         "abdominal_training": draw(st.sampled_from(
@@ -40,6 +44,7 @@ def intakes(draw) -> dict:
     answers["injuries"] = draw(st.lists(st.sampled_from(INJURIES), unique=True, max_size=2))
     answers["tightness"] = {k: draw(st.booleans()) for k in (
         "hamstrings_after_glute_lifts", "groin_after_glute_lifts", "hip_flexors", "low_back")}
+    answers["tightness"]["hamstrings_cramp_in_bridges"] = cramp
     answers["jump_landing"] = draw(st.sampled_from(
         ["no_jumping", "soft_quiet", "stiff_loud", "knees_cave_in"]))
     return answers
@@ -70,6 +75,9 @@ def _check_every_sentence(plan, data) -> None:
         assert e.exercises == [x for x in e.exercises if x in used]
         if e.so.startswith(NOT_INCLUDED):
             continue  # the plan says it could not hold what the rule would add
+        if e.because.startswith("answer: you are 60 or older"):
+            assert plan.mode == "maintenance" and f"{plan.sessions_per_week} session(s)" in e.so
+            continue
         rule = by_sentence[" ".join(e.so.split())]
         groups = rule.claims if rule.claims is not None else (
             [rule.exercises] if rule.exercises else [])
@@ -112,6 +120,27 @@ def test_an_explanation_whose_work_was_cut_says_so(data):
     trunk = next(e for e in plan.explanations if "abdominal training" in e.because)
     assert trunk.so.startswith("this plan could not include Dead bug")
     assert trunk.exercises == []
+
+
+def test_older_adults_keep_two_sessions_and_two_sets_in_maintenance(data):
+    answers = copy.deepcopy(BASE)
+    answers["age_years"] = 68
+    plan = _build(data, answers, None, 30, maintenance=True)
+    assert plan.sessions_per_week == 2
+    assert {x.sets for p in plan.phases for s in p.sessions for x in s.exercises} == {2}
+    assert any("60 or older" in e.because for e in plan.explanations)
+    young = _build(data, copy.deepcopy(BASE), None, 30, maintenance=True)
+    assert young.sessions_per_week == 1
+
+
+def test_runner_and_cramping_answers_change_the_plan(data):
+    answers = copy.deepcopy(BASE)
+    answers["sports"] = ["running"]
+    answers["tightness"]["hamstrings_cramp_in_bridges"] = True
+    plan = _build(data, answers, None, 45)
+    becauses = " ".join(e.because for e in plan.explanations)
+    assert "you run" in becauses and "your hamstrings cramp in bridges" in becauses
+    assert any("if the hamstrings cramp, stop" in a for a in plan.advice)
 
 
 def test_45_minutes_says_why_sessions_are_shorter(data):

@@ -112,9 +112,8 @@ def build_plan(
     validate_options(options)
     facts = answer_facts(answers)
     mode: Mode = "maintenance" if options.maintenance else "corrective"
-    spw = options.sessions_per_week or (
-        data.phases.maintenance.default_sessions_per_week if options.maintenance else 3
-    )
+    older = is_older_adult(answers, data.phases)
+    spw = options.sessions_per_week or _default_sessions(options, data.phases, older=older)
     flags = check_red_flags(facts, table=data.red_flags)
     if flags:
         return _stopped_plan(options, mode=mode, spw=spw, flags=flags, table=data.red_flags)
@@ -122,7 +121,7 @@ def build_plan(
     recs = apply_rules(data.rules, findings=present, facts=facts)
     keep = frozenset(p for r in recs for p in r.keep_patterns)
     ctx = Context(data, score_exercises(recs), avoided_exercises(recs), present, keep)
-    phases, cuts = _build_phases(ctx, options, spw=spw)
+    phases, cuts = _build_phases(ctx, options, spw=spw, older=older)
     return Plan(
         mode=mode,
         stopped=False,
@@ -141,7 +140,7 @@ def build_plan(
         reduced=[c for c in cuts if isinstance(c, Reduced)],
         explanations=explanations(
             recs, phases, {e.id: e.name for e in data.library.exercises}
-        ),
+        ) + _older_adult_explanation(options, data.phases, older=older, spw=spw),
         balance=balance(phases, spw),
         progression_rules=progression_rules(data.progression),
         expected_results=expected_results(
@@ -181,10 +180,42 @@ def _stopped_plan(options: PlanOptions, *, mode, spw, flags, table) -> Plan:
 # ---------------------------------------------------------------- phases and sessions
 
 
-def _build_phases(ctx: Context, options: PlanOptions, *, spw: int):
+def is_older_adult(answers: Answers, cfg: PhasesConfig) -> bool:
+    dose = cfg.maintenance.older_adults
+    return dose is not None and answers.age_years is not None and (
+        answers.age_years >= dose.min_age_years
+    )
+
+
+def _default_sessions(options: PlanOptions, cfg: PhasesConfig, *, older: bool) -> int:
+    if not options.maintenance:
+        return 3
+    dose = cfg.maintenance.older_adults
+    return dose.sessions_per_week if older and dose else cfg.maintenance.default_sessions_per_week
+
+
+def _older_adult_explanation(
+    options: PlanOptions, cfg: PhasesConfig, *, older: bool, spw: int
+) -> list[Explanation]:
+    dose = cfg.maintenance.older_adults
+    if not (options.maintenance and older and dose):
+        return []
+    return [
+        Explanation(
+            because=f"answer: you are {dose.min_age_years} or older",
+            so=f"the maintenance dose is {spw} session(s) a week with {dose.sets} sets per "
+            "exercise: older adults needed more than one weekly set to keep their gains",
+            source="Spiering 2021, JSCR 35:1449 (evidence.md §5)",
+        )
+    ]
+
+
+def _build_phases(ctx: Context, options: PlanOptions, *, spw: int, older: bool = False):
     phases, cuts = [], []
     labels = ["A", "B"][: min(spw, 2)]
-    for template, week_from, week_to in phase_windows(options, ctx.data.phases):
+    for template, week_from, week_to in phase_windows(
+        options, ctx.data.phases, older_adult=older
+    ):
         sessions = []
         for variant, label in enumerate(labels):
             items = [

@@ -39,11 +39,20 @@ class CorrectiveConfig(_Strict):
     phases: list[PhaseTemplate] = Field(min_length=2, max_length=2)
 
 
+class OlderAdultsDose(_Strict):
+    """The maintenance dose from ``min_age_years`` on (Spiering 2021)."""
+
+    min_age_years: int = Field(ge=18)
+    sessions_per_week: int = Field(ge=1)
+    sets: int = Field(ge=1)
+
+
 class MaintenanceConfig(_Strict):
     """Maintenance mode: the minimal dose (Spiering 2021)."""
 
     default_sessions_per_week: int
     sets: int
+    older_adults: OlderAdultsDose | None = None
     load: str
     slots: dict[str, int]
     focus: str = ""

@@ -29,12 +29,17 @@ class Context:
         return Timing(**self.data.phases.timing)
 
 
-def phase_windows(options: PlanOptions, cfg: PhasesConfig) -> list[tuple[PhaseTemplate, int, int]]:
+def phase_windows(
+    options: PlanOptions, cfg: PhasesConfig, *, older_adult: bool = False
+) -> list[tuple[PhaseTemplate, int, int]]:
+    """(template, first week, last week) of each phase; an older adult's maintenance phase
+    keeps more sets (``maintenance.older_adults``)."""
     weeks = options.weeks
     if options.maintenance:
         m = cfg.maintenance
+        sets = m.older_adults.sets if older_adult and m.older_adults else m.sets
         template = PhaseTemplate(
-            name="maintenance", slots=m.slots, sets=m.sets, load=m.load, focus=m.focus
+            name="maintenance", slots=m.slots, sets=sets, load=m.load, focus=m.focus
         )
         return [(template, 1, weeks)]
     c = cfg.corrective
