@@ -170,6 +170,7 @@ def test_import_log_reports_problems_and_skips_duplicates(cli, engine):
     assert count(engine, TrainingLogEntry) == 5
     balance = flat(cli("balance", "-p", "Cy", "--today", "2025-07-28", "--weeks", "2").output)
     assert "Glute-dominant work is at least equal to quad-dominant work" in balance
+    assert "Counted as hip-dominant: " in balance and "Counted as knee-dominant: " in balance
 
 
 def test_strict_import_and_unknown_formats_change_nothing(cli, engine, tmp_path):
@@ -250,3 +251,16 @@ def test_rotation_follows_dates_and_restarts_with_each_phase(cli, ana):
         assert [s.session_label for s in get_person(uow, "Ana").sessions] == ["A", "A", "B"]
     # the integrate phase (weeks 4-6, one session template) starts again at A
     assert "session A" in log("2026-11-23")
+
+
+def test_older_adults_get_two_maintenance_sessions_after_the_plan_ends(cli, ana):
+    from glutefire.store.repository import record_intake
+
+    with unit_of_work(ana) as uow:
+        record_intake(uow, "Ana", {"answers": {"age_years": 70}})
+    text = flat(cli("progress", "-p", "Ana", "--today", "2026-12-30").output)
+    assert "The plan ended on 2026-12-14: the maintenance phase runs on its own since then " \
+           "(2 session(s) a week" in text
+    assert "2026-W52 │ 0 / 2" in text
+    logged = flat(cli("log", "-p", "Ana", "--date", "2026-12-30").output)
+    assert "Logged session M" in logged and "2x10 @ 20 kg" in logged

@@ -223,3 +223,10 @@ def test_past_gaps_stay_in_the_record_after_training_resumes():
     assert past_gaps(weeks, RULES.adherence) == [
         (MON + dt.timedelta(weeks=1), MON + dt.timedelta(weeks=4, days=-1), 3)
     ]
+
+
+def test_older_adults_maintenance_dose():
+    older = RULES.for_age(70)
+    assert (older.maintenance_sessions_per_week, older.maintenance_sets_per_exercise) == (2, 2)
+    assert older.adherence.min_sessions_per_week == 2
+    assert RULES.for_age(30) is RULES and RULES.for_age(None) is RULES

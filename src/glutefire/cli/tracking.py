@@ -28,6 +28,7 @@ from glutefire.cli.common import (
 from glutefire.errors import InputFileError, RecordError
 from glutefire.store.export import export_person, import_person
 from glutefire.store.history import progress_inputs, training_sets
+from glutefire.store.models import Person
 from glutefire.store.repository import (
     add_training_log,
     current_plan,
@@ -40,7 +41,13 @@ from glutefire.store.repository import (
 )
 from glutefire.tracking import plots
 from glutefire.tracking.adherence import week_start, weekly_adherence
-from glutefire.tracking.relapse import detect_relapse, load_rules, metric_history, past_gaps
+from glutefire.tracking.relapse import (
+    RelapseRules,
+    detect_relapse,
+    load_rules,
+    metric_history,
+    past_gaps,
+)
 from glutefire.tracking.session_entry import (
     build_session_entry,
     current_phase,
@@ -91,6 +98,14 @@ def parse_day(text: str | None, what: str) -> dt.date | None:
         raise RecordError(f"expected {what} as YYYY-MM-DD, but got {text!r}") from None
 
 
+def person_rules(who: Person) -> RelapseRules:
+    """The relapse rules with the maintenance dose for this person's age (last questionnaire)."""
+    stored = who.intakes[-1].answers if who.intakes else {}
+    answers = stored.get("answers", stored) if isinstance(stored, dict) else {}
+    age = answers.get("age_years") if isinstance(answers, dict) else None
+    return load_rules().for_age(age if isinstance(age, int) else None)
+
+
 def phase_start(
     plan: dict | None, when: dt.datetime, time_zone: str, maintenance_sets: int
 ) -> dt.datetime | None:
@@ -135,7 +150,7 @@ def log_command(
         plan = current_plan(uow, who)
         plan = plan if plan is not None and plan.status == "active" else None
         when = parse_when(date, who.time_zone)
-        maintenance_sets = load_rules().maintenance_sets_per_exercise
+        maintenance_sets = person_rules(who).maintenance_sets_per_exercise
         since = phase_start(plan.plan if plan else None, when, who.time_zone, maintenance_sets)
         entry = build_session_entry(
             plan.plan if plan else None,
@@ -174,10 +189,10 @@ def progress_command(
 ) -> None:
     """Adherence, pain trend, screening metrics over time, and relapse alerts."""
     with user_errors():
-        rules = load_rules()
-        maintenance = rules.maintenance_sessions_per_week
         with database(db) as engine, unit_of_work(engine) as uow:
             who = get_person(uow, person)
+            rules = person_rules(who)
+            maintenance = rules.maintenance_sessions_per_week
             inputs = progress_inputs(uow, who, maintenance_per_week=maintenance)
         as_of = parse_day(today, "--today") or dt.datetime.now(ZoneInfo(inputs.time_zone)).date()
         table = weekly_adherence(inputs.session_days, inputs.periods, today=as_of)

@@ -77,9 +77,11 @@ def _plots(inputs, table) -> list[tuple[str, bytes]]:  # noqa: ANN001
 
 
 def build_handout(person: str, db: str | None, as_of: dt.date | None) -> Handout:
-    rules = load_rules()
+    from glutefire.cli.tracking import person_rules
+
     with database(db) as engine, unit_of_work(engine) as uow:
         who = get_person(uow, person)
+        rules = person_rules(who)
         inputs = progress_inputs(uow, who, maintenance_per_week=rules.maintenance_sessions_per_week)
         name = who.name
     today = as_of or dt.datetime.now(ZoneInfo(inputs.time_zone)).date()

@@ -252,6 +252,14 @@ def balance(report: BalanceReport) -> None:
     if report.weeks:
         console.print(table)
     console.print(escape(report.verdict))
+    for movement, title in (("hip", "hip-dominant"), ("knee", "knee-dominant"), ("other", "other")):
+        names = [
+            name + (" (guessed from the name)" if method == "keyword" else "")
+            for name, moved, method in report.classes
+            if moved == movement and method != "unclassified"
+        ]
+        if names:
+            console.print(f"Counted as {title}: {escape(', '.join(names))}", highlight=False)
     if report.unclassified:
         console.print(
             f"Not recognised (counted as 'other'): {escape(', '.join(report.unclassified))}"

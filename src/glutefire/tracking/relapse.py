@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,24 @@ class RelapseRules:
     maintenance_sets_per_exercise: int
     maintenance_source: str
     noise: tuple[NoiseRule, ...]
+    older_min_age_years: int | None = None
+    older_sessions_per_week: int | None = None
+    older_sets_per_exercise: int | None = None
+
+    def for_age(self, age_years: int | None) -> RelapseRules:
+        """These rules with the older adults' maintenance dose when ``age_years`` qualifies."""
+        older = self.older_min_age_years
+        if age_years is None or older is None or age_years < older:
+            return self
+        return replace(
+            self,
+            adherence=replace(self.adherence, min_sessions_per_week=self.older_sessions_per_week
+                              or self.adherence.min_sessions_per_week),
+            maintenance_sessions_per_week=self.older_sessions_per_week
+            or self.maintenance_sessions_per_week,
+            maintenance_sets_per_exercise=self.older_sets_per_exercise
+            or self.maintenance_sets_per_exercise,
+        )
 
 
 def _require(record: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -97,6 +115,7 @@ def load_rules(path: Path | None = None) -> RelapseRules:
     data = yaml.safe_load(text)
     adherence = data["adherence"]
     maintenance = data["maintenance_routine"]
+    older = maintenance.get("older_adults") or {}
     return RelapseRules(
         adherence=AdherenceRule(
             id=_require(adherence, "id", str, "adherence"),
@@ -112,6 +131,9 @@ def load_rules(path: Path | None = None) -> RelapseRules:
         ),
         maintenance_source=_require(maintenance, "source", str, "maintenance_routine").strip(),
         noise=tuple(_noise_rule(r) for r in data.get("measurement_noise", [])),
+        older_min_age_years=older.get("min_age_years"),
+        older_sessions_per_week=older.get("sessions_per_week"),
+        older_sets_per_exercise=older.get("sets_per_exercise"),
     )
 
 
