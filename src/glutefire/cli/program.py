@@ -7,6 +7,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,8 +28,6 @@ from glutefire.errors import InputFileError, IntakeError, PlanError
 from glutefire.programming.builder import PlanOptions, build_plan, load_program_data
 from glutefire.programming.findings import parse_screening_result
 from glutefire.programming.questionnaire import (
-    INJURIES,
-    PAIN_SITES,
     Answers,
     Intake,
     answer_facts,
@@ -209,78 +208,28 @@ def list_of(options: tuple[str, ...]) -> Callable[[str], list[str]]:
 
 
 def ask_questions() -> dict[str, Any]:
-    """Interactive questionnaire; returns a raw answers mapping (validated by the caller)."""
+    """Interactive questionnaire from ``data/questionnaire.yaml`` (the same questions as the
+    web form); returns a raw answers mapping (validated by the caller)."""
+    from glutefire.programming.questions import (
+        load_questions,
+        parse_reply,
+        set_path,
+        terminal_prompt,
+    )
+
     console.print("glutefire questionnaire: answer each question; press Enter for the default.")
-    answers: dict[str, Any] = {
-        "sitting_hours_per_day": _ask("Hours sitting on a usual day (0-24)", number_in(0, 24)),
-        "training": {
-            "quad_dominant_percent": _ask(
-                "Share of your leg training that is squats, leg press, lunges (%)",
-                number_in(0, 100, integer=True),
-                "50",
-            ),
-            "abdominal_training": _ask(
-                "Abdominal training: none, crunches_situps, planks_bracing, mixed",
-                choice_of(("none", "crunches_situps", "planks_bracing", "mixed")),
-            ),
-        },
-        "pain": _ask_pain(),
-        "tightness": _ask_tightness(),
-        "jump_landing": _ask(
-            "How you land from jumps: no_jumping, soft_quiet, stiff_loud, knees_cave_in, unsure",
-            choice_of(("no_jumping", "soft_quiet", "stiff_loud", "knees_cave_in", "unsure")),
-        ),
-        "injuries": _ask(
-            f"Known injuries, comma-separated ({', '.join(INJURIES)}) or none",
-            list_of(INJURIES),
-            "none",
-        ),
-        "red_flags": _ask_red_flags(),
-    }
+    answers: dict[str, Any] = {}
+    for q in load_questions().questions:
+        default = q.default if q.default is not None else ("" if q.optional else None)
+        value = _ask(terminal_prompt(q), partial(parse_reply, q), default)
+        if q.kind == "pain_sites":
+            value = {site: _ask(f"Pain at {site}, 0-10", number_in(0, 10, integer=True))
+                     for site in value}
+        if value is not None:
+            set_path(answers, q.id, value)
     if _ask("Add optional scales (Kujala, Oswestry, NPRS)? (y/n)", yes_no, "n"):
         answers["scales"] = _ask_scales()
     return answers
-
-
-def _ask_pain() -> dict[str, int]:
-    sites = _ask(
-        f"Where do you have pain? comma-separated ({', '.join(PAIN_SITES)}) or none",
-        list_of(PAIN_SITES),
-        "none",
-    )
-    return {site: _ask(f"Pain at {site}, 0-10", number_in(0, 10, integer=True)) for site in sites}
-
-
-def _ask_tightness() -> dict[str, bool]:
-    return {
-        "hamstrings_after_glute_lifts": _ask(
-            "Do your hamstrings feel tight after deadlifts, pull-throughs or step-ups? (y/n)",
-            yes_no,
-        ),
-        "hamstring_flexibility_normal": _ask(
-            "Is your hamstring flexibility otherwise normal? (y/n)", yes_no, "y"
-        ),
-        "groin_after_glute_lifts": _ask(
-            "Does your groin feel tight after those lifts? (y/n)", yes_no
-        ),
-        "hip_flexors": _ask("Do you know your hip flexors are tight? (y/n)", yes_no),
-        "low_back": _ask("Do you know your low back is tight? (y/n)", yes_no),
-    }
-
-
-_RED_FLAG_QUESTIONS = {
-    "worsening_pain": "Is your pain getting steadily worse?",
-    "numbness_or_tingling": "Any numbness, tingling or pins and needles in the legs or groin?",
-    "pain_at_night": "Pain at night that does not ease when you change position?",
-    "recent_trauma": "A recent fall, blow or accident?",
-    "bladder_or_bowel_changes": "Any new bladder or bowel changes?",
-    "unexplained_weight_loss_or_fever": "Unexplained weight loss or fever?",
-    "leg_weakness": "Does a leg feel weak or give way?",
-}
-
-
-def _ask_red_flags() -> dict[str, bool]:
-    return {key: _ask(f"{text} (y/n)", yes_no) for key, text in _RED_FLAG_QUESTIONS.items()}
 
 
 def _ask_scales() -> dict[str, Any]:
