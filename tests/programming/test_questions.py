@@ -22,7 +22,10 @@ def _model_field(path: str):
 def _literal_values(annotation) -> set[str]:
     found: set[str] = set()
     for arg in get_args(annotation) or ():
-        found |= _literal_values(arg) if get_args(arg) else ({arg} if isinstance(arg, str) else set())
+        if get_args(arg):
+            found |= _literal_values(arg)
+        elif isinstance(arg, str):
+            found.add(arg)
     return found
 
 
