@@ -34,6 +34,10 @@ def _exercise_names() -> dict[str, str]:
     return {e.id: e.name for e in load_library().exercises}
 
 
+def _name(exercise_id: str) -> str:
+    return _exercise_names().get(exercise_id, exercise_id.replace("_", " "))
+
+
 def safety_lines(x: PlanExercise) -> list[str]:
     """Cautions, easier and harder versions of one exercise, in words (no ids)."""
     names = _exercise_names()
@@ -70,11 +74,11 @@ def plan_to_markdown(plan: Plan) -> str:
         "Why these exercises",
         [f"Because {e.because}: {e.so} _({e.source})_" for e in plan.explanations],
     )
-    lines += _bullets("Left out", [f"`{d.exercise_id}`: {d.reason}" for d in plan.dropped])
+    lines += _bullets("Left out", [f"{_name(d.exercise_id)}: {d.reason}" for d in plan.dropped])
     lines += _bullets(
         "Fewer sets",
         [
-            f"`{r.exercise_id}` ({r.phase}, session {r.session}): "
+            f"{_name(r.exercise_id)} ({r.phase}, session {r.session}): "
             f"{r.sets_from} -> {r.sets_to} sets, {r.reason}"
             for r in plan.reduced
         ],
@@ -148,7 +152,7 @@ def print_plan(plan: Plan, console: Console) -> None:
         )
     for dropped in [d for d in plan.dropped if not d.reason.startswith("ranked below")]:
         console.print(
-            f"[dim]- left out {escape(dropped.exercise_id)}: {escape(dropped.reason)}[/]",
+            f"[dim]- left out {escape(_name(dropped.exercise_id))}: {escape(dropped.reason)}[/]",
             highlight=False,
         )
     for item in plan.not_checked:
