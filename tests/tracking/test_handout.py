@@ -89,3 +89,29 @@ def test_html_and_pdf_carry_doses_cues_cautions_and_pain_rules():
         assert "pain during an exercise is 4-5/10" in shown
         assert "Knees cave in: Seen." in shown
     assert "?" not in text.split("handout:")[1][:30]
+
+
+def test_keyframes_of_both_screenings_are_shown_side_by_side():
+    import datetime as dt
+
+    import cv2
+    import numpy as np
+
+    from glutefire.reports.client_pdf import ReportContent, render_html_fragment, render_pdf
+
+    def png(value: int) -> bytes:
+        return cv2.imencode(".png", np.full((40, 60, 3), value, np.uint8))[1].tobytes()
+
+    result = {"findings": [_finding("present", value=14.0)]}
+    content = ReportContent(
+        client_name="Ana", generated_on="2026-12-24",
+        screening={"recorded_at": dt.datetime(2026, 12, 24), "result": result},
+        keyframes={"knees_cave_in": png(200), "heel_rise": png(100)},
+        previous={"recorded_at": dt.datetime(2026, 11, 2),
+                  "keyframes": {"knees_cave_in": png(50)}},
+    )
+    html = render_html_fragment(content)
+    assert "Then and now" in html
+    assert "<b>Knees cave in</b>: before (2026-11-02), then now (2026-12-24)" in html
+    assert html.count("<img") == 2 + 2  # two latest keyframes + one pair
+    assert "Then and now" in pdf_text(render_pdf(content))

@@ -25,6 +25,7 @@ class ReportContent:
     plots: Mapping[str, bytes] = field(default_factory=dict)
     alerts: Sequence[str] = ()
     credits: Sequence[str] = ()
+    previous: Mapping[str, Any] | None = None  # earlier screening: recorded_at, keyframes
 
 
 def to_handout(content: ReportContent) -> _handout.Handout:
@@ -41,12 +42,29 @@ def to_handout(content: ReportContent) -> _handout.Handout:
         findings=_handout.plain_findings(result) if result else [],
         keyframes=[(f"Keyframe: {titles.get(code, code)}", png)
                    for code, png in content.keyframes.items()],
+        keyframe_pairs=_pairs(content, titles),
         plan=content.plan,
         exercise_names={e.id: e.name for e in load_library().exercises},
         alerts=list(content.alerts),
         plots=[(stem.replace("_", " ").capitalize(), png) for stem, png in content.plots.items()],
         credits=list(content.credits),
     )
+
+
+def _pairs(content: ReportContent, titles: Mapping[str, str]) -> list[_handout.KeyframePair]:
+    """Keyframes of the same finding in the previous and the latest screening."""
+    if content.previous is None or content.screening is None:
+        return []
+    before: Mapping[str, bytes] = content.previous.get("keyframes", {})
+    return [
+        _handout.KeyframePair(
+            titles.get(code, code.replace("_", " ")),
+            f"{content.previous['recorded_at']:%Y-%m-%d}", before[code],
+            f"{content.screening['recorded_at']:%Y-%m-%d}", png,
+        )
+        for code, png in content.keyframes.items()
+        if code in before
+    ]
 
 
 def render_html_fragment(content: ReportContent) -> str:

@@ -46,6 +46,17 @@ class ComparisonRow:
     verdict: str
 
 
+@dataclass(frozen=True)
+class KeyframePair:
+    """The same finding's keyframe in the previous and the latest screening, side by side."""
+
+    title: str
+    before_on: str
+    before_png: bytes
+    now_on: str
+    now_png: bytes
+
+
 @dataclass
 class Handout:
     client_name: str
@@ -53,6 +64,7 @@ class Handout:
     screened_on: str | None = None
     findings: Sequence[PlainFinding] = ()
     keyframes: Sequence[tuple[str, bytes]] = ()
+    keyframe_pairs: Sequence[KeyframePair] = ()
     plan: Plan | None = None
     exercise_names: Mapping[str, str] = field(default_factory=dict)
     comparisons: Sequence[ComparisonRow] = ()

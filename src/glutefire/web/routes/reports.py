@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -29,10 +30,14 @@ def report_content(engine, settings, client) -> ReportContent:  # noqa: ANN001
         screening: dict[str, Any] | None = (
             {"id": latest.id, "recorded_at": latest.recorded_at, "result": latest.result}
             if latest else None)
+        earlier = screenings[-2] if len(screenings) > 1 else None
+        previous: dict[str, Any] | None = (
+            {"recorded_at": earlier.recorded_at,
+             "keyframes": _keyframes(settings.keyframe_dir / str(earlier.id))}
+            if earlier else None)
     keyframes = {}
     if screening is not None:
-        folder = settings.keyframe_dir / str(screening["id"])
-        keyframes = {p.stem: p.read_bytes() for p in sorted(folder.glob("*.png"))}
+        keyframes = _keyframes(settings.keyframe_dir / str(screening["id"]))
     progress = build_progress(engine, client.id)
     return ReportContent(
         client_name=client.display_name, generated_on=dt.date.today().isoformat(),
@@ -40,7 +45,13 @@ def report_content(engine, settings, client) -> ReportContent:  # noqa: ANN001
         findings=explained_findings(screening["result"]) if screening else [],
         keyframes=keyframes, plan=load_current_plan(engine, client.id),
         plots=progress.plots_png, alerts=[a.message for a in progress.report.alerts],
+        previous=previous,
     )
+
+
+def _keyframes(folder: Path) -> dict[str, bytes]:
+    """Finding code -> keyframe PNG of one screening (empty when none were kept)."""
+    return {p.stem: p.read_bytes() for p in sorted(folder.glob("*.png"))}
 
 
 def _b64(png: bytes) -> str:
