@@ -70,3 +70,15 @@ def test_bad_replies_say_what_was_expected(qid, text, message):
     q = next(q for q in load_questions().questions if q.id == qid)
     with pytest.raises(ValueError, match=message):
         parse_reply(q, text)
+
+
+def test_the_web_form_starts_filled_in_so_it_submits_with_only_the_plan_fields():
+    """Every required number has a starting value in the form (the browser refuses an empty
+    required field), and those starting values are valid answers."""
+    replies = {}
+    for q in load_questions().questions:
+        if q.kind in ("number", "integer") and not q.optional:
+            start = q.form_value or q.default
+            assert start is not None, q.id
+            replies[q.field] = start
+    parse_answers(answers_from_form(replies.get))

@@ -30,6 +30,8 @@ class Question(BaseModel):
     min: float | None = None
     max: float | None = None
     default: str | None = None
+    #: the web form's starting value where it differs from ``default`` (the terminal asks)
+    form_value: str | None = None
     optional: bool = False
 
 

@@ -4,11 +4,13 @@ Two rules raise an alert:
 
 * adherence below the maintenance dose (1 session/week; Spiering 2021) for 2 or more consecutive
   complete weeks in which a plan was in force;
-* a re-screen worse than the previous screening of the same camera view by more than the
-  measurement's smallest detectable difference (SDD; e.g. 8 deg for knee FPPA, Munro 2012).
+* a re-screen in which a finding, on one side, is worse than the last earlier session that
+  measured the same finding on the same side by more than the measurement's smallest detectable
+  difference (SDD; e.g. 8 deg for knee FPPA, Munro 2012); it leads back to a new plan.
 
-Changes within the SDD are reported as "no real change". Measures without a documented SDD are
-shown but not judged. Alerts describe movement patterns and training habits, not diagnoses.
+Only findings of the typed :class:`~glutefire.result.ScreeningResult` are compared (one
+accessor, :func:`finding_measures`), never raw per-rep metrics. Changes within the SDD are
+reported as "no real change". Findings without a documented SDD are shown but not judged. Alerts describe movement patterns and training habits, not diagnoses.
 """
 
 from __future__ import annotations
