@@ -10,7 +10,8 @@ Two rules raise an alert:
 
 Only findings of the typed :class:`~glutefire.result.ScreeningResult` are compared (one
 accessor, :func:`finding_measures`), never raw per-rep metrics. Changes within the SDD are
-reported as "no real change". Findings without a documented SDD are shown but not judged. Alerts describe movement patterns and training habits, not diagnoses.
+reported as "no real change". Findings without a documented SDD are shown but not judged.
+Alerts describe movement patterns and training habits, not diagnoses.
 """
 
 from __future__ import annotations
