@@ -123,6 +123,7 @@ def screening_result(fppa_left_deg: float = 4.0, *, view: str = "front",
         side="left" if fppa_left_deg > 10 else "none", value=fppa_left_deg, threshold=10.0,
         unit="deg", reps=[1, 2, 3] if fppa_left_deg > 10 else [], confidence=0.8,
         reason="mean FPPA over 3 reps", source="Munro 2012", evidence_frame=150,
+        per_side={"left": fppa_left_deg},  # the right knee's landmarks were poorly visible
     )
     return make_screening(view=view, reps=reps, findings=[knees])
 

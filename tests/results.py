@@ -65,3 +65,13 @@ def make_screening(*, view: str = "front", reps: Sequence[RepRecord] = (),
         summary=summarise(every, list(reps)),
         disclaimer=DISCLAIMER,
     )
+
+
+def with_finding(result: ScreeningResult, finding: Finding) -> ScreeningResult:
+    """``result`` with its finding of ``finding.code`` replaced (one-clip results; the summary
+    follows), validated like any result."""
+    findings = [finding if f.code is finding.code else f for f in result.findings]
+    return ScreeningResult.model_validate({
+        **dict(result), "findings": findings, "findings_by_clip": [findings] * len(result.input),
+        "summary": summarise(findings, list(result.reps)),
+    })

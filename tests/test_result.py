@@ -56,7 +56,7 @@ def test_result_stored_by_an_earlier_version_parses_and_keeps_every_value():
 def test_round_trip_through_json_is_exact():
     result = screening_result(14.0)
     assert parse_result_json(result.to_json()) == result
-    assert result.with_status(Status.PRESENT)[0].label == "knees_cave_in (left)"
+    assert result.with_status(Status.PRESENT)[0].label == "Knees cave in (left)"
     assert result.finding(FindingCode.KNEES_CAVE_IN).present
 
 

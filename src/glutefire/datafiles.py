@@ -2,7 +2,8 @@
 
 Every packaged data file lives in ``src/glutefire/data/``. :func:`load_packaged` reads one and
 validates it as a pydantic model; :func:`data_text` reads a packaged file or a user's replacement
-(``path``), for loaders that accept one.
+(``path``), for loaders that accept one. Files shipped with the code that are not data
+(the handout's template and fonts) are found with :func:`packaged_file`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ def format_validation_error(exc: ValidationError) -> str:
 def read_packaged_text(name: str, *, package: str = "glutefire.data") -> str:
     """The text of a data file shipped inside the package."""
     return resources.files(package).joinpath(name).read_text("utf-8")
+
+
+def packaged_file(name: str, *, package: str) -> Path:
+    """The path of a file shipped inside ``package`` that is not data (a template, a font):
+    for readers that need a file name. The package is installed as files (no zip import)."""
+    return Path(str(resources.files(package).joinpath(name)))
 
 
 def data_text(name: str, path: Path | None = None) -> tuple[str, str]:

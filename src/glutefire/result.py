@@ -202,9 +202,17 @@ class Finding(BaseModel):
 
     @property
     def label(self) -> str:
-        """Plain label such as ``knees_cave_in (left)``."""
-        side = "" if self.side == "none" else f" ({self.side})"
-        return f"{self.code.value}{side}"
+        """Human label with the finding's side, such as ``Knees cave in (left)`` or
+        ``Heels rise (both sides)``; the title alone when no side applies."""
+        return self.label_on(self.side)
+
+    def label_on(self, side: str) -> str:
+        """Human label of this finding measured on ``side`` (``left``, ``right``, ``both``
+        sides; any other value, e.g. ``none``, gives the title alone)."""
+        return f"{self.title}{_SIDE_SUFFIX.get(side, '')}"
+
+
+_SIDE_SUFFIX = {"left": " (left)", "right": " (right)", "both": " (both sides)"}
 
 
 class Summary(_Record):

@@ -140,16 +140,27 @@ def test_progress_alerts_and_plots(cli, ana, make_result, tmp_path):
     result = cli("progress", "-p", "Ana", "--today", "2026-11-25", "--plots", str(out))
     text = flat(result.output)
     assert "below the maintenance dose" in text
-    assert "knee_fppa_left_deg deg (SDD 8): 2026-10-30: 4.0" in text
+    assert "Knees cave in (left) (smallest detectable difference 8 deg): 2026-10-30: 4.0" in text
     assert "more than its 8 deg smallest detectable difference" in text
-    assert "Suggested minimum maintenance routine" in text and "Hip Thrust: 1x10 @ 20 kg" in text
+    # worse while a plan is in force: back to the corrective phase, not the minimum dose
+    assert "`glutefire plan -p Ana --minutes-per-session 20`" in text
+    assert "Suggested minimum maintenance routine" not in text
     assert (out / "adherence.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in (out / "pain.svg").read_text()
-    assert (out / "metric_knee_fppa_left_deg.svg").exists()
+    assert (out / "metric_knees_cave_in_left.svg").exists()
+
+
+def test_lapse_alone_suggests_the_maintenance_routine(cli, ana):
+    cli("log", "-p", "Ana", "--date", "2026-11-03")
+    text = flat(cli("progress", "-p", "Ana", "--today", "2026-11-25").output)
+    assert "Suggested minimum maintenance routine" in text and "Hip Thrust: 1x10 @ 20 kg" in text
 
 
 def test_import_log_reports_problems_and_skips_duplicates(cli, engine):
-    result = cli("import-log", str(DATA / "hevy_sample.csv"), "-p", "Cy", "--time-zone", "UTC")
+    result = cli(
+        "import-log", str(DATA / "hevy_sample.csv"), "-p", "Cy", "--time-zone", "UTC",
+        "--new-person",
+    )
     text = flat(result.output)
     assert "Imported 5 set(s) from a hevy export" in text
     assert "Ignored unknown columns: gym_name" in text
@@ -159,14 +170,18 @@ def test_import_log_reports_problems_and_skips_duplicates(cli, engine):
     assert count(engine, TrainingLogEntry) == 5
     balance = flat(cli("balance", "-p", "Cy", "--today", "2025-07-28", "--weeks", "2").output)
     assert "Glute-dominant work is at least equal to quad-dominant work" in balance
+    assert "Counted as hip-dominant: " in balance and "Counted as knee-dominant: " in balance
 
 
 def test_strict_import_and_unknown_formats_change_nothing(cli, engine, tmp_path):
-    result = cli("import-log", str(DATA / "hevy_sample.csv"), "-p", "Cy", "--strict", ok=False)
+    result = cli(
+        "import-log", str(DATA / "hevy_sample.csv"), "-p", "Cy", "--strict", "--new-person",
+        ok=False,
+    )
     assert result.exit_code == 2 and "nothing imported" in flat(result.output)
     odd = tmp_path / "odd.csv"
     odd.write_text("when,what\n2026-01-01,squat\n")
-    result = cli("import-log", str(odd), "-p", "Cy", ok=False)
+    result = cli("import-log", str(odd), "-p", "Cy", "--new-person", ok=False)
     assert "expected a CSV export from strong or hevy" in flat(result.output)
     assert count(engine, Person) == 0 and count(engine, TrainingLogEntry) == 0
 
@@ -174,7 +189,10 @@ def test_strict_import_and_unknown_formats_change_nothing(cli, engine, tmp_path)
 def test_balance_with_override_file(cli, engine, tmp_path):
     classes = tmp_path / "classes.yaml"
     classes.write_text("Zercher Carry: knee\nPlank: other\n")
-    cli("import-log", str(DATA / "strong_sample.csv"), "-p", "Di", "--time-zone", "Europe/Berlin")
+    cli(
+        "import-log", str(DATA / "strong_sample.csv"), "-p", "Di", "--time-zone", "Europe/Berlin",
+        "--new-person",
+    )
     text = flat(
         cli("balance", "-p", "Di", "--today", "2026-04-01", "--classes", str(classes)).output
     )
@@ -210,3 +228,39 @@ def test_people_rejects_unknown_time_zone(cli, engine):
 def test_bad_database_url(tmp_path):
     result = CliRunner().invoke(app, ["people", "--db", "mysql://x/y"])
     assert result.exit_code == 2 and "expected a sqlite or postgresql database URL" in result.output
+
+
+def test_a_closed_pipe_after_logging_keeps_the_session(ana, db_url, monkeypatch):
+    """`glutefire log ... | head -1`: printing fails after the commit, the session stays."""
+    from glutefire.cli import tracking_render
+
+    def closed_pipe(*args, **kwargs):
+        raise BrokenPipeError
+
+    monkeypatch.setattr(tracking_render, "session_logged", closed_pipe)
+    CliRunner().invoke(app, ["log", "-p", "Ana", "--date", "2026-11-03", "--db", db_url])
+    assert count(ana, SessionLog) == 1
+
+
+def test_rotation_follows_dates_and_restarts_with_each_phase(cli, ana):
+    log = lambda day: flat(cli("log", "-p", "Ana", "--date", day).output)  # noqa: E731
+    assert "session A" in log("2026-11-05")
+    assert "session A" in log("2026-11-03")  # back-dated: the first session of the phase
+    assert "session B" in log("2026-11-07")  # after 11-05 (A), by date not by entry order
+    with unit_of_work(ana) as uow:
+        assert [s.session_label for s in get_person(uow, "Ana").sessions] == ["A", "A", "B"]
+    # the integrate phase (weeks 4-6, one session template) starts again at A
+    assert "session A" in log("2026-11-23")
+
+
+def test_older_adults_get_two_maintenance_sessions_after_the_plan_ends(cli, ana):
+    from glutefire.store.repository import record_intake
+
+    with unit_of_work(ana) as uow:
+        record_intake(uow, "Ana", {"answers": {"age_years": 70}})
+    text = flat(cli("progress", "-p", "Ana", "--today", "2026-12-30").output)
+    assert "The plan ended on 2026-12-14: the maintenance phase runs on its own since then " \
+           "(2 session(s) a week" in text
+    assert "2026-W52 │ 0 / 2" in text
+    logged = flat(cli("log", "-p", "Ana", "--date", "2026-12-30").output)
+    assert "Logged session M" in logged and "2x10 @ 20 kg" in logged

@@ -45,7 +45,7 @@ def test_cli_failing_keyframe_keeps_result_and_stored_screening(tmp_path, valgus
     monkeypatch.setattr(annotate, "write_keyframe", _broken)
     out, db = tmp_path / "out", f"sqlite:///{tmp_path / 'g.sqlite3'}"
     code, text = run_cli("screen", valgus_csv, "--out", out, "--json", tmp_path / "r.json",
-                         "--person", "Ann", "--db", db, "-q")
+                         "--person", "Ann", "--new-person", "--db", db, "-q")
     assert code == 0, text
     assert "warning: the keyframe of knees_cave_in could not be written (RuntimeError: " \
            "simulated failure)" in text

@@ -62,6 +62,10 @@ def test_unparseable_answers_file(tmp_path):
 def test_interactive_intake_reasks_invalid_answers(tmp_path):
     out = tmp_path / "intake.json"
     answers = [
+        "200",
+        "67",  # age: invalid, then valid
+        "",  # sex: skipped
+        "running",  # sports
         "lots",
         "30",
         "9",  # sitting: two invalid, then valid
@@ -75,6 +79,7 @@ def test_interactive_intake_reasks_invalid_answers(tmp_path):
         "n",
         "y",
         "n",  # tightness
+        "y",  # hamstrings cramp in bridges
         "stiff_loud",
         "none",  # landing, injuries
         "maybe",
@@ -95,6 +100,10 @@ def test_interactive_intake_reasks_invalid_answers(tmp_path):
     doc = json.loads(out.read_text())
     assert doc["answers"]["sitting_hours_per_day"] == 9
     assert doc["answers"]["pain"] == {"knee": 4}
+    assert "expected a number from 10 to 110, but got 200" in res.output
+    assert doc["answers"]["age_years"] == 67 and doc["answers"]["sports"] == ["running"]
+    assert doc["answers"]["sex"] is None
+    assert doc["answers"]["tightness"]["hamstrings_cramp_in_bridges"] is True
 
 
 def test_plan_writes_json_and_markdown(tmp_path):

@@ -19,8 +19,8 @@ def test_screen_plan_and_intake_are_stored(screened_3q, db_url, tmp_path):
 
     _, out = screened_3q
     kp = out / "clip0_keypoints.csv"
-    code, text = run_cli("screen", kp, "--person", "Ana", "--db", db_url, "--json",
-                         tmp_path / "r.json", "-q")
+    code, text = run_cli("screen", kp, "--person", "Ana", "--new-person", "--db", db_url,
+                         "--json", tmp_path / "r.json", "-q")
     assert code == 0, text
     code, text = run_cli("intake", "--answers", ROOT / "examples" / "intake_example.yaml",
                          "--out", tmp_path / "intake.json", "--person", "Ana", "--db", db_url)
@@ -38,6 +38,7 @@ def test_screen_plan_and_intake_are_stored(screened_3q, db_url, tmp_path):
         engine.dispose()
     code, text = run_cli("history", "--person", "Ana", "--db", db_url)
     assert code == 0 and "screening (side)" in text and "plan corrective" in text
+    assert "questionnaire: pain knee 3/10, lower back 2/10; Kujala 88/100" in " ".join(text.split())
 
 
 def test_bad_screen_input_stores_nothing(db_url, tmp_path):
@@ -46,7 +47,7 @@ def test_bad_screen_input_stores_nothing(db_url, tmp_path):
 
     bad = tmp_path / "kp.csv"
     bad.write_text("frame,time_s\n0,0\n")
-    code, _ = run_cli("screen", bad, "--person", "Ben", "--db", db_url, "-q")
+    code, _ = run_cli("screen", bad, "--person", "Ben", "--new-person", "--db", db_url, "-q")
     assert code == 2
     engine = open_database(db_url)
     try:

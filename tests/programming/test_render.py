@@ -100,3 +100,31 @@ def test_stopped_terminal_output(data, raw_answers):
     buffer = io.StringIO()
     print_plan(_plan(data, raw_answers), Console(file=buffer, width=120))
     assert "see a clinician first" in buffer.getvalue()
+
+
+def test_safety_text_is_shown_in_terminal_and_markdown(data, raw_answers):
+    """Cautions, easier and harder versions reach every place a person reads the plan."""
+    import io
+
+    from rich.console import Console
+
+    from glutefire.programming.questionnaire import parse_answers
+    from glutefire.programming.render import plan_to_markdown, print_plan
+
+    from .conftest import options
+
+    plan = build_plan(answers=parse_answers(raw_answers), findings=None,
+                      options=options(minutes_per_session=20), data=data)
+    cautions = {c for p in plan.phases for s in p.sessions for x in s.exercises for c in x.cautions}
+    assert cautions
+    buffer = io.StringIO()
+    print_plan(plan, Console(file=buffer, width=200))
+    terminal = " ".join(buffer.getvalue().split())
+    markdown = " ".join(plan_to_markdown(plan).split())
+    for shown in (terminal, markdown):
+        assert all(" ".join(c.split()) in shown for c in cautions)
+        assert "Easier (Side-lying hip abduction): Clamshell" in shown
+        assert "Harder (Side-lying hip abduction): Side plank" in shown
+    assert all(d.exercise_id not in markdown for d in plan.dropped)  # names, not ids
+    assert any(f"left out {name}" in terminal for name in ("Foam roll hip flexors",
+                                                            "Foam roll TFL (outer hip)"))

@@ -95,7 +95,7 @@ def test_each_finding_leads_to_its_exercises(
     rec = fired[rule_id]
     assert set(must_include) <= set(rec.exercises)
     assert underactive in rec.underactive
-    assert rec.because.startswith(f"finding {code}")
+    assert rec.because.startswith(f"finding {code.replace('_', ' ').capitalize()}")
     assert rec.source
 
 
@@ -227,7 +227,7 @@ def test_scores_sum_weights_and_keep_reasons(data, quiet_answers):
     recs = _fired(data, quiet_answers, finding("knees_cave_in", side="left", heels="present"))
     clam = score_exercises(recs)["clamshell"]
     assert clam.score > 4
-    assert "finding knees_cave_in (left): your knees moved inward during the squat" in clam.why
+    assert "finding Knees cave in (left): your knees moved inward during the squat" in clam.why
     assert "answer: you reported knee pain" in clam.why
 
 

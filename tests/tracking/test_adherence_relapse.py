@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 
-from glutefire.result import parse_result
+from glutefire.result import FindingCode, ScreeningResult, Status
 from glutefire.tracking.adherence import (
     PlanPeriod,
     local_date,
     periods_from_plans,
+    periods_with_ends,
     planned_in_week,
     weekly_adherence,
 )
@@ -19,12 +20,17 @@ from glutefire.tracking.relapse import (
     NO_REAL_CHANGE,
     NOT_JUDGED,
     WORSE,
+    compare_latest,
     compare_screenings,
     detect_relapse,
     lapse_streak,
     load_rules,
+    metric_history,
     minimum_maintenance_routine,
+    past_gaps,
+    plan_timeline,
 )
+from results import make_finding, with_finding
 
 RULES = load_rules()
 MON = dt.date(2026, 11, 2)  # a Monday
@@ -121,6 +127,17 @@ def test_maintenance_routine_from_first_phase(make_plan):
     assert minimum_maintenance_routine(None, on=MON, rules=RULES).exercises == ()
 
 
+def dated(*results: ScreeningResult) -> list:
+    """Screenings a week apart, oldest first, as stored: (recorded_at, result)."""
+    start = dt.datetime(2026, 11, 2, 12, tzinfo=dt.timezone.utc)
+    return [(start + dt.timedelta(weeks=i), r) for i, r in enumerate(results)]
+
+
+def _edit_knees(result: ScreeningResult, **fields) -> ScreeningResult:
+    knees = result.finding(FindingCode.KNEES_CAVE_IN)
+    return with_finding(result, knees.model_validate({**knees.model_dump(), **fields}))
+
+
 @pytest.mark.parametrize(
     ("before", "after", "verdict"),
     [
@@ -134,45 +151,89 @@ def test_fppa_judged_against_its_8_degree_sdd(make_result, before, after, verdic
     comparisons = {
         c.key: c for c in compare_screenings(make_result(before), make_result(after), RULES.noise)
     }
-    assert comparisons["knee_fppa_left_deg"].verdict == verdict
-    assert comparisons["knee_fppa_left_deg"].sdd == 8.0
-    assert comparisons["knees_cave_in"].verdict == verdict
-    assert comparisons["knee_fppa_right_deg"].verdict == NO_REAL_CHANGE
+    assert comparisons["knees_cave_in_left"].verdict == verdict
+    assert comparisons["knees_cave_in_left"].sdd == 8.0
+    assert comparisons["knees_cave_in_left"].label == "Knees cave in (left)"
 
 
-def test_kasr_lower_is_worse_and_unknown_metrics_are_not_judged(make_result):
-    previous, current = make_result(kasr=0.9).to_jsonable(), make_result(kasr=0.7).to_jsonable()
-    for result in (previous, current):
-        for rep in result["reps"]:
-            rep["metrics"]["heel_rise_ratio"] = 0.1
-    current["reps"][0]["metrics"]["heel_rise_ratio"] = 0.9
-    previous, current = parse_result(previous), parse_result(current)
-    comparisons = {c.key: c for c in compare_screenings(previous, current, RULES.noise)}
-    assert comparisons["kasr"].verdict == WORSE
-    assert comparisons["heel_rise_ratio"].verdict == NOT_JUDGED
+def test_only_findings_are_compared_never_raw_per_rep_metrics(make_result):
+    comparisons = compare_screenings(make_result(4.0), make_result(13.0), RULES.noise)
+    assert [c.key for c in comparisons] == ["knees_cave_in_left"]
 
 
-def test_rescreen_alert_compares_same_view_only(make_result):
-    screenings = [make_result(4.0), make_result(20.0, view="side"), make_result(13.0)]
-    report = detect_relapse([], screenings, None, today=MON, rules=RULES)
-    (alert,) = report.alerts  # the finding and the per-rep metric give one alert
-    assert alert.rule_id == "rescreen_worse_than_sdd" and "Munro" in alert.source
-    assert "more than its 8 deg smallest detectable difference" in alert.message
-    assert "knee_fppa_left_deg 4.0 -> 13.0 deg (+9.0)" in alert.message
+def test_per_side_values_keep_one_series_per_side_whatever_the_status(make_result):
+    first = _edit_knees(make_result(4.0), side="none", per_side={"left": 4.0, "right": 3.0})
+    second = _edit_knees(make_result(20.0), side="left", per_side={"left": 20.0, "right": 3.5})
+    series = {s.key: s for s in metric_history(dated(first, second), RULES.noise)}
+    assert series["knees_cave_in_left"].values == (4.0, 20.0)
+    assert series["knees_cave_in_right"].values == (3.0, 3.5)
+
+
+def test_a_front_plus_side_session_is_compared_with_the_last_front_measure(make_result):
+    side_only = with_finding(make_result(4.0, view="side"), make_finding(
+        FindingCode.KNEES_CAVE_IN, reason="needs a view from the front or back"))
+    screenings = dated(make_result(4.0), side_only, make_result(13.0))
+    (row,) = compare_latest(screenings, RULES.noise)
+    assert (row.previous_at, row.current_at) == (screenings[0][0], screenings[2][0])
+    assert (row.previous_view, row.current_view, row.verdict) == ("front", "front", WORSE)
+
+
+def test_worse_rescreen_gives_replan_advice(make_result, make_plan):
+    report = detect_relapse(
+        [], dated(make_result(4.0), make_result(13.0)), make_plan(), today=MON, rules=RULES
+    )
+    (alert,) = report.alerts
+    assert (
+        "Re-screen 2026-11-09 vs 2026-11-02: Knees cave in (left) 4.0 deg -> 13.0 deg (+9.0 deg), "
+        "more than its 8 deg smallest detectable difference" in alert.message
+    )
     assert "not a diagnosis" in alert.message
-    assert report.routine is not None and report.routine.exercises == ()
+    assert report.replan is not None and report.replan.worse == ("Knees cave in (left)",)
+    assert report.routine is None
 
 
 def test_rescreen_within_noise_raises_nothing(make_result):
-    report = detect_relapse([], [make_result(4.0), make_result(11.0)], None, today=MON, rules=RULES)
+    report = detect_relapse(
+        [], dated(make_result(4.0), make_result(11.0)), None, today=MON, rules=RULES
+    )
     assert report.alerts == ()
     assert {c.verdict for c in report.comparisons} == {NO_REAL_CHANGE}
 
 
-def test_incomplete_reps_are_left_out_of_means(make_result):
-    doc = make_result(4.0).to_jsonable()
-    doc["reps"][0]["complete"] = False
-    doc["reps"][0]["metrics"]["knee_fppa_left_deg"] = 60.0
-    result = parse_result(doc)
-    comparisons = {c.key: c for c in compare_screenings(make_result(4.0), result, RULES.noise)}
-    assert comparisons["knee_fppa_left_deg"].verdict == NO_REAL_CHANGE
+def test_findings_without_a_documented_sdd_are_not_judged(make_result):
+    previous, current = (
+        with_finding(make_result(), make_finding(
+            FindingCode.FEET_TURN_OUT, Status.ABSENT, value=v, unit="deg", per_side={"left": v},
+            confidence=0.8))
+        for v in (5.0, 30.0)
+    )
+    rows = {c.key: c for c in compare_screenings(previous, current, RULES.noise)}
+    assert rows["feet_turn_out_left"].verdict == NOT_JUDGED
+    assert rows["feet_turn_out_left"].sdd is None
+
+
+def test_plan_ends_and_maintenance_follows_on_its_own(make_plan):
+    plan = make_plan("2026-11-02")  # 6 weeks: ends 2026-12-14
+    timeline = plan_timeline(plan, [], today=dt.date(2026, 12, 20))
+    assert timeline.ended_on == dt.date(2026, 12, 14) and timeline.in_maintenance
+    assert timeline.reassess_due  # reassess_on 2026-12-14 passed without a screening
+    periods = periods_with_ends(
+        [(MON, 3, dt.date(2026, 12, 14))], maintenance_per_week=RULES.maintenance_sessions_per_week
+    )
+    weeks = weekly_adherence([], periods, today=dt.date(2026, 12, 28))
+    assert [w.planned for w in weeks][-4:] == [3, 1, 1, 1]  # from the week of 2026-12-14
+
+
+def test_past_gaps_stay_in_the_record_after_training_resumes():
+    weeks = _weeks([3, 0, 0, 0, 3, 3], today_offset=43)
+    assert lapse_streak(weeks, RULES.adherence) == 0
+    assert past_gaps(weeks, RULES.adherence) == [
+        (MON + dt.timedelta(weeks=1), MON + dt.timedelta(weeks=4, days=-1), 3)
+    ]
+
+
+def test_older_adults_maintenance_dose():
+    older = RULES.for_age(70)
+    assert (older.maintenance_sessions_per_week, older.maintenance_sets_per_exercise) == (2, 2)
+    assert older.adherence.min_sessions_per_week == 2
+    assert RULES.for_age(30) is RULES and RULES.for_age(None) is RULES

@@ -98,3 +98,18 @@ def test_iso_week_depends_on_the_zone_across_dst():
 def test_empty_balance():
     report = weekly_balance([], lambda name: None, time_zone="UTC")
     assert report.weeks == () and report.verdict.startswith("No imported training sets")
+
+
+@pytest.mark.parametrize(
+    ("name", "movement"),
+    [("Hip Abductor (Machine)", "hip"), ("Lateral Band Walk", "hip"), ("Glute Ham Raise", "other")],
+)
+def test_strong_names_from_the_field_are_classified(name, movement):
+    from glutefire.tracking.training_log.classify import (
+        classify_exercise,
+        library_mapping,
+        load_keyword_rules,
+    )
+
+    label = classify_exercise(name, library=library_mapping(), rules=load_keyword_rules())
+    assert (label.movement, label.method) == (movement, "keyword")

@@ -137,6 +137,7 @@ def test_questionnaire_builds_a_plan_from_the_latest_screening(client, trainer):
     assert response.status_code == 303 and response.headers["location"].endswith("/plan")
     plan = client.get(f"/clients/{cid}/plan")
     assert plan.status_code == 200 and "Weeks 1-" in plan.text and "Session A" in plan.text
+    assert "<strong>Take care (" in plan.text and "<strong>Easier (" in plan.text
 
 
 def test_questionnaire_errors_are_shown(client, trainer):
@@ -178,7 +179,9 @@ def test_reports_html_and_pdf(client, trainer):
     upload_sample(client, csrf, cid)
     _questionnaire(client, csrf, cid)
     html = client.get(f"/clients/{cid}/report.html")
-    assert html.status_code == 200 and "Screening findings" in html.text
+    assert html.status_code == 200 and "What the squat screen showed" in html.text
+    assert "Take care" in html.text and " x " in html.text  # cautions and doses
+    assert "Seen.</b>" in html.text and "not_assessable" not in html.text
     pdf = client.get(f"/clients/{cid}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf.headers["content-type"] == "application/pdf" and len(pdf.content) > 2000

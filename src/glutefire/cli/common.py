@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -42,6 +42,26 @@ StoreAsOption = Annotated[
     str | None,
     typer.Option("--person", "-p", help="Store the result in the database under this person."),
 ]
+
+
+NewPersonOption = Annotated[
+    bool,
+    typer.Option(
+        "--new-person",
+        help="Allow --person to name someone not stored yet (a typo is refused without it).",
+    ),
+]
+
+
+def require_person(uow: Any, name: str, *, new_person: bool) -> None:
+    """Refuse an unknown ``name`` unless ``new_person``: a typo must not create a new person."""
+    from glutefire.store.repository import find_person, get_person
+
+    if not new_person and find_person(uow, name) is None:
+        try:
+            get_person(uow, name)
+        except GlutefireError as exc:
+            raise type(exc)(f"{exc}; add --new-person to create them") from None
 
 
 @contextlib.contextmanager

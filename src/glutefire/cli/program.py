@@ -7,18 +7,26 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 import yaml
+from rich.markup import escape
 
-from glutefire.cli.common import DbOption, StoreAsOption, console, database, user_errors
+from glutefire.cli.common import (
+    DbOption,
+    NewPersonOption,
+    StoreAsOption,
+    console,
+    database,
+    require_person,
+    user_errors,
+)
 from glutefire.errors import InputFileError, IntakeError, PlanError
 from glutefire.programming.builder import PlanOptions, build_plan, load_program_data
 from glutefire.programming.questionnaire import (
-    INJURIES,
-    PAIN_SITES,
     Answers,
     Intake,
     answer_facts,
@@ -28,7 +36,7 @@ from glutefire.programming.questionnaire import (
 )
 from glutefire.programming.red_flags import check_red_flags
 from glutefire.programming.render import plan_to_json, plan_to_markdown, print_plan
-from glutefire.result import parse_result
+from glutefire.result import ScreeningResult, parse_result
 
 
 def register(app: typer.Typer) -> None:
@@ -95,10 +103,13 @@ def intake(
         ),
     ] = Path("intake.json"),
     person: StoreAsOption = None,
+    new_person: NewPersonOption = False,
     db: DbOption = None,
 ) -> None:
     """Answer the questionnaire and save the intake file used by `glutefire plan`."""
     with user_errors():
+        if person is not None:
+            _check_person(person, new_person, db)
         raw = read_data_file(answers, what="answers") if answers else ask_questions()
         parsed = parse_answers(raw)
         record = make_intake(parsed, created_on=dt.date.today())
@@ -124,11 +135,13 @@ def _print_intake_summary(record: Intake, out: Path) -> None:
     console.print(f"Saved intake to {out}", highlight=False)
     scores = {k: v for k, v in record.scores.model_dump().items() if v is not None}
     if scores:
-        console.print(f"Scores: {scores}", highlight=False)
+        from glutefire.cli.tracking import scores_text
+
+        console.print(f"Scores: {scores_text(scores)}", highlight=False, markup=False)
     if record.red_flags:
         console.print(
             "[bold red]Warning signs:[/] "
-            + "; ".join(record.red_flags)
+            + escape("; ".join(record.red_flags))
             + ". A plan will advise seeing a clinician first.",
             highlight=False,
         )
@@ -141,7 +154,7 @@ def _ask(prompt: str, parse: Callable[[str], Any], default: str | None = None) -
         try:
             return parse(str(raw).strip())
         except ValueError as exc:
-            console.print(f"[red]{exc}[/]", highlight=False)
+            console.print(f"[red]{escape(str(exc))}[/]", highlight=False)
 
 
 def number_in(low: float, high: float, *, integer: bool = False) -> Callable[[str], float | int]:
@@ -195,78 +208,28 @@ def list_of(options: tuple[str, ...]) -> Callable[[str], list[str]]:
 
 
 def ask_questions() -> dict[str, Any]:
-    """Interactive questionnaire; returns a raw answers mapping (validated by the caller)."""
+    """Interactive questionnaire from ``data/questionnaire.yaml`` (the same questions as the
+    web form); returns a raw answers mapping (validated by the caller)."""
+    from glutefire.programming.questions import (
+        load_questions,
+        parse_reply,
+        set_path,
+        terminal_prompt,
+    )
+
     console.print("glutefire questionnaire: answer each question; press Enter for the default.")
-    answers: dict[str, Any] = {
-        "sitting_hours_per_day": _ask("Hours sitting on a usual day (0-24)", number_in(0, 24)),
-        "training": {
-            "quad_dominant_percent": _ask(
-                "Share of your leg training that is squats, leg press, lunges (%)",
-                number_in(0, 100, integer=True),
-                "50",
-            ),
-            "abdominal_training": _ask(
-                "Abdominal training: none, crunches_situps, planks_bracing, mixed",
-                choice_of(("none", "crunches_situps", "planks_bracing", "mixed")),
-            ),
-        },
-        "pain": _ask_pain(),
-        "tightness": _ask_tightness(),
-        "jump_landing": _ask(
-            "How you land from jumps: no_jumping, soft_quiet, stiff_loud, knees_cave_in, unsure",
-            choice_of(("no_jumping", "soft_quiet", "stiff_loud", "knees_cave_in", "unsure")),
-        ),
-        "injuries": _ask(
-            f"Known injuries, comma-separated ({', '.join(INJURIES)}) or none",
-            list_of(INJURIES),
-            "none",
-        ),
-        "red_flags": _ask_red_flags(),
-    }
+    answers: dict[str, Any] = {}
+    for q in load_questions().questions:
+        default = q.default if q.default is not None else ("" if q.optional else None)
+        value = _ask(terminal_prompt(q), partial(parse_reply, q), default)
+        if q.kind == "pain_sites":
+            value = {site: _ask(f"Pain at {site}, 0-10", number_in(0, 10, integer=True))
+                     for site in value}
+        if value is not None:
+            set_path(answers, q.id, value)
     if _ask("Add optional scales (Kujala, Oswestry, NPRS)? (y/n)", yes_no, "n"):
         answers["scales"] = _ask_scales()
     return answers
-
-
-def _ask_pain() -> dict[str, int]:
-    sites = _ask(
-        f"Where do you have pain? comma-separated ({', '.join(PAIN_SITES)}) or none",
-        list_of(PAIN_SITES),
-        "none",
-    )
-    return {site: _ask(f"Pain at {site}, 0-10", number_in(0, 10, integer=True)) for site in sites}
-
-
-def _ask_tightness() -> dict[str, bool]:
-    return {
-        "hamstrings_after_glute_lifts": _ask(
-            "Do your hamstrings feel tight after deadlifts, pull-throughs or step-ups? (y/n)",
-            yes_no,
-        ),
-        "hamstring_flexibility_normal": _ask(
-            "Is your hamstring flexibility otherwise normal? (y/n)", yes_no, "y"
-        ),
-        "groin_after_glute_lifts": _ask(
-            "Does your groin feel tight after those lifts? (y/n)", yes_no
-        ),
-        "hip_flexors": _ask("Do you know your hip flexors are tight? (y/n)", yes_no),
-        "low_back": _ask("Do you know your low back is tight? (y/n)", yes_no),
-    }
-
-
-_RED_FLAG_QUESTIONS = {
-    "worsening_pain": "Is your pain getting steadily worse?",
-    "numbness_or_tingling": "Any numbness, tingling or pins and needles in the legs or groin?",
-    "pain_at_night": "Pain at night that does not ease when you change position?",
-    "recent_trauma": "A recent fall, blow or accident?",
-    "bladder_or_bowel_changes": "Any new bladder or bowel changes?",
-    "unexplained_weight_loss_or_fever": "Unexplained weight loss or fever?",
-    "leg_weakness": "Does a leg feel weak or give way?",
-}
-
-
-def _ask_red_flags() -> dict[str, bool]:
-    return {key: _ask(f"{text} (y/n)", yes_no) for key, text in _RED_FLAG_QUESTIONS.items()}
 
 
 def _ask_scales() -> dict[str, Any]:
@@ -301,21 +264,27 @@ def _section_score(text: str) -> int | None:
 
 def plan(
     intake_file: Annotated[
-        Path,
+        Path | None,
         typer.Option(
-            "--intake", help="Intake JSON from `glutefire intake` (or a raw answers YAML/JSON)."
+            "--intake",
+            help="Intake JSON from `glutefire intake` (or a raw answers YAML/JSON); with "
+            "--person and no --intake, the person's last stored questionnaire.",
         ),
-    ],
+    ] = None,
     minutes_per_session: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--minutes-per-session", help="Time you really have per session, in minutes (5-180)."
+            "--minutes-per-session",
+            help="Time you really have per session, in minutes (5-180); with --person, "
+            "default: the current plan's.",
         ),
-    ],
+    ] = None,
     findings: Annotated[
         Path | None,
         typer.Option(
-            "--findings", help="Screening result JSON from `glutefire screen` (optional)."
+            "--findings",
+            help="Screening result JSON from `glutefire screen` (optional); with --person "
+            "and no --intake, the person's latest stored screening.",
         ),
     ] = None,
     sessions_per_week: Annotated[
@@ -342,18 +311,19 @@ def plan(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Do not print the plan.")] = False,
     person: StoreAsOption = None,
+    new_person: NewPersonOption = False,
     db: DbOption = None,
 ) -> None:
     """Build a phased, dosed corrective plan that fits your time."""
     with user_errors():
-        answers = parse_answers(read_data_file(intake_file, what="intake"))
-        result = None
-        if findings is not None:
-            result = parse_result(
-                read_data_file(findings, what="findings"), origin=str(findings)
-            )
+        if person is not None:
+            _check_person(person, new_person, db)
+        raw_answers, result, minutes = _plan_inputs(
+            intake_file, findings, minutes_per_session, person, db
+        )
+        answers = parse_answers(raw_answers)
         options = PlanOptions(
-            minutes_per_session=minutes_per_session,
+            minutes_per_session=minutes,
             sessions_per_week=sessions_per_week,
             weeks=weeks,
             maintenance=maintenance,
@@ -373,6 +343,61 @@ def plan(
         print_plan(built, console)
     if built.stopped:
         raise typer.Exit(code=3)
+
+
+def _check_person(person: str, new_person: bool, db: str | None) -> None:
+    from glutefire.store.repository import unit_of_work
+
+    with database(db) as engine, unit_of_work(engine) as uow:
+        require_person(uow, person, new_person=new_person)
+
+
+def _plan_inputs(
+    intake_file: Path | None,
+    findings: Path | None,
+    minutes: int | None,
+    person: str | None,
+    db: str | None,
+) -> tuple[Any, ScreeningResult | None, int]:
+    """(answers, screening result or None, minutes): from the files, or for a re-plan of
+    ``person`` from their last stored questionnaire, latest screening and current budget."""
+    if intake_file is not None:
+        result = _findings_file(findings) if findings is not None else None
+        if minutes is None:
+            raise PlanError("expected --minutes-per-session MINUTES, but got none")
+        return read_data_file(intake_file, what="intake"), result, minutes
+    if person is None:
+        raise PlanError("expected --intake FILE, or --person NAME to re-plan from stored data")
+    return _stored_plan_inputs(person, findings, minutes, db)
+
+
+def _stored_plan_inputs(
+    person: str, findings: Path | None, minutes: int | None, db: str | None
+) -> tuple[Any, ScreeningResult | None, int]:
+    from glutefire.store.repository import current_plan, get_person, unit_of_work
+
+    with database(db) as engine, unit_of_work(engine) as uow:
+        who = get_person(uow, person)
+        if not who.intakes:
+            raise PlanError(
+                f"expected a stored questionnaire for {who.name}, but found none: run "
+                f"`glutefire intake -p {who.name}` or pass --intake FILE"
+            )
+        answers = who.intakes[-1].answers
+        answers = answers.get("answers", answers) if isinstance(answers, dict) else answers
+        result = who.screenings[-1].parsed_result() if who.screenings else None
+        plan_row = current_plan(uow, who)
+        stored_minutes = plan_row.plan.get("minutes_per_session") if plan_row else None
+    if findings is not None:
+        result = _findings_file(findings)
+    minutes = minutes if minutes is not None else stored_minutes
+    if not isinstance(minutes, int):
+        raise PlanError("expected --minutes-per-session MINUTES (no current plan to take it from)")
+    return answers, result, minutes
+
+
+def _findings_file(path: Path) -> ScreeningResult:
+    return parse_result(read_data_file(path, what="findings"), origin=str(path))
 
 
 def _store_intake(person: str, document: dict, db: str | None) -> None:

@@ -15,10 +15,12 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemaining
 
 from glutefire.cli.common import (
     DbOption,
+    NewPersonOption,
     StoreAsOption,
     console,
     database,
     err_console,
+    require_person,
     user_errors,
 )
 from glutefire.errors import InputFileError
@@ -85,7 +87,7 @@ class _Bars:
 
     def __call__(self, clip: int, done: int, total: int) -> None:
         if clip not in self.tasks:
-            self.tasks[clip] = self.progress.add_task(f"pose {self.inputs[clip].path.name}",
+            self.tasks[clip] = self.progress.add_task(f"pose {escape(self.inputs[clip].path.name)}",
                                                       total=total)
         self.progress.update(self.tasks[clip], completed=done)
 
@@ -123,10 +125,18 @@ def screen(
         help="BlazePose model: 1 is bundled; 0 and 2 need their model file installed.")] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
     person: StoreAsOption = None,
+    new_person: NewPersonOption = False,
+    date: Annotated[str | None, typer.Option(
+        help="When the clips were filmed, for the stored record: YYYY-MM-DD or "
+             "YYYY-MM-DDTHH:MM in the person's time zone (default now).")] = None,
     db: DbOption = None,
 ) -> None:
     """Screen overhead-squat clips for movement compensations, rep by rep."""
     with user_errors():
+        if person is not None:
+            check_person(person, new_person, date, db)
+        elif date is not None or new_person:
+            raise InputFileError("expected --person NAME with --date or --new-person, but got none")
         inputs = _clip_inputs(clips or [], heels_elevated or [], view or [])
         options = SessionOptions(model_complexity=model_complexity, subject_policy=subject,
                                  previews=out is not None and video)
@@ -137,16 +147,16 @@ def screen(
         session = _run(
             inputs, options=options, quiet=quiet, json_paths=json_paths,
             result_files=[reps_table(out)] if out is not None else [],
-            store=None if person is None else partial(store_screening, person, db=db),
+            store=None if person is None else partial(store_screening, person, db=db, date=date),
             outputs=[folder_outputs(out, video=video)] if out is not None else [])
         result = session.result
         show_warnings(result.warnings)
         if not quiet:
             print_summary(result, console)
             if out is not None:
-                console.print(f"outputs in [bold]{out}[/]")
+                console.print(f"outputs in [bold]{escape(str(out))}[/]")
             if person is not None:
-                console.print(f"stored for [bold]{person}[/]")
+                console.print(f"stored for [bold]{escape(person)}[/]")
 
 
 def show_warnings(warnings: list[str]) -> None:
@@ -156,10 +166,27 @@ def show_warnings(warnings: list[str]) -> None:
                           soft_wrap=True)
 
 
-def store_screening(person: str, result: ScreeningResult, db: str | None) -> None:
-    """Save one screening for ``person`` in one transaction."""
-    from glutefire.store.repository import record_screening, unit_of_work
+def check_person(person: str, new_person: bool, date: str | None, db: str | None) -> None:
+    """Before the (slow) screening: the person exists (or --new-person) and --date parses."""
+    from glutefire.cli.tracking import parse_when
+    from glutefire.store.repository import find_person, unit_of_work
 
     with database(db) as engine, unit_of_work(engine) as uow:
-        record_screening(uow, person, result)
+        require_person(uow, person, new_person=new_person)
+        who = find_person(uow, person)
+        if date is not None:
+            parse_when(date, who.time_zone if who else "UTC")
+
+
+def store_screening(
+    person: str, result: ScreeningResult, db: str | None, *, date: str | None = None
+) -> None:
+    """Save one screening for ``person`` in one transaction (``date`` in their time zone)."""
+    from glutefire.cli.tracking import parse_when
+    from glutefire.store.repository import get_or_create_person, record_screening, unit_of_work
+
+    with database(db) as engine, unit_of_work(engine) as uow:
+        who = get_or_create_person(uow, person)
+        when = parse_when(date, who.time_zone) if date is not None else None
+        record_screening(uow, who.name, result, recorded_at=when)
 

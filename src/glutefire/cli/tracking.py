@@ -14,13 +14,22 @@ from zoneinfo import ZoneInfo
 
 import platformdirs
 import typer
+from rich.markup import escape
 
 from glutefire.cli import tracking_render as render
-from glutefire.cli.common import DbOption, console, database, user_errors
+from glutefire.cli.common import (
+    DbOption,
+    NewPersonOption,
+    console,
+    database,
+    require_person,
+    user_errors,
+)
 from glutefire.errors import InputFileError, RecordError
 from glutefire.result import Status
 from glutefire.store.export import export_person, import_person
 from glutefire.store.history import progress_inputs, training_sets
+from glutefire.store.models import Person
 from glutefire.store.repository import (
     add_training_log,
     current_plan,
@@ -33,8 +42,19 @@ from glutefire.store.repository import (
 )
 from glutefire.tracking import plots
 from glutefire.tracking.adherence import week_start, weekly_adherence
-from glutefire.tracking.relapse import detect_relapse, load_rules, metric_history
-from glutefire.tracking.session_entry import build_session_entry, local_noon, parse_set_override
+from glutefire.tracking.relapse import (
+    RelapseRules,
+    detect_relapse,
+    load_rules,
+    metric_history,
+    past_gaps,
+)
+from glutefire.tracking.session_entry import (
+    build_session_entry,
+    current_phase,
+    local_noon,
+    parse_set_override,
+)
 from glutefire.tracking.training_log.balance import weekly_balance
 from glutefire.tracking.training_log.classify import (
     classify_exercise,
@@ -79,6 +99,27 @@ def parse_day(text: str | None, what: str) -> dt.date | None:
         raise RecordError(f"expected {what} as YYYY-MM-DD, but got {text!r}") from None
 
 
+def person_rules(who: Person) -> RelapseRules:
+    """The relapse rules with the maintenance dose for this person's age (last questionnaire)."""
+    stored = who.intakes[-1].answers if who.intakes else {}
+    answers = stored.get("answers", stored) if isinstance(stored, dict) else {}
+    age = answers.get("age_years") if isinstance(answers, dict) else None
+    return load_rules().for_age(age if isinstance(age, int) else None)
+
+
+def phase_start(
+    plan: dict | None, when: dt.datetime, time_zone: str, maintenance_sets: int
+) -> dt.datetime | None:
+    """Local midnight of the first day of the plan phase that contains ``when``."""
+    if not plan or not plan.get("start_date"):
+        return None
+    day = when.astimezone(ZoneInfo(time_zone)).date()
+    phase = current_phase(plan, day, maintenance_sets=maintenance_sets) or {}
+    start = dt.date.fromisoformat(str(plan["start_date"])[:10])
+    first = start + dt.timedelta(weeks=int(phase.get("week_from") or 1) - 1)
+    return dt.datetime.combine(first, dt.time(0), tzinfo=ZoneInfo(time_zone))
+
+
 def log_command(
     person: PersonOption,
     date: Annotated[
@@ -109,21 +150,28 @@ def log_command(
         who = get_person(uow, person)
         plan = current_plan(uow, who)
         plan = plan if plan is not None and plan.status == "active" else None
+        when = parse_when(date, who.time_zone)
+        maintenance_sets = person_rules(who).maintenance_sets_per_exercise
+        since = phase_start(plan.plan if plan else None, when, who.time_zone, maintenance_sets)
         entry = build_session_entry(
             plan.plan if plan else None,
-            performed_at=parse_when(date, who.time_zone),
+            performed_at=when,
             time_zone=who.time_zone,
-            last_label=last_session_label(uow, who, plan),
+            last_label=last_session_label(uow, who, plan, before=when, since=since),
             session_label=session,
             pain_0_10=pain,
             effort_rpe_1_10=effort,
             notes=notes,
             skip=skip or [],
             sets=[parse_set_override(s) for s in set_ or []],
+            maintenance_sets=maintenance_sets,
         )
         log_session(uow, who.name, entry, plan=plan)
-        local_day = entry.performed_at.astimezone(ZoneInfo(who.time_zone)).date().isoformat()
-        render.session_logged(who.name, entry, local_day)
+        name, time_zone = who.name, who.time_zone
+    # printed after the commit: a closed pipe (`log ... | head -1`) cannot roll the session back
+    local_day = entry.performed_at.astimezone(ZoneInfo(time_zone)).date().isoformat()
+    with user_errors():
+        render.session_logged(name, entry, local_day)
 
 
 def progress_command(
@@ -144,18 +192,21 @@ def progress_command(
     with user_errors():
         with database(db) as engine, unit_of_work(engine) as uow:
             who = get_person(uow, person)
-            inputs = progress_inputs(uow, who)
+            rules = person_rules(who)
+            maintenance = rules.maintenance_sessions_per_week
+            inputs = progress_inputs(uow, who, maintenance_per_week=maintenance)
         as_of = parse_day(today, "--today") or dt.datetime.now(ZoneInfo(inputs.time_zone)).date()
         table = weekly_adherence(inputs.session_days, inputs.periods, today=as_of)
-        report = detect_relapse(
-            table, [r for _, r in inputs.screenings], inputs.plan, today=as_of, rules=load_rules()
-        )
-        console.print(f"[bold]{who.name}[/] - progress as of {as_of} ({inputs.time_zone})")
+        report = detect_relapse(table, inputs.screenings, inputs.plan, today=as_of, rules=rules)
+        console.print(f"[bold]{escape(who.name)}[/] - progress as of {as_of} ({inputs.time_zone})")
+        render.timeline(report.timeline, who.name, maintenance)
         render.adherence(table[-weeks:])
+        render.gaps(past_gaps(table, rules.adherence))
         render.pain(inputs.pain_points)
-        render.metric_history(metric_history(inputs.screenings, load_rules().noise))
+        render.metric_history(metric_history(inputs.screenings, rules.noise))
         render.comparisons(report.comparisons)
-        render.relapse(report)
+        minutes = (inputs.plan or {}).get("minutes_per_session")
+        render.relapse(report, who.name, minutes if isinstance(minutes, int) else None)
         if plots_dir is not None:
             _write_plots(plots_dir, table[-weeks:], inputs, tuple(plot_format or plots.FORMATS))
 
@@ -204,12 +255,14 @@ def import_log_command(
     time_zone: Annotated[str | None, typer.Option(help="Person's IANA time zone, if new.")] = None,
     strict: Annotated[bool, typer.Option(help="Refuse the whole file if any row is bad.")] = False,
     classes: ClassesOption = None,
+    new_person: NewPersonOption = False,
     db: DbOption = None,
 ) -> None:
     """Import a workout app's CSV export (duplicates of earlier imports are skipped)."""
     with user_errors(), database(db) as engine, unit_of_work(engine) as uow:
         if not file.is_file():
             raise InputFileError(f"expected a CSV file, but {file} does not exist")
+        require_person(uow, person, new_person=new_person)
         who = get_or_create_person(uow, person, time_zone=time_zone)
         parsed = read_training_log(file, time_zone=who.time_zone, fmt=fmt, weight_unit=weight_unit)
         if strict and parsed.problems:
@@ -322,6 +375,12 @@ def history_command(person: PersonOption, db: DbOption = None) -> None:
                 f"{', '.join(present) or 'no findings present'}",
                 highlight=False,
             )
+        for i in who.intakes:
+            console.print(
+                f"{i.recorded_at:%Y-%m-%d} questionnaire: {intake_line(i.answers)}",
+                highlight=False,
+                markup=False,
+            )
         for p in who.plans:
             console.print(
                 f"{p.created_at:%Y-%m-%d} plan {p.mode} ({p.status}), "
@@ -339,6 +398,35 @@ def history_command(person: PersonOption, db: DbOption = None) -> None:
         console.print(f"{len(who.training_log)} imported training-log sets.")
 
 
+def intake_line(stored: dict) -> str:
+    """One line for a stored questionnaire: pain sites, warning signs, scores."""
+    answers = stored.get("answers", stored) if isinstance(stored, dict) else {}
+    pain = answers.get("pain") or {}
+    parts = [
+        "pain " + ", ".join(f"{site.replace('_', ' ')} {score}/10" for site, score in pain.items())
+        if pain else "no pain",
+    ]
+    if stored.get("red_flags"):
+        parts.append(f"{len(stored['red_flags'])} warning sign(s)")
+    scores = stored.get("scores") or {}
+    if scores:
+        parts.append(scores_text(scores))
+    return "; ".join(parts)
+
+
+def scores_text(scores: dict) -> str:
+    """Scale scores in words with their ranges (never a Python dict)."""
+    parts = []
+    if scores.get("kujala") is not None:
+        parts.append(f"Kujala {scores['kujala']}/100")
+    if scores.get("oswestry_pct") is not None:
+        band = f", {scores['oswestry_band']}" if scores.get("oswestry_band") else ""
+        parts.append(f"Oswestry {scores['oswestry_pct']:g} %{band}")
+    if scores.get("nprs") is not None:
+        parts.append(f"pain now {scores['nprs']}/10")
+    return ", ".join(parts) or "no scales answered"
+
+
 def register(app: typer.Typer) -> None:
     """Add the tracking commands to ``app``."""
     app.command("log")(log_command)
@@ -349,3 +437,6 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
     app.command("people")(people_command)
     app.command("history")(history_command)
+    from glutefire.cli.tracking_handout import handout_command
+
+    app.command("handout")(handout_command)

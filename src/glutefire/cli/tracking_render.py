@@ -5,18 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from rich.markup import escape
 from rich.table import Table
 
 from glutefire.cli.common import console
 from glutefire.store.repository import PersonSummary
 from glutefire.tracking.adherence import WeekAdherence
 from glutefire.tracking.pain import pain_trend
-from glutefire.tracking.relapse import WORSE, Comparison, MetricSeries, RelapseReport
+from glutefire.tracking.relapse import (
+    WORSE,
+    Comparison,
+    MetricSeries,
+    PlanTimeline,
+    RelapseReport,
+)
 from glutefire.tracking.session_entry import SessionEntry
 from glutefire.tracking.training_log.balance import BalanceReport
 from glutefire.tracking.training_log.model import ParsedLog
 
 VERDICT_STYLE = {WORSE: "bold red", "better": "green", "no real change": "dim"}
+
+
+def styled(text: str, style: str | None) -> str:
+    """``text`` as rich markup: escaped, and wrapped in ``style`` only when there is one."""
+    return f"[{style}]{escape(text)}[/]" if style else escape(text)
 
 
 def _amount(sets: int | None, reps: object, hold_s: float | None, load: str | None) -> str:
@@ -28,7 +40,7 @@ def _amount(sets: int | None, reps: object, hold_s: float | None, load: str | No
 
 def session_logged(name: str, entry: SessionEntry, local_day: str) -> None:
     label = f"session {entry.session_label}" if entry.session_label else "a session"
-    console.print(f"Logged {label} for [bold]{name}[/] on {local_day}.", highlight=False)
+    console.print(f"Logged {label} for [bold]{escape(name)}[/] on {local_day}.", highlight=False)
     table = Table("exercise", "done", "target", box=None, pad_edge=False)
     for e in entry.exercises:
         done = (
@@ -37,9 +49,9 @@ def session_logged(name: str, entry: SessionEntry, local_day: str) -> None:
             else _amount(e.done_sets, e.done_reps, e.done_hold_s, e.done_load)
         )
         table.add_row(
-            e.exercise_id,
-            done,
-            _amount(e.target_sets, e.target_reps, e.target_hold_s, e.target_load),
+            escape(e.exercise_id),
+            escape(done),
+            escape(_amount(e.target_sets, e.target_reps, e.target_hold_s, e.target_load)),
         )
     console.print(table)
 
@@ -51,7 +63,9 @@ def people(rows: Sequence[PersonSummary]) -> None:
     table = Table("person", "time zone", "screenings", "plans", "sessions", "last session")
     for r in rows:
         last = r.last_session_at.date().isoformat() if r.last_session_at else "-"
-        table.add_row(r.name, r.time_zone, str(r.screenings), str(r.plans), str(r.sessions), last)
+        table.add_row(
+            escape(r.name), r.time_zone, str(r.screenings), str(r.plans), str(r.sessions), last
+        )
     console.print(table)
 
 
@@ -91,45 +105,87 @@ def pain(points: Sequence[tuple[dt.date, int]]) -> None:
 
 
 def metric_history(series: Sequence[MetricSeries]) -> None:
-    """Each measure over all screenings, oldest first (the last 6 shown)."""
+    """Each finding over all screenings, oldest first (the last 6 shown)."""
     for s in series:
         unit = f" {s.unit}" if s.unit else ""
         recent = zip(s.times[-6:], s.values[-6:], strict=True)
-        points = "  ".join(f"{t:%Y-%m-%d}: {v:.1f}" for t, v in recent)
-        console.print(f"{s.key}{unit} (SDD {s.sdd:g}): {points}", highlight=False)
+        points = "  ".join(f"{t:%Y-%m-%d}: {v:.1f}{unit}" for t, v in recent)
+        console.print(
+            escape(f"{s.label} (smallest detectable difference {s.sdd:g}{unit}): {points}"),
+            highlight=False,
+        )
+
+
+def _measured(value: float, unit: str | None, at: dt.datetime, view: str | None) -> str:
+    amount = f"{value:.1f} {unit}" if unit else f"{value:.2f}"
+    return f"{amount}\n{at:%Y-%m-%d}" + (f"\n{view} view" if view else "")
 
 
 def comparisons(rows: Sequence[Comparison]) -> None:
     if not rows:
-        console.print("Screenings: fewer than two screenings of the same view; nothing to compare.")
+        console.print("Screenings: fewer than two screenings that measured the same finding; "
+                      "nothing to compare yet.")
         return
     table = Table(
-        "measure",
-        "previous",
-        "latest",
-        "change",
-        "SDD",
-        "verdict",
-        title="Latest screening vs the previous one (same view)",
+        title=f"Re-screen of {rows[0].current_at:%Y-%m-%d}, finding by finding, against the "
+        "last screening that measured each one",
     )
+    table.add_column("finding")
+    table.add_column("before", no_wrap=True)
+    table.add_column("now", no_wrap=True)
+    table.add_column("change (smallest real change)")
+    table.add_column("verdict")
     for c in rows:
         unit = f" {c.unit}" if c.unit else ""
-        sdd = f"{c.sdd:g}{unit}" if c.sdd is not None else "-"
+        sdd = f"{c.sdd:g}{unit}" if c.sdd is not None else "not documented"
         table.add_row(
-            c.key,
-            f"{c.previous:.2f}",
-            f"{c.current:.2f}",
-            f"{c.change:+.2f}{unit}",
-            sdd,
-            f"[{VERDICT_STYLE.get(c.verdict, '')}]{c.verdict}[/]",
+            escape(c.label),
+            escape(_measured(c.previous, c.unit, c.previous_at, c.previous_view)),
+            escape(_measured(c.current, c.unit, c.current_at, c.current_view)),
+            escape(f"{c.change:+.1f}{unit} ({sdd})"),
+            styled(c.verdict, VERDICT_STYLE.get(c.verdict)),
         )
     console.print(table)
 
 
-def relapse(report: RelapseReport) -> None:
+def gaps(rows: Sequence[tuple[dt.date, dt.date, int]]) -> None:
+    """Past gaps in training stay in the record after sessions resume."""
+    for first, last, n in rows:
+        console.print(
+            f"Gap: {first} to {last}, {n} weeks below the maintenance dose.", highlight=False
+        )
+
+
+def timeline(t: PlanTimeline | None, person: str, maintenance_per_week: int) -> None:
+    if t is None:
+        return
+    if t.in_maintenance and t.ended_on is not None:
+        console.print(
+            f"The plan ended on {t.ended_on}: the maintenance phase runs on its own since then "
+            f"({maintenance_per_week} session(s) a week, one set per exercise; "
+            f"`glutefire log -p {escape(person)}` logs it).",
+            highlight=False,
+        )
+    if t.reassess_due and t.reassess_on is not None:
+        console.print(
+            f"[bold yellow]Reassessment due[/] since {t.reassess_on}: re-screen with "
+            f"`glutefire screen CLIP -p {escape(person)}`, then re-plan.",
+            highlight=False,
+        )
+
+
+def relapse(report: RelapseReport, person: str = "NAME", minutes: int | None = None) -> None:
     for alert in report.alerts:
-        console.print(f"[bold red]alert:[/] {alert.message}", highlight=False)
-        console.print(f"  [dim]source: {alert.source}[/]", highlight=False)
+        console.print(f"[bold red]alert:[/] {escape(alert.message)}", highlight=False)
+        console.print(f"  [dim]source: {escape(alert.source)}[/]", highlight=False)
+    if report.replan is not None:
+        budget = f" --minutes-per-session {minutes}" if minutes else ""
+        console.print(
+            f"[bold]Advice:[/] {escape(report.replan.reason)} "
+            f"({escape(', '.join(report.replan.worse))}): "
+            f"`glutefire plan -p {escape(person)}{budget}`.",
+            highlight=False,
+        )
     if report.routine is None:
         return
     console.print(
@@ -138,10 +194,13 @@ def relapse(report: RelapseReport) -> None:
     )
     for e in report.routine.exercises:
         amount = _amount(e.get("sets"), e.get("reps"), e.get("hold_s"), e.get("load"))
-        console.print(f"  - {e.get('name') or e.get('exercise_id')}: {amount}", highlight=False)
+        console.print(
+            f"  - {escape(str(e.get('name') or e.get('exercise_id')))}: {escape(amount)}",
+            highlight=False,
+        )
     if not report.routine.exercises:
         console.print("  (no current plan: create one with `glutefire plan --person NAME`)")
-    console.print(f"  [dim]source: {report.routine.source}[/]", highlight=False)
+    console.print(f"  [dim]source: {escape(report.routine.source)}[/]", highlight=False)
 
 
 def import_report(
@@ -152,15 +211,17 @@ def import_report(
         f"({duplicates} already stored, {parsed.ignored_rows} non-set rows ignored)."
     )
     if parsed.unknown_columns:
-        console.print(f"Ignored unknown columns: {', '.join(parsed.unknown_columns)}")
+        console.print(f"Ignored unknown columns: {escape(', '.join(parsed.unknown_columns))}")
     for problem in parsed.problems[:20]:
-        console.print(f"[yellow]skipped line {problem.line}:[/] {problem.reason}", highlight=False)
+        console.print(
+            f"[yellow]skipped line {problem.line}:[/] {escape(problem.reason)}", highlight=False
+        )
     if len(parsed.problems) > 20:
         console.print(f"[yellow]... and {len(parsed.problems) - 20} more skipped lines[/]")
     if unclassified:
         console.print(
             "Exercises not recognised (counted as 'other'; add them to your override "
-            f"file to classify them): {', '.join(unclassified)}"
+            f"file to classify them): {escape(', '.join(unclassified))}"
         )
 
 
@@ -190,6 +251,16 @@ def balance(report: BalanceReport) -> None:
         )
     if report.weeks:
         console.print(table)
-    console.print(report.verdict)
+    console.print(escape(report.verdict))
+    for movement, title in (("hip", "hip-dominant"), ("knee", "knee-dominant"), ("other", "other")):
+        names = [
+            name + (" (guessed from the name)" if method == "keyword" else "")
+            for name, moved, method in report.classes
+            if moved == movement and method != "unclassified"
+        ]
+        if names:
+            console.print(f"Counted as {title}: {escape(', '.join(names))}", highlight=False)
     if report.unclassified:
-        console.print(f"Not recognised (counted as 'other'): {', '.join(report.unclassified)}")
+        console.print(
+            f"Not recognised (counted as 'other'): {escape(', '.join(report.unclassified))}"
+        )

@@ -5,6 +5,10 @@ Time of one exercise (seconds)::
     setup_s + sets * sides * (reps * tempo_s  or  hold_s)
             + (sets - 1) * rest_s + sets * (sides - 1) * side_switch_s
 
+A loaded lift (barbell, dumbbells) takes ``loaded_setup_s`` instead of ``setup_s`` (bench, bar,
+pad, plates) and adds ``warmup_sets`` lighter sets of the same reps, each followed by
+``warmup_rest_s``.
+
 Under a tight budget the session sheds, in this order (evidence.md §5, §7.5):
 release (SMR) first; stretches whose targets another stretch already covers; extra sets of
 non-key exercises (down to 2); non-key activation/integration exercises (lowest priority first);
@@ -27,6 +31,9 @@ class Timing:
 
     setup_s: int = 30
     side_switch_s: int = 10
+    loaded_setup_s: int = 30
+    warmup_sets: int = 0
+    warmup_rest_s: int = 0
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,10 @@ def item_seconds(item: Item, *, timing: Timing) -> float:
     work = item.sets * dose.sides * per_side
     rest = (item.sets - 1) * dose.rest_s
     switch = item.sets * (dose.sides - 1) * timing.side_switch_s
-    return float(timing.setup_s + work + rest + switch)
+    if not item.exercise.loaded:
+        return float(timing.setup_s + work + rest + switch)
+    warmup = timing.warmup_sets * (dose.sides * per_side + timing.warmup_rest_s)
+    return float(timing.loaded_setup_s + warmup + work + rest + switch)
 
 
 def session_seconds(items: list[Item], *, timing: Timing) -> float:
@@ -77,7 +87,7 @@ def session_seconds(items: list[Item], *, timing: Timing) -> float:
 
 
 def fit_session(
-    items: list[Item], *, budget_min: int, timing: Timing
+    items: list[Item], *, budget_min: int, timing: Timing, min_key_sets: int = 1
 ) -> tuple[list[Item], list[Cut]]:
     """Shed work in the documented order until the session fits ``budget_min`` minutes.
 
@@ -88,7 +98,10 @@ def fit_session(
     kept = list(items)
     cuts: list[Cut] = []
     for step in _STEPS:
-        for target in step(kept):
+        targets = step(kept)
+        if step is _key_to_one_set:
+            targets = [t for t in targets if t.sets_to is None or t.sets_to >= min_key_sets]
+        for target in targets:
             if session_seconds(kept, timing=timing) <= budget_s:
                 return _backfill(items, kept, cuts, budget_s=budget_s, timing=timing)
             kept, cut = _apply(kept, target)
@@ -97,9 +110,13 @@ def fit_session(
     if session_seconds(kept, timing=timing) <= budget_s:
         return _backfill(items, kept, cuts, budget_s=budget_s, timing=timing)
     need = math.ceil(session_seconds(kept, timing=timing) / 60)
+    essentials = ", ".join(
+        f"{i.exercise.name} {i.sets} set{'s' if i.sets > 1 else ''}" for i in kept
+    )
     raise PlanError(
-        f"expected at least {need} minutes per session for the essential exercises, "
-        f"but got {budget_min}; raise --minutes-per-session"
+        f"expected at least {need} minutes per session for the essential exercises "
+        f"({essentials}, with set-up and warm-up), but got {budget_min}; raise "
+        "--minutes-per-session"
     )
 
 

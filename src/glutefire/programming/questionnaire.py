@@ -26,6 +26,9 @@ Injury = Literal[
 INJURIES: tuple[str, ...] = get_args(Injury)
 AbdominalTraining = Literal["none", "crunches_situps", "planks_bracing", "mixed"]
 JumpLanding = Literal["no_jumping", "soft_quiet", "stiff_loud", "knees_cave_in", "unsure"]
+Sex = Literal["female", "male", "other"]
+Sport = Literal["running", "field_sports", "court_sports", "cycling", "strength_training", "other"]
+SPORTS: tuple[str, ...] = get_args(Sport)
 _LETTERS = "abcdefgh"
 
 
@@ -48,6 +51,7 @@ class Tightness(_Strict):
     hamstring_flexibility_normal: bool | None = None
     hip_flexors: bool
     low_back: bool
+    hamstrings_cramp_in_bridges: bool | None = None  # the seed's own self-test (evidence §4)
 
 
 class RedFlagAnswers(_Strict):
@@ -95,6 +99,9 @@ class Answers(_Strict):
     """All questionnaire answers (the ``answers`` block of an intake file)."""
 
     schema_version: Literal[1] = 1
+    age_years: int | None = Field(default=None, ge=10, le=110)
+    sex: Sex | None = None  # FPPA norms differ by sex (evidence.md §2.1)
+    sports: list[Sport] = []
     sitting_hours_per_day: float = Field(ge=0, le=24)
     training: Training
     pain: dict[PainSite, int] = {}
@@ -212,6 +219,9 @@ def answer_facts(answers: Answers) -> dict[str, Fact]:
     facts["pain.max"] = max(answers.pain.values(), default=0)
     facts.update({f"injuries.{name}": name in answers.injuries for name in INJURIES})
     facts["jump_landing"] = answers.jump_landing
+    facts["age_years"] = answers.age_years
+    facts["sex"] = answers.sex
+    facts.update({f"sports.{name}": name in answers.sports for name in SPORTS})
     scores = score_scales(answers.scales)
     facts.update({f"scales.{k}": v for k, v in scores.model_dump().items()})
     return facts

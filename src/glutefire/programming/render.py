@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -23,6 +25,32 @@ def dose_text(x: PlanExercise) -> str:
     tempo = f", tempo {x.tempo}" if x.tempo else ""
     rest = f", rest {x.rest_s} s" if x.rest_s and x.sets > 1 else ""
     return f"{x.sets} x {amount}{side}{tempo}{rest}"
+
+
+@lru_cache(maxsize=1)
+def _exercise_names() -> dict[str, str]:
+    from glutefire.programming.library import load_library
+
+    return {e.id: e.name for e in load_library().exercises}
+
+
+def _name(exercise_id: str) -> str:
+    return _exercise_names().get(exercise_id, exercise_id.replace("_", " "))
+
+
+def safety_lines(x: PlanExercise) -> list[str]:
+    """Cautions, easier and harder versions of one exercise, in words (no ids)."""
+    names = _exercise_names()
+
+    def listed(ids: list[str]) -> str:
+        return ", ".join(names.get(i, i.replace("_", " ")) for i in ids)
+
+    lines = [f"Take care ({x.name}): {c}" for c in x.cautions]
+    if x.regressions:
+        lines.append(f"Easier ({x.name}): {listed(x.regressions)}")
+    if x.progressions:
+        lines.append(f"Harder ({x.name}): {listed(x.progressions)}")
+    return lines
 
 
 def _header_lines(plan: Plan) -> list[str]:
@@ -46,11 +74,11 @@ def plan_to_markdown(plan: Plan) -> str:
         "Why these exercises",
         [f"Because {e.because}: {e.so} _({e.source})_" for e in plan.explanations],
     )
-    lines += _bullets("Left out", [f"`{d.exercise_id}`: {d.reason}" for d in plan.dropped])
+    lines += _bullets("Left out", [f"{_name(d.exercise_id)}: {d.reason}" for d in plan.dropped])
     lines += _bullets(
         "Fewer sets",
         [
-            f"`{r.exercise_id}` ({r.phase}, session {r.session}): "
+            f"{_name(r.exercise_id)} ({r.phase}, session {r.session}): "
             f"{r.sets_from} -> {r.sets_to} sets, {r.reason}"
             for r in plan.reduced
         ],
@@ -99,28 +127,45 @@ def _phase_markdown(phase: PlanPhase) -> list[str]:
                 f"| {n} | {x.name} ({x.phase}) | {dose_text(x)} | {x.load} | {x.minutes} | {cues} |"
             )
         lines.append("")
+        safety = [line for x in session.exercises for line in safety_lines(x)]
+        lines += [*(f"- {line}" for line in safety), ""] if safety else []
     return lines
 
 
 def print_plan(plan: Plan, console: Console) -> None:
     """Print the plan to the terminal with rich (sessions as tables)."""
-    console.print(f"[italic]{plan.disclaimer}[/]", highlight=False)
+    console.print(f"[italic]{escape(plan.disclaimer)}[/]", highlight=False)
     if plan.stopped:
         body = "\n".join([*(f"- {f}" for f in plan.red_flags), "", *plan.advice])
-        console.print(Panel(body, title="Program stopped: see a clinician first", style="red"))
+        title = "Program stopped: see a clinician first"
+        console.print(Panel(escape(body), title=title, style="red"))
         return
     for line in _header_lines(plan):
-        console.print(line, highlight=False)
+        console.print(escape(line), highlight=False)
     for phase in plan.phases:
         console.print(_phase_panel(phase))
+        for line in _phase_safety(phase):
+            console.print(escape(f"  - {line}"), highlight=False)
     for explanation in plan.explanations:
-        console.print(f"- Because {explanation.because}: {explanation.so}", highlight=False)
+        console.print(
+            escape(f"- Because {explanation.because}: {explanation.so}"), highlight=False
+        )
     for dropped in [d for d in plan.dropped if not d.reason.startswith("ranked below")]:
         console.print(
-            f"[dim]- left out {dropped.exercise_id}: {dropped.reason}[/]", highlight=False
+            f"[dim]- left out {escape(_name(dropped.exercise_id))}: {escape(dropped.reason)}[/]",
+            highlight=False,
         )
     for item in plan.not_checked:
-        console.print(f"[yellow]- not checked: {item.item}: {item.reason}[/]", highlight=False)
+        console.print(
+            f"[yellow]- not checked: {escape(item.item)}: {escape(item.reason)}[/]",
+            highlight=False,
+        )
+
+
+def _phase_safety(phase: PlanPhase) -> list[str]:
+    """Safety lines of every distinct exercise of a phase, in session order."""
+    unique = {x.exercise_id: x for s in phase.sessions for x in s.exercises}
+    return [line for x in unique.values() for line in safety_lines(x)]
 
 
 def _phase_panel(phase: PlanPhase) -> Panel:
@@ -130,7 +175,7 @@ def _phase_panel(phase: PlanPhase) -> Panel:
         for column in ("Exercise", "Dose", "Load", "Min"):
             table.add_column(column)
         for x in session.exercises:
-            table.add_row(x.name, dose_text(x), x.load, f"{x.minutes}")
+            table.add_row(escape(x.name), escape(dose_text(x)), escape(x.load), f"{x.minutes}")
         tables.append(table)
     title = f"Weeks {phase.week_from}-{phase.week_to}: {phase.name}"
-    return Panel(Group(phase.focus, *tables), title=title)
+    return Panel(Group(escape(phase.focus), *tables), title=escape(title))

@@ -59,6 +59,8 @@ class Rule(_Strict):
     so: str = Field(min_length=3)
     source: str = Field(min_length=3)
     advice: list[str] = []
+    keep_patterns: list[str] = []  # e.g. knee_dominant: kept like a key exercise
+    claims: list[list[str]] | None = None  # what ``so`` claims; None: one of ``exercises``
 
     @model_validator(mode="after")
     def _one_trigger(self) -> Rule:
@@ -88,15 +90,22 @@ class Recommendation(_Strict):
     overactive: list[str] = []
     underactive: list[str] = []
     advice: list[str] = []
+    keep_patterns: list[str] = []  # movement patterns the plan keeps however short the session
+    claims: list[list[str]] | None = None  # what ``so`` says the plan holds (see Rule)
+
+
+BASELINE_RULE = "baseline"  # the rule that fires for every plan (``program_rules.yaml``)
 
 
 @dataclass
 class Candidate:
-    """An exercise chosen by one or more rules: summed weight and the reasons (plain words)."""
+    """An exercise chosen by one or more rules: summed weight, the ids of the rules that chose
+    it (decisions use these) and their reasons in plain words (shown only)."""
 
     exercise_id: str
     score: float = 0.0
     why: list[str] = field(default_factory=list)
+    rule_ids: list[str] = field(default_factory=list)
 
 
 def load_rules(library: Library, path: Path | None = None) -> RuleTable:
@@ -111,7 +120,9 @@ def check_rules(table: RuleTable, library: Library, *, origin: str = "rules") ->
     """Raise :class:`LibraryError` if a rule names an unknown exercise or muscle."""
     ids, muscles = set(library.ids), set(library.muscles)
     for rule in table.rules:
-        unknown = sorted(set(rule.exercises + [a.id for a in rule.avoid]) - ids)
+        claimed = [i for group in rule.claims or [] for i in group]
+        named = rule.exercises + [a.id for a in rule.avoid] + claimed
+        unknown = sorted(set(named) - ids)
         if unknown:
             raise LibraryError(f"{origin}: rule {rule.id!r} names unknown exercises {unknown}")
         unknown = sorted(set(rule.overactive + rule.underactive) - muscles)
@@ -139,7 +150,7 @@ def _recommend(rule: Rule, finding: Finding | None) -> Recommendation:
         if finding.confidence < 0.5:
             because += f" (low confidence {finding.confidence:.2f})"
         side = finding.side
-    elif rule.id == "baseline":
+    elif rule.id == BASELINE_RULE:
         because, side = rule.says, "none"
     else:
         because, side = f"answer: {rule.says}", "none"
@@ -155,6 +166,8 @@ def _recommend(rule: Rule, finding: Finding | None) -> Recommendation:
         overactive=rule.overactive,
         underactive=rule.underactive,
         advice=rule.advice,
+        keep_patterns=rule.keep_patterns,
+        claims=rule.claims,
     )
 
 
@@ -165,7 +178,8 @@ def score_exercises(recommendations: list[Recommendation]) -> dict[str, Candidat
         for rank, exercise_id in enumerate(rec.exercises):
             cand = candidates.setdefault(exercise_id, Candidate(exercise_id))
             cand.score += rec.weight * (1.0 - 0.02 * rank)
-            if rec.rule_id != "baseline" or not cand.why:
+            cand.rule_ids.append(rec.rule_id)
+            if rec.rule_id != BASELINE_RULE or not cand.why:
                 cand.why.append(rec.because)
     return candidates
 

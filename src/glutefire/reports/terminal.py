@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from glutefire.result import Finding, ScreeningResult, Status
@@ -22,10 +23,10 @@ def print_summary(result: ScreeningResult, console: Console) -> None:
     """Inputs, reps and findings as tables, then the disclaimer."""
     for clip in result.input:
         extra = " (heels raised)" if clip.heels_elevated else ""
-        console.print(f"[bold]{clip.path}[/]: {clip.view} view{extra}, "
+        console.print(f"[bold]{escape(clip.path)}[/]: {clip.view} view{extra}, "
                       f"{clip.duration_s:.1f} s at {clip.fps:.0f} fps")
         if clip.subject is not None:
-            console.print(f"  analysed {clip.subject.reason}")
+            console.print(f"  analysed {escape(clip.subject.reason)}")
     reps = Table(title="Repetitions", show_lines=False)
     for name in ("clip", "rep", "start s", "bottom s", "end s", "complete"):
         reps.add_column(name, justify="right")
@@ -38,13 +39,13 @@ def print_summary(result: ScreeningResult, console: Console) -> None:
         table.add_column(name)
     for f in result.findings:
         status = f.status.value.replace("_", " ")
-        table.add_row(f.title, f"[{STATUS_STYLE[f.status]}]{status}[/]", f.side,
+        table.add_row(escape(f.title), f"[{STATUS_STYLE[f.status]}]{status}[/]", f.side,
                       _value(f), ",".join(map(str, f.reps)) or "-",
                       f.confidence_label if f.status is not Status.NOT_ASSESSABLE else "-")
     console.print(table)
     for f in result.findings:
         if f.status is Status.NOT_ASSESSABLE:
-            console.print(f"[dim]- {f.title}: not assessable, {f.reason}[/]")
+            console.print(f"[dim]- {escape(f.title)}: not assessable, {escape(f.reason)}[/]")
         elif f.interpretation:
-            console.print(f"[yellow]- {f.title}: {f.interpretation}[/]")
-    console.print(f"\n[italic]{result.disclaimer}[/]")
+            console.print(f"[yellow]- {escape(f.title)}: {escape(f.interpretation)}[/]")
+    console.print(f"\n[italic]{escape(result.disclaimer)}[/]")

@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from glutefire.result import ScreeningResult
 from glutefire.store.models import Person
 from glutefire.store.repository import current_plan
-from glutefire.tracking.adherence import PlanPeriod, local_date, periods_from_plans
+from glutefire.tracking.adherence import (
+    PlanPeriod,
+    local_date,
+    periods_from_plans,
+    periods_with_ends,
+)
+from glutefire.tracking.session_entry import plan_end
 from glutefire.tracking.training_log.model import TrainingSet
 
 
@@ -25,23 +31,34 @@ class ProgressInputs:
     plan: dict[str, Any] | None
 
 
-def plan_periods(person: Person) -> list[PlanPeriod]:
-    """Each plan is in force from its start date (or creation day) until the next one starts."""
-    starts = []
+def plan_periods(person: Person, *, maintenance_per_week: int | None = None) -> list[PlanPeriod]:
+    """Each plan is in force from its start date (or creation day) until the next one starts;
+    with ``maintenance_per_week``, a plan that ends (``start + weeks``) is followed by the
+    maintenance dose until the next plan."""
+    if maintenance_per_week is None:
+        starts = []
+        for plan in person.plans:
+            start = plan.start_date or local_date(plan.created_at, person.time_zone)
+            starts.append((start, 0 if plan.status == "stopped" else plan.sessions_per_week))
+        return periods_from_plans(starts)
+    rows = []
     for plan in person.plans:
         start = plan.start_date or local_date(plan.created_at, person.time_zone)
-        starts.append((start, 0 if plan.status == "stopped" else plan.sessions_per_week))
-    return periods_from_plans(starts)
+        spw = 0 if plan.status == "stopped" else plan.sessions_per_week
+        rows.append((start, spw, plan_end({**plan.plan, "start_date": start.isoformat()})))
+    return periods_with_ends(rows, maintenance_per_week=maintenance_per_week)
 
 
-def progress_inputs(uow: Session, person: Person) -> ProgressInputs:
+def progress_inputs(
+    uow: Session, person: Person, *, maintenance_per_week: int | None = None
+) -> ProgressInputs:
     sessions = [(local_date(s.performed_at, person.time_zone), s) for s in person.sessions]
     plan = current_plan(uow, person)
     return ProgressInputs(
         time_zone=person.time_zone,
         session_days=[day for day, _ in sessions],
         pain_points=[(day, s.pain_0_10) for day, s in sessions if s.pain_0_10 is not None],
-        periods=plan_periods(person),
+        periods=plan_periods(person, maintenance_per_week=maintenance_per_week),
         screenings=[(s.recorded_at, s.parsed_result()) for s in person.screenings],
         plan=plan.plan if plan is not None and plan.status == "active" else None,
     )

@@ -280,14 +280,27 @@ def current_plan(uow: Session, person: Person) -> Plan | None:
 # --- session logs ---
 
 
-def last_session_label(uow: Session, person: Person, plan: Plan | None) -> str | None:
+def last_session_label(
+    uow: Session,
+    person: Person,
+    plan: Plan | None,
+    *,
+    before: dt.datetime | None = None,
+    since: dt.datetime | None = None,
+) -> str | None:
+    """The label of the plan's last session performed in ``[since, before)`` (by date, not by
+    entry order), so the A/B rotation restarts with each phase and a back-dated entry fits in."""
     if plan is None:
         return None
+    query = select(SessionLog.session_label).where(
+        SessionLog.person_id == person.id, SessionLog.plan_id == plan.id
+    )
+    if before is not None:
+        query = query.where(SessionLog.performed_at < before)
+    if since is not None:
+        query = query.where(SessionLog.performed_at >= since)
     return uow.scalar(
-        select(SessionLog.session_label)
-        .where(SessionLog.person_id == person.id, SessionLog.plan_id == plan.id)
-        .order_by(SessionLog.performed_at.desc(), SessionLog.id.desc())
-        .limit(1)
+        query.order_by(SessionLog.performed_at.desc(), SessionLog.id.desc()).limit(1)
     )
 
 

@@ -63,6 +63,24 @@ def periods_from_plans(plans: Sequence[tuple[dt.date, int]]) -> list[PlanPeriod]
     return periods
 
 
+def periods_with_ends(
+    plans: Sequence[tuple[dt.date, int, dt.date | None]], *, maintenance_per_week: int
+) -> list[PlanPeriod]:
+    """Plans as ``(start, sessions_per_week, end)``: each is in force until its end (exclusive)
+    or the next plan's start; between its end and the next start the maintenance dose
+    (``maintenance_per_week``) is planned. A plan with 0 sessions (stopped) has no maintenance."""
+    ordered = sorted(plans, key=lambda p: p[0])
+    periods = []
+    for i, (start, spw, end) in enumerate(ordered):
+        following = ordered[i + 1][0] if i + 1 < len(ordered) else None
+        stop = end if end is not None and (following is None or end < following) else following
+        if stop is None or stop > start:
+            periods.append(PlanPeriod(start, stop, spw))
+        if stop is not None and stop == end and spw > 0 and (following is None or following > end):
+            periods.append(PlanPeriod(end, following, maintenance_per_week))
+    return periods
+
+
 def planned_in_week(monday: dt.date, periods: Iterable[PlanPeriod]) -> int:
     total = 0.0
     sunday_next = monday + dt.timedelta(days=7)

@@ -4,20 +4,22 @@ Two rules raise an alert:
 
 * adherence below the maintenance dose (1 session/week; Spiering 2021) for 2 or more consecutive
   complete weeks in which a plan was in force;
-* a re-screen worse than the previous screening of the same camera view by more than the
-  measurement's smallest detectable difference (SDD; e.g. 8 deg for knee FPPA, Munro 2012).
+* a re-screen in which a finding, on one side, is worse than the last earlier session that
+  measured the same finding on the same side by more than the measurement's smallest detectable
+  difference (SDD; e.g. 8 deg for knee FPPA, Munro 2012); it leads back to a new plan.
 
-Changes within the SDD are reported as "no real change". Measures without a documented SDD are
-shown but not judged. Alerts describe movement patterns and training habits, not diagnoses.
+Only findings of the typed :class:`~glutefire.result.ScreeningResult` are compared (one
+accessor, :func:`finding_measures`), never raw per-rep metrics. Changes within the SDD are
+reported as "no real change". Findings without a documented SDD are shown but not judged.
+Alerts describe movement patterns and training habits, not diagnoses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +27,14 @@ import yaml
 
 from glutefire.datafiles import data_text
 from glutefire.errors import RecordError
-from glutefire.result import ScreeningResult, Status
+from glutefire.result import Finding, ScreeningResult, Status
 from glutefire.tracking.adherence import WeekAdherence
-from glutefire.tracking.session_entry import current_phase
+from glutefire.tracking.session_entry import current_phase, plan_end
 
 WORSE = "worse"
 BETTER = "better"
 NO_REAL_CHANGE = "no real change"
-NOT_JUDGED = "not judged (no documented smallest detectable difference)"
+NOT_JUDGED = "not judged"  # no documented smallest detectable difference
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,24 @@ class RelapseRules:
     maintenance_source: str
     noise: tuple[NoiseRule, ...]
     pain_trend: PainTrendRule
+    older_min_age_years: int | None = None
+    older_sessions_per_week: int | None = None
+    older_sets_per_exercise: int | None = None
+
+    def for_age(self, age_years: int | None) -> RelapseRules:
+        """These rules with the older adults' maintenance dose when ``age_years`` qualifies."""
+        older = self.older_min_age_years
+        if age_years is None or older is None or age_years < older:
+            return self
+        return replace(
+            self,
+            adherence=replace(self.adherence, min_sessions_per_week=self.older_sessions_per_week
+                              or self.adherence.min_sessions_per_week),
+            maintenance_sessions_per_week=self.older_sessions_per_week
+            or self.maintenance_sessions_per_week,
+            maintenance_sets_per_exercise=self.older_sets_per_exercise
+            or self.maintenance_sets_per_exercise,
+        )
 
 
 def _require(record: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -107,6 +127,7 @@ def load_rules(path: Path | None = None) -> RelapseRules:
     adherence = data["adherence"]
     maintenance = data["maintenance_routine"]
     pain = data["pain_trend"]
+    older = maintenance.get("older_adults") or {}
     return RelapseRules(
         adherence=AdherenceRule(
             id=_require(adherence, "id", str, "adherence"),
@@ -127,6 +148,9 @@ def load_rules(path: Path | None = None) -> RelapseRules:
             mdc_points=float(_require(pain, "mdc_points", (int, float), "pain_trend")),
             source=_require(pain, "source", str, "pain_trend").strip(),
         ),
+        older_min_age_years=older.get("min_age_years"),
+        older_sessions_per_week=older.get("sessions_per_week"),
+        older_sets_per_exercise=older.get("sets_per_exercise"),
     )
 
 
@@ -151,33 +175,56 @@ def lapse_streak(weeks: Sequence[WeekAdherence], rule: AdherenceRule) -> int:
 
 # --- screenings ---
 
+SIDES = ("left", "right", "both")
+Dated = tuple[dt.datetime, ScreeningResult]  # (recorded_at, stored screening result)
+
 
 @dataclass(frozen=True)
-class Measure:
-    key: str
+class FindingMeasure:
+    """One finding's measured value on one side in one screening session.
+
+    ``side`` is ``left``/``right`` for per-leg values, else ``both``; ``view`` is the camera view
+    of the clip the finding was measured in (the best one of the session, chosen at screening).
+    """
+
+    code: str
+    side: str
+    label: str
     value: float
     unit: str | None
+    status: str
+    view: str | None
+    clip: int | None
+    evidence_frame: int | None
     rule: NoiseRule | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}_{self.side}"
 
 
 @dataclass(frozen=True)
 class Comparison:
+    """One finding on one side: the latest session against the last session that measured it."""
+
     key: str
     label: str
     previous: float
     current: float
+    previous_at: dt.datetime
+    current_at: dt.datetime
+    previous_view: str | None
+    current_view: str | None
     unit: str | None
     sdd: float | None
     verdict: str
     source: str | None
+    code: str = ""
+    side: str = "both"
 
     @property
     def change(self) -> float:
         return self.current - self.previous
-
-
-def rule_for_metric(name: str, rules: Sequence[NoiseRule]) -> NoiseRule | None:
-    return next((r for r in rules if any(fnmatch.fnmatch(name, g) for g in r.metrics)), None)
 
 
 def rule_for_finding(code: str, unit: str | None, rules: Sequence[NoiseRule]) -> NoiseRule | None:
@@ -188,38 +235,58 @@ def _finite(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def screening_measures(result: ScreeningResult, rules: Sequence[NoiseRule]) -> dict[str, Measure]:
-    """Finding values and per-rep metric means (complete reps only, if any are complete)."""
-    measures: dict[str, Measure] = {}
+def _clip_view(result: ScreeningResult, clip: int) -> str | None:
+    """The camera view of clip ``clip`` (the session's views if the index is out of range)."""
+    if 0 <= clip < len(result.input):
+        return result.input[clip].view
+    return result.view
+
+
+def _side_values(finding: Finding) -> dict[str, float]:
+    """Per-side values if the finding has them (``per_side``), else its value on its own side
+    (``both`` for a value not tied to one leg)."""
+    per_side = {k: v for k, v in finding.per_side.items() if k in SIDES}
+    if any(_finite(v) for v in per_side.values()):
+        return {k: float(v) for k, v in per_side.items() if _finite(v)}
+    if finding.value is None or not _finite(finding.value):
+        return {}
+    side = finding.side
+    return {side if side in ("left", "right") else "both": float(finding.value)}
+
+
+def finding_measures(
+    result: ScreeningResult, rules: Sequence[NoiseRule]
+) -> dict[str, FindingMeasure]:
+    """Every assessed finding of one result, per side, keyed ``{code}_{side}`` (the one place
+    results are read for comparisons). Keyed by the side of the measure, not the finding's
+    reported side, so an absent finding (side "none") and a later present one are compared."""
+    measures: dict[str, FindingMeasure] = {}
     for finding in result.findings:
-        value = finding.value
-        if finding.status is Status.NOT_ASSESSABLE or value is None or not _finite(value):
+        if finding.status is Status.NOT_ASSESSABLE:
             continue
-        # keyed by code alone: the side of an absent finding is "none", so a side in the key
-        # would keep an absent and a later present finding from ever being compared
-        key = finding.code.value
-        unit = finding.unit
-        measures[key] = Measure(
-            key, float(value), unit, rule_for_finding(finding.code.value, unit, rules)
-        )
-    chosen = [r for r in result.reps if r.complete] or list(result.reps)
-    names = sorted({name for rep in chosen for name in rep.metrics})
-    for name in names:
-        values = [
-            value for rep in chosen if (value := rep.metrics.get(name)) is not None
-            and _finite(value)
-        ]
-        if values:
-            rule = rule_for_metric(name, rules)
-            measures[name] = Measure(
-                name, sum(values) / len(values), rule.unit if rule else None, rule
+        unit = finding.unit or None
+        code = finding.code.value
+        rule = rule_for_finding(code, unit, rules)
+        for side, value in _side_values(finding).items():
+            m = FindingMeasure(
+                code=code,
+                side=side,
+                label=finding.label_on(side if side in ("left", "right") else "none"),
+                value=value,
+                unit=unit,
+                status=finding.status.value,
+                view=_clip_view(result, finding.clip),
+                clip=finding.clip,
+                evidence_frame=finding.evidence_frame,
+                rule=rule,
             )
+            measures[m.key] = m
     return measures
 
 
 @dataclass(frozen=True)
 class MetricSeries:
-    """One measure over screenings, with its smallest detectable difference (None if unknown)."""
+    """One finding on one side over screenings, with its smallest detectable difference."""
 
     key: str
     label: str
@@ -229,20 +296,18 @@ class MetricSeries:
     sdd: float | None
 
 
-def metric_history(
-    screenings: Sequence[tuple[dt.datetime, ScreeningResult]], rules: Sequence[NoiseRule]
-) -> list[MetricSeries]:
-    """Each measure with a documented SDD across all screenings (chronological input)."""
-    collected: dict[str, tuple[list[dt.datetime], list[float], Measure]] = {}
+def metric_history(screenings: Sequence[Dated], rules: Sequence[NoiseRule]) -> list[MetricSeries]:
+    """Each finding (per side) with a documented SDD across all screenings (chronological)."""
+    collected: dict[str, tuple[list[dt.datetime], list[float], FindingMeasure]] = {}
     for recorded_at, result in screenings:
-        for key, measure in screening_measures(result, rules).items():
+        for key, measure in finding_measures(result, rules).items():
             if measure.rule is None:
                 continue
             times, values, _ = collected.setdefault(key, ([], [], measure))
             times.append(recorded_at)
             values.append(measure.value)
     return [
-        MetricSeries(key, m.rule.label, m.unit, tuple(t), tuple(v), m.rule.sdd)
+        MetricSeries(key, m.label, m.unit, tuple(t), tuple(v), m.rule.sdd)
         for key, (t, v, m) in collected.items()
         if m.rule is not None
     ]
@@ -257,39 +322,88 @@ def judge(change: float, rule: NoiseRule | None) -> str:
     return WORSE if worse else BETTER
 
 
+def _compare(old: FindingMeasure, new: FindingMeasure, old_at: dt.datetime,
+             new_at: dt.datetime) -> Comparison:
+    rule = new.rule
+    return Comparison(
+        key=new.key,
+        label=new.label,
+        previous=old.value,
+        current=new.value,
+        previous_at=old_at,
+        current_at=new_at,
+        previous_view=old.view,
+        current_view=new.view,
+        unit=new.unit,
+        sdd=rule.sdd if rule else None,
+        verdict=judge(new.value - old.value, rule),
+        source=rule.source if rule else None,
+        code=new.code,
+        side=new.side,
+    )
+
+
+def compare_latest(screenings: Sequence[Dated], rules: Sequence[NoiseRule]) -> list[Comparison]:
+    """The latest session, finding by finding and side by side, against the most recent earlier
+    session that measured the same finding on the same side (whatever the camera views were)."""
+    if len(screenings) < 2:
+        return []
+    latest_at, latest = screenings[-1]
+    earlier = [(at, finding_measures(r, rules)) for at, r in screenings[:-1]]
+    rows = []
+    for key, new in finding_measures(latest, rules).items():
+        match = next(((at, m[key]) for at, m in reversed(earlier) if key in m), None)
+        if match is not None:
+            rows.append(_compare(match[1], new, match[0], latest_at))
+    return rows
+
+
 def compare_screenings(
-    previous: ScreeningResult, current: ScreeningResult, rules: Sequence[NoiseRule]
+    previous: ScreeningResult, current: ScreeningResult, rules: Sequence[NoiseRule],
+    *, previous_at: dt.datetime | None = None, current_at: dt.datetime | None = None,
 ) -> list[Comparison]:
-    """Every measure present in both screenings, judged against its SDD."""
-    before, after = screening_measures(previous, rules), screening_measures(current, rules)
-    comparisons = []
-    for key in [k for k in after if k in before]:
-        old, new = before[key], after[key]
-        rule = new.rule
-        comparisons.append(
-            Comparison(
-                key=key,
-                label=rule.label if rule else key,
-                previous=old.value,
-                current=new.value,
-                unit=new.unit,
-                sdd=rule.sdd if rule else None,
-                verdict=judge(new.value - old.value, rule),
-                source=rule.source if rule else None,
-            )
-        )
-    return comparisons
+    """Two results compared finding by finding (dates default to the results' ``created_at``)."""
+    return compare_latest([(previous_at or previous.created_at, previous),
+                           (current_at or current.created_at, current)], rules)
 
 
-def latest_pair(
-    screenings: Sequence[ScreeningResult],
-) -> tuple[ScreeningResult, ScreeningResult] | None:
-    """The newest screening and the previous one of the same view (input is chronological)."""
-    if not screenings:
+# --- the plan over time ---
+
+
+@dataclass(frozen=True)
+class PlanTimeline:
+    """Where a person stands in their plan on ``today``.
+
+    ``ended_on`` is the first day after the plan's last week; from then the maintenance phase is
+    in force on its own. ``reassess_due`` is true once ``reassess_on`` has passed with no
+    screening recorded on or after it.
+    """
+
+    start: dt.date | None
+    ended_on: dt.date | None
+    reassess_on: dt.date | None
+    reassess_due: bool
+    in_maintenance: bool
+
+
+def plan_timeline(
+    plan: Mapping[str, Any] | None, screenings: Sequence[Dated], *, today: dt.date
+) -> PlanTimeline | None:
+    if not plan:
         return None
-    latest = screenings[-1]
-    earlier = [s for s in screenings[:-1] if s.view == latest.view]
-    return (earlier[-1], latest) if earlier else None
+    start = plan.get("start_date")
+    start_day = dt.date.fromisoformat(str(start)[:10]) if start else None
+    end = plan_end(plan)
+    reassess_text = plan.get("reassess_on")
+    reassess = dt.date.fromisoformat(str(reassess_text)[:10]) if reassess_text else end
+    rescreened = any(at.date() >= reassess for at, _ in screenings) if reassess else False
+    return PlanTimeline(
+        start=start_day,
+        ended_on=end,
+        reassess_on=reassess,
+        reassess_due=reassess is not None and today >= reassess and not rescreened,
+        in_maintenance=end is not None and today >= end and plan.get("mode") != "maintenance",
+    )
 
 
 # --- maintenance routine and alerts ---
@@ -310,11 +424,21 @@ class Alert:
 
 
 @dataclass(frozen=True)
+class Replan:
+    """A worse re-screen: go back to the corrective phase for these findings (labels)."""
+
+    worse: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class RelapseReport:
     alerts: tuple[Alert, ...]
     comparisons: tuple[Comparison, ...]
     lapse_weeks: int
     routine: MaintenanceRoutine | None
+    replan: Replan | None = None
+    timeline: PlanTimeline | None = None
 
 
 def minimum_maintenance_routine(
@@ -343,45 +467,81 @@ def _adherence_alert(streak: int, rule: AdherenceRule) -> Alert:
     )
 
 
+def _value(value: float, unit: str | None) -> str:
+    return f"{value:.1f} {unit}" if unit else f"{value:.2f}"
+
+
 def _screening_alerts(comparisons: Sequence[Comparison]) -> list[Alert]:
-    """One alert per measure family (a finding and its per-rep metric usually move together)."""
-    worse: dict[str, list[Comparison]] = {}
-    for comparison in comparisons:
-        if comparison.verdict == WORSE:
-            worse.setdefault(comparison.label, []).append(comparison)
+    """One alert per finding and side that changed for the worse by more than its SDD."""
     alerts = []
-    for label, items in worse.items():
-        unit = f" {items[0].unit}" if items[0].unit else ""
-        changes = "; ".join(
-            f"{c.key} {c.previous:.1f} -> {c.current:.1f}{unit} ({c.change:+.1f})" for c in items
-        )
+    for c in comparisons:
+        if c.verdict != WORSE or c.sdd is None:
+            continue
+        unit = f" {c.unit}" if c.unit else ""
         alerts.append(
             Alert(
                 "rescreen_worse_than_sdd",
-                f"Re-screen: {label} changed by more than its {items[0].sdd:g}{unit} smallest "
-                f"detectable difference ({changes}): the movement pattern looks worse than last "
-                f"time (a measurement, not a diagnosis).",
-                items[0].source or "",
+                f"Re-screen {c.current_at:%Y-%m-%d} vs {c.previous_at:%Y-%m-%d}: {c.label} "
+                f"{_value(c.previous, c.unit)} -> {_value(c.current, c.unit)} "
+                f"({c.change:+.1f}{unit}), more than its {c.sdd:g}{unit} smallest detectable "
+                f"difference: the movement pattern looks worse than last time (a measurement, "
+                f"not a diagnosis).",
+                c.source or "",
             )
         )
     return alerts
 
 
+def past_gaps(
+    weeks: Sequence[WeekAdherence], rule: AdherenceRule
+) -> list[tuple[dt.date, dt.date, int]]:
+    """Every run of ``min_consecutive_weeks`` or more complete weeks, with a plan in force,
+    below the maintenance dose: ``(first Monday, last Sunday, weeks)``, oldest first. Kept in the
+    record after training resumes."""
+    gaps, run = [], []
+    for week in [*weeks, None]:
+        low = (week is not None and week.complete and week.planned > 0
+               and week.done < rule.min_sessions_per_week)
+        if low and week is not None:
+            run.append(week)
+            continue
+        if len(run) >= rule.min_consecutive_weeks:
+            gaps.append((run[0].week_start, run[-1].week_start + dt.timedelta(days=6), len(run)))
+        run = []
+    return gaps
+
+
 def detect_relapse(
     weeks: Sequence[WeekAdherence],
-    screenings: Sequence[ScreeningResult],
+    screenings: Sequence[Dated],
     plan: Mapping[str, Any] | None,
     *,
     today: dt.date,
     rules: RelapseRules,
 ) -> RelapseReport:
-    """Apply both rules to a person's history (plain values, chronological screenings)."""
+    """Apply both rules to a person's history (chronological ``(recorded_at, result)`` pairs).
+
+    A worse re-screen leads back to the corrective phase (``replan``); a lapse in training alone
+    leads to the minimum maintenance routine.
+    """
     streak = lapse_streak(weeks, rules.adherence)
     alerts = []
     if streak >= rules.adherence.min_consecutive_weeks:
         alerts.append(_adherence_alert(streak, rules.adherence))
-    pair = latest_pair(screenings)
-    comparisons = compare_screenings(*pair, rules.noise) if pair else []
-    alerts.extend(_screening_alerts(comparisons))
-    routine = minimum_maintenance_routine(plan, on=today, rules=rules) if alerts else None
-    return RelapseReport(tuple(alerts), tuple(comparisons), streak, routine)
+    comparisons = compare_latest(screenings, rules.noise)
+    worse = _screening_alerts(comparisons)
+    alerts.extend(worse)
+    replan = None
+    if worse:
+        labels = tuple(c.label for c in comparisons if c.verdict == WORSE and c.sdd is not None)
+        replan = Replan(
+            labels,
+            "the re-screen is worse by more than the measurement noise, so the plan goes back to "
+            "the phase that addresses these findings: a new plan from the latest screening and "
+            "the last questionnaire",
+        )
+    routine = None
+    if alerts and replan is None:
+        routine = minimum_maintenance_routine(plan, on=today, rules=rules)
+    timeline = plan_timeline(plan, screenings, today=today)
+    return RelapseReport(tuple(alerts), tuple(comparisons), streak, routine, replan, timeline)

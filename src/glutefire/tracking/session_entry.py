@@ -96,11 +96,47 @@ def plan_week(plan: Mapping[str, Any], on: dt.date) -> int:
     return max(days // 7 + 1, 1)
 
 
-def current_phase(plan: Mapping[str, Any], on: dt.date) -> Mapping[str, Any] | None:
-    """The phase whose weeks contain ``on``; the last phase after the plan's end."""
+MAINTENANCE_PHASE = "maintenance"
+MAINTENANCE_LABEL = "M"
+
+
+def plan_end(plan: Mapping[str, Any]) -> dt.date | None:
+    """The first day after the plan's last week (``start_date + 7 * weeks``); None if unknown."""
+    start, weeks = plan.get("start_date"), plan.get("weeks")
+    if not start or not isinstance(weeks, int) or isinstance(weeks, bool):
+        return None
+    return dt.date.fromisoformat(str(start)[:10]) + dt.timedelta(weeks=weeks)
+
+
+def maintenance_phase(plan: Mapping[str, Any], *, sets_per_exercise: int) -> dict[str, Any]:
+    """The phase that follows the plan's end on its own: one session ("M") with every distinct
+    exercise of the last phase at ``sets_per_exercise`` sets, same reps, hold, load and tempo."""
+    phases = [p for p in plan.get("phases", []) if p.get("sessions")]
+    seen: dict[str, dict[str, Any]] = {}
+    for session in phases[-1]["sessions"] if phases else []:
+        for exercise in session.get("exercises", []):
+            seen.setdefault(str(exercise.get("exercise_id")),
+                            {**exercise, "sets": sets_per_exercise})
+    weeks = int(plan.get("weeks") or 0)
+    return {
+        "name": MAINTENANCE_PHASE,
+        "week_from": weeks + 1,
+        "week_to": None,
+        "sessions": [{"label": MAINTENANCE_LABEL, "exercises": list(seen.values())}],
+    }
+
+
+def current_phase(
+    plan: Mapping[str, Any], on: dt.date, *, maintenance_sets: int | None = None
+) -> Mapping[str, Any] | None:
+    """The phase whose weeks contain ``on``. After the plan's end: the maintenance phase when
+    ``maintenance_sets`` is given, else the last phase."""
     phases = [p for p in plan.get("phases", []) if p.get("sessions")]
     if not phases:
         return None
+    end = plan_end(plan)
+    if maintenance_sets is not None and end is not None and on >= end:
+        return maintenance_phase(plan, sets_per_exercise=maintenance_sets)
     week = plan_week(plan, on)
     for phase in phases:
         if int(phase.get("week_from", 1)) <= week <= int(phase.get("week_to", week)):
@@ -207,12 +243,15 @@ def build_session_entry(
     notes: str | None = None,
     skip: Sequence[str] = (),
     sets: Sequence[SetOverride] = (),
+    maintenance_sets: int | None = None,
 ) -> SessionEntry:
     """The session to store: the plan's next session (or ``session_label``) with overrides."""
     if performed_at.tzinfo is None:
         raise RecordError(f"expected a time-zone-aware time, but got {performed_at!r}")
     local_day = performed_at.astimezone(ZoneInfo(time_zone)).date()
-    label, planned = _planned_session(plan, local_day, last_label, session_label)
+    label, planned = _planned_session(
+        plan, local_day, last_label, session_label, maintenance_sets
+    )
     exercises = apply_overrides(planned, skip=skip, sets=sets)
     if not exercises:
         raise RecordError(
@@ -234,8 +273,9 @@ def _planned_session(
     on: dt.date,
     last_label: str | None,
     wanted_label: str | None,
+    maintenance_sets: int | None = None,
 ) -> tuple[str | None, list[ExerciseDone]]:
-    phase = current_phase(plan, on) if plan else None
+    phase = current_phase(plan, on, maintenance_sets=maintenance_sets) if plan else None
     if phase is None:
         if wanted_label is not None:
             raise RecordError(

@@ -50,6 +50,7 @@ class BalanceReport:
     unclassified: tuple[str, ...]
     hip_sets: int
     knee_sets: int
+    classes: tuple[tuple[str, str, str], ...] = ()  # (exercise name, hip|knee|other, method)
 
     @property
     def quad_dominant(self) -> bool:
@@ -80,11 +81,13 @@ def weekly_balance(
     """Group working sets by local ISO week and movement class."""
     counts: dict[dt.date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     unclassified: set[str] = set()
+    classes: dict[str, tuple[str, str, str]] = {}
     for item in sets:
         day = local_date(item.performed_at, time_zone)
         if item.set_type == "warmup" or (since and day < since):
             continue
         label = classify(item.exercise_name)
+        classes[item.exercise_name] = (item.exercise_name, label.movement, label.method)
         if label.method == "unclassified":
             unclassified.add(item.exercise_name)
         week = counts[week_start(day)]
@@ -107,4 +110,5 @@ def weekly_balance(
         tuple(sorted(unclassified)),
         sum(w.hip_sets for w in weeks),
         sum(w.knee_sets for w in weeks),
+        tuple(sorted(classes.values(), key=lambda c: (c[1], c[0]))),
     )

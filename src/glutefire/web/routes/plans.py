@@ -14,7 +14,9 @@ from starlette.datastructures import FormData
 from glutefire.errors import GlutefireError
 from glutefire.programming.builder import PlanOptions, build_plan, load_program_data
 from glutefire.programming.plan import Plan as PlanModel
-from glutefire.programming.questionnaire import INJURIES, PAIN_SITES, parse_answers
+from glutefire.programming.questionnaire import parse_answers
+from glutefire.programming.questions import answers_from_form as questions_from_form
+from glutefire.programming.questions import load_questions
 from glutefire.programming.render import dose_text, plan_to_json
 from glutefire.result import ScreeningResult
 from glutefire.store.models import Client
@@ -23,14 +25,6 @@ from glutefire.web.deps import Csrf, CurrentPrincipal, EngineDep, OwnedClient, T
 from glutefire.web.render import page, redirect
 
 router = APIRouter()
-
-TIGHTNESS = ("hamstrings_after_glute_lifts", "groin_after_glute_lifts", "hip_flexors", "low_back")
-RED_FLAGS = ("worsening_pain", "numbness_or_tingling", "pain_at_night", "recent_trauma",
-             "bladder_or_bowel_changes", "unexplained_weight_loss_or_fever", "leg_weakness")
-ABDOMINAL = ("none", "crunches_situps", "planks_bracing", "mixed")
-JUMP = ("no_jumping", "soft_quiet", "stiff_loud", "knees_cave_in", "unsure")
-CHOICES = {"pain_sites": PAIN_SITES, "injuries": INJURIES, "tightness": TIGHTNESS,
-           "red_flags": RED_FLAGS, "abdominal": ABDOMINAL, "jump": JUMP}
 
 
 def _number(form: FormData, name: str, default: str | None = None) -> float | None:
@@ -57,18 +51,9 @@ def _int_or(form: FormData, name: str, default: str) -> int:
 
 
 def answers_from_form(form: FormData) -> dict[str, Any]:
-    """The questionnaire answers (docs/questionnaire.md) from the form fields."""
-    pain = {site: _int(form, f"pain_{site}") for site in PAIN_SITES}
-    answers: dict[str, Any] = {
-        "sitting_hours_per_day": _number(form, "sitting_hours_per_day"),
-        "training": {"quad_dominant_percent": _int(form, "quad_dominant_percent", "50"),
-                     "abdominal_training": form.get("abdominal_training") or "none"},
-        "pain": {site: value for site, value in pain.items() if value},
-        "tightness": {name: form.get(f"tight_{name}") == "on" for name in TIGHTNESS},
-        "jump_landing": form.get("jump_landing") or "unsure",
-        "injuries": [name for name in INJURIES if form.get(f"injury_{name}") == "on"],
-        "red_flags": {name: form.get(f"flag_{name}") == "on" for name in RED_FLAGS},
-    }
+    """The questionnaire answers (docs/questionnaire.md) from the form fields, by the same
+    question list the terminal asks (``data/questionnaire.yaml``)."""
+    answers = questions_from_form(form.get)
     nprs = _int(form, "nprs")
     if nprs is not None:
         answers["scales"] = {"nprs": nprs}
@@ -84,8 +69,8 @@ def _latest_result(engine: Engine, client_id: int) -> ScreeningResult | None:
 @router.get("/clients/{client_id}/questionnaire")
 def questionnaire_form(request: Request, principal: CurrentPrincipal,
                        client: TrainerClient) -> Response:
-    return page(request, "questionnaire.html", principal, client=client, choices=CHOICES,
-                today=dt.date.today().isoformat())
+    return page(request, "questionnaire.html", principal, client=client,
+                questionnaire=load_questions(), today=dt.date.today().isoformat())
 
 
 @router.post("/clients/{client_id}/questionnaire", dependencies=[Csrf])
@@ -109,7 +94,8 @@ async def questionnaire_submit(request: Request, engine: EngineDep, principal: C
                            data=load_program_data())
     except (GlutefireError, ValueError) as exc:
         return page(request, "questionnaire.html", principal, status=400, client=client,
-                    choices=CHOICES, today=dt.date.today().isoformat(), error=str(exc))
+                    questionnaire=load_questions(), today=dt.date.today().isoformat(),
+                    error=str(exc))
     with unit_of_work(engine) as uow:
         record_plan(uow, client.person_name, json.loads(plan_to_json(built)),
                     intake=answers.model_dump(mode="json"))

@@ -44,7 +44,7 @@ def build_progress(engine, client_id: int) -> Progress:
     as_of = dt.datetime.now(ZoneInfo(inputs.time_zone)).date()
     rules = load_rules()
     table = weekly_adherence(inputs.session_days, inputs.periods, today=as_of)
-    report = detect_relapse(table, [r for _, r in inputs.screenings], inputs.plan, today=as_of,
+    report = detect_relapse(table, inputs.screenings, inputs.plan, today=as_of,
                             rules=rules)
     shown = table[-WEEKS_SHOWN:]
     with tempfile.TemporaryDirectory(prefix="glutefire-plots-") as tmp:

@@ -1,0 +1,168 @@
+"""The questionnaire as data (``data/questionnaire.yaml``): one list of questions that the
+terminal (``glutefire intake``) asks and the web form shows, and the two ways of turning replies
+into the answers mapping that :func:`glutefire.programming.questionnaire.parse_answers`
+validates. Replies are parsed here; the answers model stays the one judge of validity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from glutefire.datafiles import load_packaged
+
+Kind = Literal["number", "integer", "choice", "yes_no", "multi", "pain_sites"]
+
+
+class Question(BaseModel):
+    """One question: the answers field it fills, how it is asked, and its form field name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    section: str
+    prompt: str
+    kind: Kind
+    field: str
+    options: list[str] = []
+    min: float | None = None
+    max: float | None = None
+    default: str | None = None
+    #: the web form's starting value where it differs from ``default`` (the terminal asks)
+    form_value: str | None = None
+    optional: bool = False
+
+
+class Questionnaire(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: Literal[1]
+    questions: list[Question]
+
+    def sections(self) -> list[tuple[str, list[Question]]]:
+        """Questions grouped by section, sections in order of first appearance."""
+        grouped: dict[str, list[Question]] = {}
+        for q in self.questions:
+            grouped.setdefault(q.section, []).append(q)
+        return list(grouped.items())
+
+
+@lru_cache(maxsize=1)
+def load_questions() -> Questionnaire:
+    """The packaged questionnaire, validated."""
+    return load_packaged("questionnaire.yaml", Questionnaire)
+
+
+def set_path(answers: dict[str, Any], path: str, value: Any) -> None:
+    """``set_path(a, "training.x", 3)`` sets ``a["training"]["x"] = 3``."""
+    *parents, last = path.split(".")
+    for key in parents:
+        answers = answers.setdefault(key, {})
+    answers[last] = value
+
+
+def parse_number(q: Question, text: str) -> float | int:
+    """A number reply within the question's range; ValueError ("expected ...") otherwise."""
+    integer = q.kind == "integer"
+    try:
+        value = int(text) if integer else float(text)
+    except ValueError:
+        raise ValueError(
+            f"expected a {'whole ' if integer else ''}number, but got {text!r}"
+        ) from None
+    low = q.min if q.min is not None else float("-inf")
+    high = q.max if q.max is not None else float("inf")
+    if not low <= value <= high:
+        raise ValueError(f"expected a number from {low:g} to {high:g}, but got {text}")
+    return value
+
+
+def parse_choice(q: Question, text: str) -> str:
+    if text not in q.options:
+        raise ValueError(f"expected one of {', '.join(q.options)}, but got {text!r}")
+    return text
+
+
+def parse_yes_no(text: str) -> bool:
+    if text.lower() in ("y", "yes"):
+        return True
+    if text.lower() in ("n", "no"):
+        return False
+    raise ValueError(f"expected y or n, but got {text!r}")
+
+
+def parse_list(q: Question, text: str) -> list[str]:
+    items = [t.strip() for t in text.split(",") if t.strip() and t.strip() != "none"]
+    bad = [t for t in items if t not in q.options]
+    if bad:
+        raise ValueError(f"expected items from {', '.join(q.options)}, but got {bad}")
+    return items
+
+
+def terminal_prompt(q: Question) -> str:
+    """The question as asked in the terminal (with its options and how to answer)."""
+    if q.kind == "yes_no":
+        return f"{q.prompt} (y/n)"
+    if q.kind in ("multi", "pain_sites"):
+        return f"{q.prompt} comma-separated ({', '.join(q.options)}) or none"
+    if q.kind == "choice" and not q.optional:
+        return f"{q.prompt}: {', '.join(q.options)}"
+    return q.prompt
+
+
+def parse_reply(q: Question, text: str) -> Any:
+    """One terminal reply to ``q`` (pain sites: the list of sites; ratings are asked next).
+    ``None`` for an empty reply to an optional question."""
+    if not text and q.optional:
+        return None
+    if q.kind in ("number", "integer"):
+        return parse_number(q, text)
+    if q.kind == "choice":
+        return parse_choice(q, text)
+    if q.kind == "yes_no":
+        return parse_yes_no(text)
+    return parse_list(q, text)
+
+
+def answers_from_form(get: Callable[[str], Any]) -> dict[str, Any]:
+    """The answers from web form fields (``get(name)`` returns the field or None)."""
+    answers: dict[str, Any] = {}
+    for q in load_questions().questions:
+        value = _form_value(q, get)
+        if value is not None:
+            set_path(answers, q.id, value)
+    return answers
+
+
+def _form_value(q: Question, get: Callable[[str], Any]) -> Any:
+    if q.kind == "yes_no":
+        return get(q.field) == "on"
+    if q.kind == "multi":
+        return [o for o in q.options if get(f"{q.field}{o}") == "on"]
+    if q.kind == "pain_sites":
+        ratings = {o: str(get(f"{q.field}{o}") or "").strip() for o in q.options}
+        filled = {o: r for o, r in ratings.items() if r not in ("", "0")}
+        return {o: _form_number(r, f"pain at {o}") for o, r in filled.items()}
+    raw = str(get(q.field) or q.default or "").strip()
+    if not raw:
+        return None
+    if q.kind == "choice":
+        return raw
+    return _form_number(raw, q.prompt.split(" (")[0].lower())
+
+
+def _form_number(raw: str, what: str) -> float | int:
+    """A number from a form field (whole numbers as int); the answers model checks the range."""
+    try:
+        value = float(raw)
+        return int(value) if value.is_integer() else value
+    except ValueError:
+        from glutefire.errors import IntakeError
+
+        raise IntakeError(f"expected a number for {what}, but got {raw!r}") from None
+
+
+def choices_by_id() -> Mapping[str, list[str]]:
+    return {q.id: q.options for q in load_questions().questions if q.options}
