@@ -41,6 +41,17 @@ class ClipInput:
     heels_elevated: bool = False
 
 
+@dataclass(frozen=True)
+class ViewSegment:
+    """A stretch of a clip screened in one view; frames index the whole clip."""
+
+    start_frame: int
+    end_frame: int
+    start_s: float
+    end_s: float
+    view: View
+
+
 @dataclass
 class ClipAnalysis:
     """Everything computed from one clip's keypoints."""
@@ -55,6 +66,12 @@ class ClipAnalysis:
     segmentation: SegmentationDiagnostics
     rep_table: pd.DataFrame
     findings: list[Finding]
+    notes: list[str] = field(default_factory=list)  # plain sentences: what was screened, how
+    segments: list[ViewSegment] = field(default_factory=list)  # one per view when it changes
+
+    def screened_views(self) -> list[View]:
+        """The views screened, in clip order (several when the view changed mid-clip)."""
+        return list(dict.fromkeys(s.view for s in self.segments)) or [self.view.view]
 
 
 @dataclass
@@ -98,21 +115,19 @@ def analyse_keypoints(ds: xr.Dataset, *, view: View | None = None) -> ClipAnalys
                         rep_table, findings)
 
 
-def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
-                subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
-                on_frame: ProgressFn | None = None,
-                pose_models: tuple[PoseBackend, PoseBackend] | None = None,
-                preview: Path | None = None, preview_max_side_px: int = 960) -> ClipScreen:
-    """Screen one video or keypoint file end to end.
+def estimate_keypoints(clip: ClipInput, *, model_complexity: int = 1,
+                       subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
+                       on_frame: ProgressFn | None = None,
+                       pose_models: tuple[PoseBackend, PoseBackend] | None = None,
+                       preview: Path | None = None, preview_max_side_px: int = 960
+                       ) -> tuple[xr.Dataset, VideoInfo | None, SubjectReport | None]:
+    """The clip's raw keypoints: read from a keypoint file, or estimated from the video.
 
-    ``pose_models`` (tracker, detector) lets a long-lived worker reuse its models across clips;
-    the tracker is reset first. By default the models are made for this clip and closed.
-    ``preview``: also write a copy of the clip downscaled to ``preview_max_side_px`` there, while
-    decoding (for the annotated video, which then need not decode the original again).
+    Returns (keypoints, video info or None for a keypoint file, subject report or None).
+    Arguments as for :func:`screen_clip`.
     """
     if is_keypoint_file(clip.path):
-        ds = read_keypoints(clip.path)
-        return ClipScreen(clip, sha256_of(clip.path), analyse_keypoints(ds, view=clip.view))
+        return read_keypoints(clip.path), None, None
     video = probe_video(clip.path)
     from glutefire.pose.mediapipe_backend import MediaPipePose, quiet_native_stderr
 
@@ -132,7 +147,28 @@ def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
             stack.callback(tap.close)
         ds, subject = estimate_clip(video, tracker_backend=tracker, detector_backend=detector,
                                     policy=subject_policy, on_frame=on_frame, frame_tap=tap)
+    return ds, video, subject
+
+
+def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
+                subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
+                on_frame: ProgressFn | None = None,
+                pose_models: tuple[PoseBackend, PoseBackend] | None = None,
+                preview: Path | None = None, preview_max_side_px: int = 960) -> ClipScreen:
+    """Screen one video or keypoint file end to end.
+
+    ``pose_models`` (tracker, detector) lets a long-lived worker reuse its models across clips;
+    the tracker is reset first. By default the models are made for this clip and closed.
+    ``preview``: also write a copy of the clip downscaled to ``preview_max_side_px`` there, while
+    decoding (for the annotated video, which then need not decode the original again).
+    """
+    ds, video, subject = estimate_keypoints(
+        clip, model_complexity=model_complexity, subject_policy=subject_policy,
+        on_frame=on_frame, pose_models=pose_models, preview=preview,
+        preview_max_side_px=preview_max_side_px)
     analysis = analyse_keypoints(ds, view=clip.view)
+    if video is None:
+        return ClipScreen(clip, sha256_of(clip.path), analysis)
     return ClipScreen(clip, sha256_of(clip.path), analysis, video=video, subject=subject,
                       preview_path=preview)
 
