@@ -16,6 +16,9 @@ Conventions (all angles in degrees):
   the person's left.
 - ``arm_trunk_deg``: arm (shoulder->wrist) relative to the trunk; 0 overhead in line.
 - ``hip_height_rel``: the rep driver: (ankle - hip height) / standing leg length; 1 standing.
+  Computed per leg and averaged over the legs used (:func:`choose_sides`): in a side view only
+  the near leg, since MediaPipe's far-leg landmarks are hidden or guessed; never both ankles
+  required.
 
 In a side view sagittal angles come from the in-image segment directions; in other views from
 foreshortening (see :func:`glutefire.kinematics.angles.foreshortened_inclination_deg`), which
@@ -25,11 +28,13 @@ front and back views; heel rise and arm angle only in side and oblique views.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from glutefire.keypoints import point
+from glutefire.keypoints import point, visibility_of
 from glutefire.kinematics import angles
 from glutefire.kinematics.view import View, ViewEstimate
 
@@ -41,7 +46,18 @@ FOOT_TO_SHANK = 0.62
 #: length when it is perpendicular to the camera axis).
 REFERENCE_PERCENTILE = 95
 
+#: A leg whose mean landmark visibility (hip, knee, ankle) is below this is not used.
+MIN_LEG_VISIBILITY = 0.5
+LEG_LANDMARKS = ("hip", "knee", "ankle")
+
 HIP_HEIGHT = "hip_height_rel"
+#: The rep driver, 0 standing and + deeper: in a side view the near knee's flexion over 90 deg
+#: (angles are immune to the scale errors MediaPipe makes when a barbell hides the trunk, and
+#: a bend to pick something up flexes the knee far less than a squat); in other views
+#: 1 - hip_height_rel (the thigh is foreshortened there, so the 2D knee angle is not valid).
+SQUAT_DEPTH = "squat_depth_rel"
+#: Side view: knee flexion (deg) that counts as 1.0 of SQUAT_DEPTH.
+DEPTH_KNEE_FLEXION_DEG = 90.0
 TRUNK_LEAN = "trunk_lean_deg"
 THIGH_ABOVE_HORIZONTAL = "thigh_above_horizontal_deg"
 KASR = "kasr"
@@ -71,7 +87,41 @@ def _sagittal(ds: xr.Dataset, est: ViewEstimate, lower: str, upper: str) -> np.n
 
 
 def _mid(ds: xr.Dataset, part: str) -> np.ndarray:
-    return 0.5 * (point(ds, f"left_{part}") + point(ds, f"right_{part}"))
+    """Midpoint of the left and right ``part``; where one side is unseen, the other side."""
+    both = np.stack([point(ds, f"left_{part}"), point(ds, f"right_{part}")])
+    return _nanmean_rows(both)
+
+
+@dataclass(frozen=True)
+class SideChoice:
+    """Which legs the per-frame metrics and the rep driver use, and why."""
+
+    sides: tuple[str, ...]
+    leg_visibility: dict[str, float]  # mean visibility of hip, knee, ankle per side, [0, 1]
+    reason: str
+
+
+def leg_visibility(ds: xr.Dataset) -> dict[str, float]:
+    """Mean model visibility of each leg's hip, knee and ankle over the clip, in [0, 1]."""
+    return {s: float(np.mean([np.nanmean(visibility_of(ds, f"{s}_{part}"))
+                              for part in LEG_LANDMARKS])) for s in SIDES}
+
+
+def choose_sides(ds: xr.Dataset, view: View) -> SideChoice:
+    """The legs to measure: in a side view the near leg (the better seen one; the far leg is
+    hidden behind it or guessed by the model); otherwise every leg seen on average at
+    :data:`MIN_LEG_VISIBILITY`, or the better seen one when neither is."""
+    vis = leg_visibility(ds)
+    best = max(SIDES, key=lambda s: vis[s])
+    other = SIDES[1 - SIDES.index(best)]
+    if view is View.SIDE:
+        return SideChoice((best,), vis, f"{best} leg (near side; {other} leg mean visibility "
+                                        f"{vis[other]:.2f} vs {vis[best]:.2f})")
+    seen = tuple(s for s in SIDES if vis[s] >= MIN_LEG_VISIBILITY)
+    if len(seen) == 2:
+        return SideChoice(seen, vis, "both legs")
+    return SideChoice((best,), vis, f"{best} leg only ({other} leg mean visibility "
+                                    f"{vis[other]:.2f})")
 
 
 def _trunk_lean(ds: xr.Dataset, est: ViewEstimate) -> np.ndarray:
@@ -134,22 +184,40 @@ def _heel_rise(ds: xr.Dataset, side: str, standing: np.ndarray) -> np.ndarray:
     return 100.0 * (lift - baseline) / foot_len
 
 
-def hip_height(ds: xr.Dataset) -> np.ndarray:
-    """The rep driver: (mid-ankle minus mid-hip height) over standing leg length; 1 = standing."""
-    drop = _mid(ds, "ankle")[:, 1] - _mid(ds, "hip")[:, 1]
-    if not np.isfinite(drop).any():
-        return drop
-    return drop / np.nanpercentile(drop, REFERENCE_PERCENTILE)
+def hip_height(ds: xr.Dataset, sides: tuple[str, ...] = SIDES) -> np.ndarray:
+    """The rep driver: ankle minus hip height over standing leg length, per leg in ``sides``,
+    averaged over the legs seen in each frame; 1 = standing, NaN where no used leg is seen."""
+    rows = []
+    for s in sides:
+        drop = point(ds, f"{s}_ankle")[:, 1] - point(ds, f"{s}_hip")[:, 1]
+        if np.isfinite(drop).any():
+            rows.append(drop / np.nanpercentile(drop, REFERENCE_PERCENTILE))
+    if not rows:
+        return np.full(ds.sizes["time"], np.nan)
+    return _nanmean_rows(np.vstack(rows))
 
 
-def compute_frame_metrics(ds: xr.Dataset, est: ViewEstimate) -> pd.DataFrame:
-    """All per-frame metrics for cleaned keypoints ``ds`` seen from ``est.view``."""
-    driver = hip_height(ds)
+def squat_depth(columns: dict[str, np.ndarray], view: View,
+                sides: tuple[str, ...]) -> np.ndarray:
+    """The rep driver (:data:`SQUAT_DEPTH`) from already computed per-frame columns."""
+    if view is View.SIDE:
+        flexion = _nanmean_rows(np.vstack([columns[col("knee_flexion", s)] for s in sides]))
+        return flexion / DEPTH_KNEE_FLEXION_DEG
+    return 1.0 - columns[HIP_HEIGHT]
+
+
+def compute_frame_metrics(ds: xr.Dataset, est: ViewEstimate,
+                          sides: tuple[str, ...] = SIDES) -> pd.DataFrame:
+    """All per-frame metrics for cleaned keypoints ``ds`` seen from ``est.view``; the driver,
+    depth and the rep-level sagittal summaries use the legs in ``sides``
+    (:func:`choose_sides`); per-side columns are computed for both legs."""
+    driver = hip_height(ds, sides)
     standing = np.nan_to_num(driver, nan=0.0) >= 0.95
     trunk = _trunk_lean(ds, est)
     columns: dict[str, np.ndarray] = {HIP_HEIGHT: driver, TRUNK_LEAN: trunk}
     columns.update(_leg_columns(ds, est, trunk))
-    thighs = np.vstack([columns[col("thigh", s)] for s in SIDES])
+    columns[SQUAT_DEPTH] = squat_depth(columns, est.view, sides)
+    thighs = np.vstack([columns[col("thigh", s)] for s in sides])
     columns[THIGH_ABOVE_HORIZONTAL] = 90.0 - _nanmean_rows(thighs)
     if est.view.frontal:
         columns.update(_frontal_columns(ds))

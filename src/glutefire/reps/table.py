@@ -31,7 +31,8 @@ REP_COLUMNS = ("start_s", "bottom_s", "end_s", "complete", "bottom_frame")
 
 
 def compute_rep_metrics(frames: pd.DataFrame, reps: list[Rep], *,
-                        bottom_window_s: float = 0.1) -> pd.DataFrame:
+                        bottom_window_s: float = 0.1,
+                        sides: tuple[str, ...] = SIDES) -> pd.DataFrame:
     """Per-rep table indexed by rep number: timing columns then one column per metric."""
     metric_cols = [c for c in frames.columns if c != "frame"]
     rows = []
@@ -46,7 +47,7 @@ def compute_rep_metrics(frames: pd.DataFrame, reps: list[Rep], *,
         for name in metric_cols:
             how = OVER_REP.get(name)
             row[name] = float(getattr(span[name], how)()) if how else float(bottom[name])
-        shanks = [cast(float, row[col("shank", s)]) for s in SIDES]
+        shanks = [cast(float, row[col("shank", s)]) for s in sides]
         shank = float(np.nanmean(shanks)) if np.isfinite(shanks).any() else float("nan")
         tibia_minus_trunk = shank - float(bottom[TRUNK_LEAN])
         row[TIBIA_MINUS_TRUNK] = tibia_minus_trunk

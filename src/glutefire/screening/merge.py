@@ -25,14 +25,23 @@ def _rank(finding: Finding) -> tuple[int, float]:
     return (0 if finding.status is Status.NOT_ASSESSABLE else 1, finding.confidence)
 
 
+def best_findings(per_clip: list[list[Finding]]) -> list[Finding]:
+    """For each code, the finding of the clip (or clip part) best suited to decide it."""
+    return [max((f for fs in per_clip for f in fs if f.code == code), key=_rank)
+            for code in FINDING_CODES]
+
+
 def merge_findings(per_clip: list[list[Finding]],
                    heels_elevated: list[bool]) -> list[dict[str, object]]:
-    """Overall findings (as JSON-ready dicts) from each clip's findings."""
-    normal = [fs for fs, he in zip(per_clip, heels_elevated, strict=True) if not he] or per_clip
+    """Overall findings (as JSON-ready dicts) from each clip's findings. A heel-raised retest is
+    compared with the flat-foot clips only: given alone it decides, and is compared with nothing."""
+    normal = [fs for fs, he in zip(per_clip, heels_elevated, strict=True) if not he]
     retest = [fs for fs, he in zip(per_clip, heels_elevated, strict=True) if he]
+    if not normal:
+        normal, retest = per_clip, []
     merged: list[dict[str, object]] = []
-    for code in FINDING_CODES:
-        best = max((f for fs in normal for f in fs if f.code == code), key=_rank)
+    for best in best_findings(normal):
+        code = best.code
         out = best.as_dict()
         out["heels_elevated_status"] = None
         if code == RETEST_CODE and retest:
