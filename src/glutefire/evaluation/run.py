@@ -19,8 +19,12 @@ import xarray as xr
 from glutefire.errors import GlutefireError, InputFileError
 from glutefire.evaluation.labels import ClipLabel, LabelSet
 from glutefire.io.keypoint_files import is_keypoint_file, read_keypoints, write_landmark_csv
-from glutefire.screening.pipeline import ClipAnalysis, ClipInput, analyse_keypoints, \
-    estimate_keypoints
+from glutefire.screening.pipeline import (
+    ClipAnalysis,
+    ClipInput,
+    analyse_keypoints,
+    estimate_keypoints,
+)
 
 #: A found bottom matches a labelled one when they are at most this far apart (seconds).
 BOTTOM_TOLERANCE_S = 0.5

@@ -11,6 +11,9 @@ Conventions (all angles in degrees):
 - ``kasr``: knee-to-ankle separation ratio (dimensionless).
 - ``heel_rise_{side}_pct``: heel height above its standing level relative to the toes, % of
   foot length; + heel lifted.
+- ``knee_past_toe_{side}_pct`` (side view): horizontal distance of the knee ahead of the toe
+  tip (foot index) in the direction the person faces, % of foot length (heel to toe, measured
+  while standing); + knee beyond the toes, - behind them.
 - ``foot_turnout_{side}_deg``: toes rotated away from the midline (front view estimate).
 - ``pelvis_shift_pct``: mid-hip lateral offset from mid-ankle, % of ankle separation; + towards
   the person's left.
@@ -67,7 +70,7 @@ ARM_TRUNK = "arm_trunk_deg"
 
 def col(metric: str, side: str) -> str:
     """Column name of a per-side metric, e.g. ``col("knee_fppa", "left")``."""
-    unit = "pct" if metric == "heel_rise" else "deg"
+    unit = "pct" if metric in ("heel_rise", "knee_past_toe") else "deg"
     return f"{metric}_{side}_{unit}"
 
 
@@ -222,16 +225,28 @@ def compute_frame_metrics(ds: xr.Dataset, est: ViewEstimate,
     if est.view.frontal:
         columns.update(_frontal_columns(ds))
     else:
-        columns.update(_sagittal_only_columns(ds, standing))
+        columns.update(_sagittal_only_columns(ds, standing, est.facing_sign))
     table = pd.DataFrame(columns, index=pd.Index(ds.coords["time"].values, name="time_s"))
     table.insert(0, "frame", np.arange(len(table)))
     return table
 
 
-def _sagittal_only_columns(ds: xr.Dataset, standing: np.ndarray) -> dict[str, np.ndarray]:
+def _knee_past_toe(ds: xr.Dataset, side: str, standing: np.ndarray,
+                   facing: float) -> np.ndarray:
+    """Knee ahead of the toe tip along the facing direction, % of standing foot length."""
+    knee, heel, toe = (point(ds, f"{side}_{p}") for p in ("knee", "heel", "foot_index"))
+    if not standing.any() or not np.isfinite(toe[standing]).any():
+        return np.full(len(knee), np.nan)
+    foot_len = np.nanmedian(np.hypot(*(toe - heel)[standing].T))
+    return 100.0 * facing * (knee[:, 0] - toe[:, 0]) / foot_len
+
+
+def _sagittal_only_columns(ds: xr.Dataset, standing: np.ndarray,
+                           facing: float) -> dict[str, np.ndarray]:
     """Heel rise and arm angle: seen in side and oblique views (the heel hides behind the foot
     and the arm moves out of the image plane in a front view)."""
     out = {col("heel_rise", s): _heel_rise(ds, s, standing) for s in SIDES}
+    out.update({col("knee_past_toe", s): _knee_past_toe(ds, s, standing, facing) for s in SIDES})
     arms = np.vstack([angles.arm_trunk_angle_deg(point(ds, f"{s}_hip"), point(ds, f"{s}_shoulder"),
                                                  point(ds, f"{s}_wrist")) for s in SIDES])
     out[ARM_TRUNK] = _nanmean_rows(arms)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -56,7 +58,11 @@ class ViewEstimate:
 
 
 def _mid(ds: xr.Dataset, part: str) -> np.ndarray:
-    return 0.5 * (point(ds, f"left_{part}") + point(ds, f"right_{part}"))
+    """Midpoint of left and right ``part``; the seen one where the other is unseen."""
+    both = np.stack([point(ds, f"left_{part}"), point(ds, f"right_{part}")])
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN frames stay NaN
+        return np.nanmean(both, axis=0)
 
 
 def detect_view(ds: xr.Dataset) -> ViewEstimate:
@@ -76,9 +82,12 @@ def detect_view(ds: xr.Dataset) -> ViewEstimate:
         )
     shoulder_w = np.abs(point(ds, "left_shoulder")[:, 0] - point(ds, "right_shoulder")[:, 0])
     hip_w = np.abs(point(ds, "left_hip")[:, 0] - point(ds, "right_hip")[:, 0])
-    ratio = float(np.nanmedian(0.5 * (shoulder_w + hip_w) / trunk_len))
-    narrow = min(float(np.nanmedian(hip_w / trunk_len)),
-                 float(np.nanmedian(shoulder_w / trunk_len)) / SHOULDER_TO_HIP_WIDTH)
+    widths = 0.5 * (shoulder_w + hip_w) / trunk_len
+    if np.isfinite(widths).sum() < 5:  # one side's hip and shoulder unseen: side-on
+        return ViewEstimate(view=View.SIDE, width_ratio=0.0, trunk_tilt_deg=median_tilt,
+                            facing_sign=facing_sign(ds))
+    ratio = float(np.nanmedian(widths))
+    narrow = float(np.nanmedian(narrow_width_ratio(ds)))
     return ViewEstimate(view=_classify(ds, ratio, narrow), width_ratio=ratio,
                         trunk_tilt_deg=median_tilt, facing_sign=facing_sign(ds))
 
