@@ -58,7 +58,9 @@ def test_low_back_is_never_measured_and_says_why():
 @pytest.mark.parametrize("spec, code, status", [
     (SquatSpec(trunk_deg=70, shank_deg=30), "excessive_forward_lean", Status.PRESENT),
     (SquatSpec(trunk_deg=35, shank_deg=30), "excessive_forward_lean", Status.ABSENT),
-    (SquatSpec(trunk_deg=10, shank_deg=40), "knees_forward", Status.PRESENT),
+    (SquatSpec(trunk_deg=10, shank_deg=55), "knees_forward", Status.PRESENT),
+    (SquatSpec(trunk_deg=10, shank_deg=30), "knees_forward", Status.ABSENT),
+    (SquatSpec(trunk_deg=50, shank_deg=45), "excessive_forward_lean", Status.PRESENT),
     (SquatSpec(thigh_deg=50), "insufficient_depth", Status.PRESENT),
     (SquatSpec(thigh_deg=88), "insufficient_depth", Status.ABSENT),
     (SquatSpec(heel_lift_px=50), "heel_rise", Status.PRESENT),

@@ -67,7 +67,7 @@ def eval_command(
         for e in results:
             table.add_row(*(escape(c) for c in clip_row(e)))
         console.print(table)
-        console.print(summary_line(summary), highlight=False)
+        console.print(summary_line(summary), highlight=False, soft_wrap=True)
         if markdown is not None:
             try:
                 markdown.write_text(markdown_table(results, summary))
