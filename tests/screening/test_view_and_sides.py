@@ -122,3 +122,64 @@ def test_knees_forward_and_forward_lean_are_independent():
     g = {x.code: x for x in analyse_keypoints(upright).findings}
     assert g["excessive_forward_lean"].status.value == "absent"
     assert g["knees_forward"].status.value == "absent"
+
+
+def test_frontal_valgus_is_read_on_the_way_down_not_at_a_foreshortened_bottom():
+    # a deep squat whose 2D knee angle at the bottom reads 60 deg of "valgus": on the way down
+    # (20-50 % of the descent) it reads far less, and that is the value reported
+    spec = SquatSpec(n_reps=3, fppa_deg=60.0)
+    analysis = analyse_keypoints(front_squat(spec)[0])
+    table = analysis.rep_table
+    assert table["knee_fppa_left_deg"].mean() == pytest.approx(60.0, abs=3.0)  # at the bottom
+    f = {x.code: x for x in analysis.findings}["knees_cave_in"]
+    assert f.value == pytest.approx(table["knee_fppa_descent_left_deg"].mean(), abs=0.01)
+    assert f.value < 0.6 * 60.0
+
+
+def with_long_feet(ds):
+    """Toes 50 px in front of the heels in the image (about 0.28 of the shank): a foot seen
+    well enough to judge its rotation."""
+    out = ds.copy(deep=True)
+    for side in ("left", "right"):
+        ankle = out["position"].sel(keypoint=f"{side}_ankle").values
+        out["position"].loc[{"keypoint": f"{side}_foot_index"}] = ankle + np.array([0.0, 60.0])
+    return out
+
+
+def test_foot_pointing_straight_at_the_camera_is_not_judged_and_says_why():
+    ds, _ = front_squat(SquatSpec(n_reps=3))  # heel to toe 15 px: 0.08 of the shank
+    f = {x.code: x for x in analyse_keypoints(ds).findings}["feet_turn_out"]
+    assert f.status.value == "not_assessable" and "straight at the camera" in f.reason
+
+
+def test_feet_cut_off_at_the_bottom_of_the_image_are_not_judged():
+    ds = with_long_feet(front_squat(SquatSpec(n_reps=3))[0])
+    cut = ds.copy(deep=True)
+    for side in ("left", "right"):
+        for part in ("heel", "foot_index"):
+            name = f"{side}_{part}"
+            cut["position"].loc[{"keypoint": name, "space": "y"}] = 1000.0 + 40.0  # below image
+    f = {x.code: x for x in analyse_keypoints(cut).findings}
+    assert f["feet_turn_out"].status.value == "not_assessable"
+    assert "poorly visible" in f["feet_turn_out"].reason
+    seen = {x.code: x for x in analyse_keypoints(ds).findings}
+    assert seen["feet_turn_out"].status.value == "absent"
+
+
+def test_feet_set_up_turned_out_are_shown_but_only_turning_out_during_the_squat_is_flagged():
+    ds, depth = front_squat(SquatSpec(n_reps=3))
+    turned = ds.copy(deep=True)
+    for side, out in (("left", 1.0), ("right", -1.0)):
+        ankle = turned["position"].sel(keypoint=f"{side}_ankle").values
+        toe = ankle + np.column_stack([out * 40.0 * np.ones(len(ankle)), np.full(len(ankle), 25.0)])
+        turned["position"].loc[{"keypoint": f"{side}_foot_index"}] = toe  # about 21 deg, static
+    f = {x.code: x for x in analyse_keypoints(turned).findings}["feet_turn_out"]
+    assert f.status.value == "absent"
+    assert f.supporting["foot_turnout_left_deg"] > 15  # the stance is shown
+    rotating = turned.copy(deep=True)
+    for side, out in (("left", 1.0), ("right", -1.0)):
+        ankle = rotating["position"].sel(keypoint=f"{side}_ankle").values
+        toe = ankle + np.column_stack([out * (40.0 + 60.0 * depth), np.full(len(ankle), 25.0)])
+        rotating["position"].loc[{"keypoint": f"{side}_foot_index"}] = toe
+    g = {x.code: x for x in analyse_keypoints(rotating).findings}["feet_turn_out"]
+    assert g.status.value == "present" and g.value > 15

@@ -9,6 +9,11 @@ Conventions (all angles in degrees):
 - ``thigh_above_horizontal_deg``: 90 - thigh; 0 thigh parallel to the floor, + hip above knee.
 - ``knee_fppa_{side}_deg``: frontal plane projection angle; + valgus (knee towards the midline).
 - ``kasr``: knee-to-ankle separation ratio (dimensionless).
+- ``knee_medial_offset_{side}_pct``: the knee's distance from the hip-ankle line, % of leg
+  length (hip to ankle, standing); + towards the midline (valgus), - outwards.
+- ``foot_turnout_change_{side}_deg``: foot turn-out minus its standing value; + turning out
+  during the squat. NaN where the foot is too foreshortened to judge
+  (:data:`MIN_FOOT_VIEW_TO_SHANK`).
 - ``heel_rise_{side}_pct``: heel height above its standing level relative to the toes, % of
   foot length; + heel lifted.
 - ``knee_past_toe_{side}_pct`` (side view): horizontal distance of the knee ahead of the toe
@@ -53,6 +58,13 @@ REFERENCE_PERCENTILE = 95
 MIN_LEG_VISIBILITY = 0.5
 LEG_LANDMARKS = ("hip", "knee", "ankle")
 
+#: Per-side metrics measured in % (of foot length, leg length); the others are in degrees.
+PERCENT_METRICS = ("heel_rise", "knee_past_toe", "knee_medial_offset")
+#: Front view: a foot whose image length (heel to toe) is below this fraction of the shank's
+#: points almost straight at the camera; its rotation cannot be judged (design value,
+#: unverified: the feet of the front clips of docs/validation.md measure 0.26-0.31).
+MIN_FOOT_VIEW_TO_SHANK = 0.15
+
 HIP_HEIGHT = "hip_height_rel"
 #: The rep driver, 0 standing and + deeper: in a side view the near knee's flexion over 90 deg
 #: (angles are immune to the scale errors MediaPipe makes when a barbell hides the trunk, and
@@ -70,7 +82,7 @@ ARM_TRUNK = "arm_trunk_deg"
 
 def col(metric: str, side: str) -> str:
     """Column name of a per-side metric, e.g. ``col("knee_fppa", "left")``."""
-    unit = "pct" if metric in ("heel_rise", "knee_past_toe") else "deg"
+    unit = "pct" if metric.startswith(PERCENT_METRICS) else "deg"
     return f"{metric}_{side}_{unit}"
 
 
@@ -151,10 +163,14 @@ def _leg_columns(ds: xr.Dataset, est: ViewEstimate, trunk: np.ndarray) -> dict[s
     return out
 
 
-def _frontal_columns(ds: xr.Dataset) -> dict[str, np.ndarray]:
+def _frontal_columns(ds: xr.Dataset, standing: np.ndarray) -> dict[str, np.ndarray]:
     midline = _mid(ds, "hip")
     out = {col("knee_fppa", s): angles.fppa_deg(point(ds, f"{s}_hip"), point(ds, f"{s}_knee"),
                                                 point(ds, f"{s}_ankle"), midline) for s in SIDES}
+    for s in SIDES:
+        hip, ankle = point(ds, f"{s}_hip"), point(ds, f"{s}_ankle")
+        out[col("knee_medial_offset", s)] = 100.0 * angles.medial_offset_px(
+            hip, point(ds, f"{s}_knee"), ankle, midline) / _ref_length(hip, ankle)
     out[KASR] = angles.knee_to_ankle_separation_ratio(
         point(ds, "left_knee"), point(ds, "right_knee"),
         point(ds, "left_ankle"), point(ds, "right_ankle"))
@@ -165,7 +181,12 @@ def _frontal_columns(ds: xr.Dataset) -> dict[str, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
         out[PELVIS_SHIFT] = np.where(np.abs(gap) > 1e-6, 100.0 * shift / np.abs(gap), np.nan)
     for s in SIDES:
-        out[col("foot_turnout", s)] = _foot_turnout(ds, s, midline)
+        turnout = _foot_turnout(ds, s, midline)
+        out[col("foot_turnout", s)] = turnout
+        base = turnout[standing]
+        out[col("foot_turnout_change", s)] = (
+            turnout - np.nanmedian(base) if np.isfinite(base).any()
+            else np.full(len(turnout), np.nan))
     return out
 
 
@@ -173,16 +194,19 @@ def _foot_turnout(ds: xr.Dataset, side: str, midline: np.ndarray) -> np.ndarray:
     heel, toe = point(ds, f"{side}_heel"), point(ds, f"{side}_foot_index")
     outward = np.sign(heel[:, 0] - midline[:, 0])
     lateral = (toe[:, 0] - heel[:, 0]) * outward
-    foot_len = FOOT_TO_SHANK * _ref_length(point(ds, f"{side}_knee"), point(ds, f"{side}_ankle"))
-    return np.degrees(np.arcsin(np.clip(lateral / foot_len, -1.0, 1.0)))
+    shank_len = _ref_length(point(ds, f"{side}_knee"), point(ds, f"{side}_ankle"))
+    turnout = np.degrees(np.arcsin(np.clip(lateral / (FOOT_TO_SHANK * shank_len), -1.0, 1.0)))
+    seen_len = np.hypot(*(toe - heel).T)
+    return np.where(seen_len >= MIN_FOOT_VIEW_TO_SHANK * shank_len, turnout, np.nan)
 
 
 def _heel_rise(ds: xr.Dataset, side: str, standing: np.ndarray) -> np.ndarray:
     heel, toe = point(ds, f"{side}_heel"), point(ds, f"{side}_foot_index")
     lift = toe[:, 1] - heel[:, 1]  # image y grows downward: + when the heel is above the toes
-    if not standing.any() or not np.isfinite(lift[standing]).any():
+    lengths = np.hypot(*(toe - heel)[standing].T)
+    if not np.isfinite(lengths).any() or not np.isfinite(lift[standing]).any():
         return np.full(len(lift), np.nan)
-    foot_len = np.nanmedian(np.hypot(*(toe - heel)[standing].T))  # flat foot while standing
+    foot_len = np.nanmedian(lengths)  # flat foot while standing
     baseline = np.nanmedian(lift[standing])
     return 100.0 * (lift - baseline) / foot_len
 
@@ -223,7 +247,7 @@ def compute_frame_metrics(ds: xr.Dataset, est: ViewEstimate,
     thighs = np.vstack([columns[col("thigh", s)] for s in sides])
     columns[THIGH_ABOVE_HORIZONTAL] = 90.0 - _nanmean_rows(thighs)
     if est.view.frontal:
-        columns.update(_frontal_columns(ds))
+        columns.update(_frontal_columns(ds, standing))
     else:
         columns.update(_sagittal_only_columns(ds, standing, est.facing_sign))
     table = pd.DataFrame(columns, index=pd.Index(ds.coords["time"].values, name="time_s"))
@@ -235,9 +259,10 @@ def _knee_past_toe(ds: xr.Dataset, side: str, standing: np.ndarray,
                    facing: float) -> np.ndarray:
     """Knee ahead of the toe tip along the facing direction, % of standing foot length."""
     knee, heel, toe = (point(ds, f"{side}_{p}") for p in ("knee", "heel", "foot_index"))
-    if not standing.any() or not np.isfinite(toe[standing]).any():
+    lengths = np.hypot(*(toe - heel)[standing].T)
+    if not np.isfinite(lengths).any():
         return np.full(len(knee), np.nan)
-    foot_len = np.nanmedian(np.hypot(*(toe - heel)[standing].T))
+    foot_len = np.nanmedian(lengths)
     return 100.0 * facing * (knee[:, 0] - toe[:, 0]) / foot_len
 
 

@@ -7,10 +7,9 @@ the person's left shoulder is on (seen from the front, the person's left is on i
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from enum import Enum
-
-import warnings
 
 import numpy as np
 import pandas as pd

@@ -74,10 +74,20 @@ def _expand(template: str, sides: Sequence[str]) -> list[str]:
 
 
 def _visibility(vis: pd.DataFrame, rule: Rule, side: str | None, frames: np.ndarray) -> float:
-    names = [n.format(side=side) if side else n for n in rule.landmarks]
-    if side is None:
-        names = [n for t in rule.landmarks for n in _expand(t, ("left", "right"))]
-    return float(vis.iloc[frames][names].to_numpy().mean())
+    """Mean visibility of the rule's landmarks around the reps' bottoms. For a rule that is not
+    sided, landmarks of the better seen side count (a side view sees one leg), with the
+    landmarks that name no side."""
+    if side is not None:
+        names = [n.format(side=side) for n in rule.landmarks]
+        return float(vis.iloc[frames][names].to_numpy().mean())
+    expanded = [n for t in rule.landmarks for n in _expand(t, ("left", "right"))]
+    plain = [n for n in expanded if not n.startswith(("left_", "right_"))]
+    best = 0.0
+    for s in ("left", "right"):
+        names = [n for n in expanded if n.startswith(f"{s}_")] + plain
+        if names:
+            best = max(best, float(vis.iloc[frames][names].to_numpy().mean()))
+    return best
 
 
 def evaluate_rule(rule: Rule, reps: pd.DataFrame, visibility: pd.DataFrame, view: View,
@@ -109,7 +119,10 @@ def evaluate_rule(rule: Rule, reps: pd.DataFrame, visibility: pd.DataFrame, view
         if visibilities[key] >= MIN_MEAN_VISIBILITY and values.notna().any():
             per_side[key] = float(values.mean())
     if not per_side:
-        worst = min(visibilities.values())
+        names = [n for t in rule.landmarks for n in _expand(t, ("left", "right"))]
+        worst = float(visibility.iloc[frames][names].mean().min())
+        if worst >= MIN_MEAN_VISIBILITY:
+            return _not_assessable(rule, rule.unmeasured_reason)
         return _not_assessable(
             rule, f"the landmarks it needs were poorly visible (mean visibility {worst:.2f})")
     return _decide(rule, complete, per_side, visibilities, view)
@@ -186,6 +199,8 @@ def _reason(rule: Rule, status: Status, value: float, n_reps: int) -> str:
     compare = "beyond" if status is Status.PRESENT else "within"
     text = (f"mean {value:.1f} {rule.unit} over {n_reps} complete rep(s), {compare} the "
             f"threshold of {rule.threshold:g} {rule.unit}")
+    if rule.measure:
+        text += f" (measure: {' '.join(rule.measure.split())})"
     if n_reps < RECOMMENDED_REPS:
         text += f"; {RECOMMENDED_REPS} reps are recommended for a stable mean"
     return text

@@ -171,14 +171,26 @@ def _analyse_part(ds: xr.Dataset, cleaned: xr.Dataset, cleaning: CleaningReport,
             "ideally three to five times"
         )
     rep_table = compute_rep_metrics(frames, reps, sides=sides.sides)
-    visibility = pd.DataFrame(ds["visibility"].values,
-                              columns=[str(k) for k in ds.coords["keypoint"].values])
+    visibility = seen_in_image(ds)
     standing = frames[frames[HIP_HEIGHT] >= STANDING_LEVEL].median(numeric_only=True).to_dict()
     findings = evaluate_all(rep_table, visibility, estimate.view, standing)
     time_s = ds.coords["time"].values
     segment = ViewSegment(0, len(time_s), float(time_s[0]), float(time_s[-1]), estimate.view)
     return ClipAnalysis(ds, cleaned, cleaning, estimate, view is not None, frames, reps, diag,
                         rep_table, findings, notes=notes, sides=sides, segments=[segment])
+
+
+def seen_in_image(ds: xr.Dataset) -> pd.DataFrame:
+    """Per frame and landmark, the model's visibility, or 0 where the landmark lies outside the
+    image (MediaPipe extrapolates cut-off feet with a confident score: a front clip with the
+    feet cut off must not judge the feet). Columns are landmark names."""
+    pos = ds["position"].values
+    width, height = ds.attrs["image_width_px"], ds.attrs["image_height_px"]
+    with np.errstate(invalid="ignore"):
+        inside = ((pos[..., 0] >= 0) & (pos[..., 0] <= width)
+                  & (pos[..., 1] >= 0) & (pos[..., 1] <= height))
+    vis = np.where(inside, ds["visibility"].values, 0.0)
+    return pd.DataFrame(vis, columns=[str(k) for k in ds.coords["keypoint"].values])
 
 
 def _forced_view_conflict(forced: View, detected: ViewEstimate) -> str:

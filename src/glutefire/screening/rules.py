@@ -46,6 +46,8 @@ class Rule(BaseModel):
     source: str
     caveat: str = ""
     metric: str | None = None
+    measure: str = ""  # what decides, in words, for the reason shown to the user
+    unmeasured_reason: str = "its measure could not be taken on the complete reps"
     sided: bool = False
     direction: Literal["above", "below", "abs_above"] = "above"
     side_from_sign: dict[Literal["positive", "negative"], Literal["left", "right"]] | None = None
