@@ -6,24 +6,10 @@ import numpy as np
 import pytest
 
 from glutefire.errors import TooFewRepsError
-from glutefire.keypoints import make_keypoints
 from glutefire.kinematics.view import View
 from glutefire.screening.merge import merge_findings
 from glutefire.screening.pipeline import analyse_keypoints
-from synthetic import SquatSpec, front_squat, side_squat
-
-FAR_LEG = ("knee", "ankle", "heel", "foot_index")  # MediaPipe keeps the far hip
-
-
-def hide(ds, side, parts=FAR_LEG):
-    """The same keypoints with one leg unseen (visibility 0, no position), as MediaPipe reports
-    the far leg in a pure side view."""
-    out = ds.copy(deep=True)
-    for part in parts:
-        name = f"{side}_{part}"
-        out["visibility"].loc[{"keypoint": name}] = 0.0
-        out["position"].loc[{"keypoint": name}] = np.nan
-    return out
+from synthetic import SquatSpec, concat_clips, front_squat, hide_leg, side_squat
 
 
 def bottoms(spec):
@@ -35,7 +21,7 @@ def bottoms(spec):
 def test_side_view_with_far_leg_hidden_counts_every_rep_from_the_near_leg(hidden):
     spec = SquatSpec(n_reps=3)
     ds, _ = side_squat(spec)
-    analysis = analyse_keypoints(hide(ds, hidden))
+    analysis = analyse_keypoints(hide_leg(ds, hidden))
     complete = [r for r in analysis.reps if r.complete]
     assert [r.bottom_s for r in complete] == pytest.approx(bottoms(spec), abs=0.1)
     near = "right" if hidden == "left" else "left"
@@ -48,7 +34,7 @@ def test_side_view_with_far_leg_hidden_counts_every_rep_from_the_near_leg(hidden
 def test_far_leg_hidden_gives_the_same_reps_as_both_legs_seen():
     ds, _ = side_squat(SquatSpec(n_reps=4, rep_s=1.6))
     both = analyse_keypoints(ds)
-    one = analyse_keypoints(hide(ds, "right"))
+    one = analyse_keypoints(hide_leg(ds, "right"))
     assert [r.bottom_s for r in one.reps] == pytest.approx([r.bottom_s for r in both.reps],
                                                            abs=0.05)
 
@@ -65,24 +51,14 @@ def test_clip_cut_from_half_squat_to_half_squat_has_no_complete_rep():
 def test_first_rep_from_standing_is_counted_when_the_clip_starts_standing():
     spec = SquatSpec(n_reps=2, pause_s=0.1)
     ds, _ = side_squat(spec)
-    analysis = analyse_keypoints(hide(ds, "right"))
+    analysis = analyse_keypoints(hide_leg(ds, "right"))
     assert [r.complete for r in analysis.reps] == [True, True]
-
-
-def _concat(first, second):
-    """Two keypoint datasets one after the other in time (the person turns between them)."""
-    rate = first.attrs["sampling_rate_hz"]
-    pos = np.concatenate([first["position"].values, second["position"].values])
-    vis = np.concatenate([first["visibility"].values, second["visibility"].values])
-    return make_keypoints(pos, vis, keypoint_names=[str(k) for k in first.keypoint.values],
-                          sampling_rate_hz=rate, image_size_px=(1000, 1000),
-                          source_software="synthetic")
 
 
 def test_view_change_mid_clip_screens_each_part_in_its_own_view():
     side, _ = side_squat(SquatSpec(n_reps=2))
     front, _ = front_squat(SquatSpec(n_reps=2, fppa_deg=0.0))
-    analysis = analyse_keypoints(_concat(hide(side, "right"), front))
+    analysis = analyse_keypoints(concat_clips(hide_leg(side, "right"), front))
     assert analysis.screened_views() == [View.SIDE, View.FRONT]
     assert sum(r.complete for r in analysis.reps) == 4
     assert [r.index for r in analysis.reps] == [1, 2, 3, 4]

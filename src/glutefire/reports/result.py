@@ -53,6 +53,10 @@ def _input_entry(index: int, screen: ClipScreen) -> dict[str, Any]:
         "keypoint_source": a.keypoints.attrs["source_software"],
         "spikes_removed": int(sum(a.cleaning.spikes_removed.values())),
         "rep_detection": vars(a.segmentation),
+        "legs_used": list(a.sides.sides) if a.sides is not None else None,
+        "view_segments": [{"start_s": seg.start_s, "end_s": seg.end_s, "view": seg.view.value}
+                          for seg in a.segments],
+        "notes": list(a.notes),
     }
     if screen.subject is not None:
         entry["subject"] = {"people_seen": screen.subject.people_seen,
@@ -77,7 +81,7 @@ def build_result(screens: list[ClipScreen], *, model: dict[str, Any]) -> dict[st
     """The whole result document for one screening session (one or more clips)."""
     per_clip = [tag_clip(s.analysis.findings, i) for i, s in enumerate(screens)]
     findings = merge_findings(per_clip, [s.clip.heels_elevated for s in screens])
-    views = [s.analysis.view.view.value for s in screens]
+    views = [v.value for s in screens for v in s.analysis.screened_views()]
     result = {
         "schema_version": SCHEMA_VERSION,
         "software": {"name": "glutefire", "version": __version__},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 STATUS_STYLE = {"present": "bold red", "absent": "green", "not_assessable": "dim"}
@@ -16,14 +17,22 @@ def _value(f: dict[str, Any]) -> str:
     return f"{f['value']:g} {f['unit']} (limit {f['threshold']:g})"
 
 
-def print_summary(result: dict[str, Any], console: Console) -> None:
-    """Inputs, reps and findings as tables, then the disclaimer."""
+def _print_inputs(result: dict[str, Any], console: Console) -> None:
+    """One line per clip, then its notes (legs measured, view changes, warnings)."""
     for clip in result["input"]:
         extra = " (heels raised)" if clip["heels_elevated"] else ""
         console.print(f"[bold]{clip['path']}[/]: {clip['view']} view{extra}, "
                       f"{clip['duration_s']:.1f} s at {clip['fps']:.0f} fps")
         if "subject" in clip:
             console.print(f"  analysed {clip['subject']['reason']}")
+        for note in clip.get("notes", []):
+            style = "yellow" if note.startswith("warning") or "view changed" in note else "dim"
+            console.print(f"  [{style}]{escape(note)}[/]", soft_wrap=True)
+
+
+def print_summary(result: dict[str, Any], console: Console) -> None:
+    """Inputs, reps and findings as tables, then the disclaimer."""
+    _print_inputs(result, console)
     reps = Table(title="Repetitions", show_lines=False)
     for name in ("clip", "rep", "start s", "bottom s", "end s", "complete"):
         reps.add_column(name, justify="right")

@@ -9,8 +9,8 @@ On save the collected landmarks become a keypoint dataset and go through
 judged by exactly the rules an uploaded clip is.
 
 Live cues apply the screening rules' thresholds to each frame while the person squats: knee
-valgus (FPPA) beyond the ``knees_cave_in`` threshold from the front, trunk leaning further than
-the shins beyond the ``excessive_forward_lean`` threshold from the side (docs/web.md).
+valgus (FPPA) beyond the ``knees_cave_in`` threshold from the front, trunk inclination beyond
+the ``excessive_forward_lean`` threshold from the side (docs/web.md).
 """
 
 from __future__ import annotations
@@ -58,12 +58,11 @@ def _valgus_cue(pt: dict[str, np.ndarray], midline: np.ndarray) -> str:
 
 
 def _lean_cue(pt: dict[str, np.ndarray], trunk: np.ndarray) -> str:
+    """The ``excessive_forward_lean`` cue: the trunk's inclination from vertical beyond the
+    rule's threshold (the same absolute measure as the offline rule)."""
     rule = _rule("excessive_forward_lean")
     trunk_deg = np.degrees(np.arctan2(abs(trunk[0]), -trunk[1]))
-    shanks = [np.degrees(np.arctan2(abs(k[0] - a[0]), a[1] - k[1]))
-              for k, a in ((pt[f"{s}_knee"], pt[f"{s}_ankle"]) for s in ("left", "right"))]
-    shank = np.nanmean(shanks) if np.isfinite(shanks).any() else np.nan
-    if np.isfinite(shank) and rule.exceeds(float(trunk_deg - shank)):
+    if np.isfinite(trunk_deg) and rule.exceeds(float(trunk_deg)):
         return rule.cue
     return ""
 
