@@ -159,3 +159,23 @@ def test_feet_set_up_turned_out_are_shown_but_only_turning_out_during_the_squat_
         rotating["position"].loc[{"keypoint": f"{side}_foot_index"}] = toe
     g = {x.code: x for x in analyse_keypoints(rotating).findings}["feet_turn_out"]
     assert g.status.value == "present" and g.value > 15
+
+
+def test_view_change_to_a_part_without_squats_screens_the_squats_and_says_so():
+    side, _ = side_squat(SquatSpec(n_reps=2))
+    standing_front, _ = front_squat(SquatSpec(n_reps=0, pause_s=4.0))  # turns and stands
+    analysis = analyse_keypoints(concat_clips(side, standing_front))
+    assert sum(r.complete for r in analysis.reps) == 2
+    assert analysis.screened_views() == [View.SIDE]
+    assert "only the side view part" in analysis.notes[0]
+    assert any("not screened: no complete squat" in n for n in analysis.notes)
+
+
+def test_side_view_with_a_guessed_wide_far_shoulder_is_still_a_side_view():
+    # a barbell plate hides the far shoulder and the model guesses it 100 px away (0.45 of the
+    # trunk): the hips, seen side-on, decide
+    ds, _ = side_squat(SquatSpec(n_reps=2))
+    wide = ds.copy(deep=True)
+    wide["position"].loc[{"keypoint": "left_shoulder", "space": "x"}] = (
+        ds["position"].sel(keypoint="left_shoulder", space="x").values - 100.0)
+    assert analyse_keypoints(wide).view.view is View.SIDE

@@ -230,9 +230,13 @@ def combine_parts(ds: xr.Dataset, cleaned: xr.Dataset, cleaning: CleaningReport,
     rep_table.index = pd.RangeIndex(1, len(rep_table) + 1, name="rep")
     findings = best_findings([_shift_findings(p.findings, off) for off, p in parts])
     main = max((p for _, p in parts), key=lambda p: sum(r.complete for r in p.reps))
-    views = " then ".join(seg.view.value for seg in segments)
-    notes.insert(0, f"the view changed mid-clip ({views}); each part was screened in its own "
-                    "view and each finding taken from the part suited to it")
+    if len(parts) > 1:
+        views = " then ".join(seg.view.value for seg in segments)
+        notes.insert(0, f"the view changed mid-clip ({views}); each part was screened in its "
+                        "own view and each finding taken from the part suited to it")
+    else:
+        notes.insert(0, f"the view changed mid-clip; only the {segments[0].view.value} view "
+                        f"part ({_span_text(parts[0][1].keypoints)}) could be screened")
     return ClipAnalysis(ds, cleaned, cleaning, main.view, False, pd.concat(frame_tables),
                         reps, main.segmentation, rep_table, findings, notes=notes + skipped,
                         sides=main.sides, segments=segments)
