@@ -179,3 +179,13 @@ def test_side_view_with_a_guessed_wide_far_shoulder_is_still_a_side_view():
     wide["position"].loc[{"keypoint": "left_shoulder", "space": "x"}] = (
         ds["position"].sel(keypoint="left_shoulder", space="x").values - 100.0)
     assert analyse_keypoints(wide).view.view is View.SIDE
+
+
+def test_parts_screened_separately_keep_one_frame_row_per_clip_frame():
+    side, _ = side_squat(SquatSpec(n_reps=2))
+    standing_front, _ = front_squat(SquatSpec(n_reps=0, pause_s=4.0))
+    clip = concat_clips(side, standing_front)
+    analysis = analyse_keypoints(clip)
+    assert len(analysis.frames) == clip.sizes["time"]  # the annotated video indexes by frame
+    assert list(analysis.frames["frame"]) == list(range(clip.sizes["time"]))
+    assert analysis.frames["squat_depth_rel"].iloc[-1:].isna().all()  # not screened

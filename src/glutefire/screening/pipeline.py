@@ -237,9 +237,19 @@ def combine_parts(ds: xr.Dataset, cleaned: xr.Dataset, cleaning: CleaningReport,
     else:
         notes.insert(0, f"the view changed mid-clip; only the {segments[0].view.value} view "
                         f"part ({_span_text(parts[0][1].keypoints)}) could be screened")
-    return ClipAnalysis(ds, cleaned, cleaning, main.view, False, pd.concat(frame_tables),
+    frames = _whole_clip_frames(pd.concat(frame_tables), ds)
+    return ClipAnalysis(ds, cleaned, cleaning, main.view, False, frames,
                         reps, main.segmentation, rep_table, findings, notes=notes + skipped,
                         sides=main.sides, segments=segments)
+
+
+def _whole_clip_frames(frames: pd.DataFrame, ds: xr.Dataset) -> pd.DataFrame:
+    """The parts' per-frame tables on the whole clip's time axis, one row per clip frame (rows
+    of parts that could not be screened are NaN), so frame ``i`` is row ``i``."""
+    time_s = ds.coords["time"].values
+    full = frames.drop(columns="frame").reindex(pd.Index(time_s, name=frames.index.name))
+    full.insert(0, "frame", np.arange(len(time_s)))
+    return full
 
 
 def _shift_findings(findings: list[Finding], offset: int) -> list[Finding]:
