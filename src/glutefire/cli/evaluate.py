@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -66,7 +67,8 @@ def eval_command(
         table = Table(*HEADER, show_lines=False)
         for e in results:
             table.add_row(*(escape(c) for c in clip_row(e)))
-        console.print(table)
+        wide = console if console.is_terminal else Console(width=200)  # files: no wrapping
+        wide.print(table)
         console.print(summary_line(summary), highlight=False, soft_wrap=True)
         if markdown is not None:
             try:

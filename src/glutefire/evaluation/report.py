@@ -21,6 +21,8 @@ def clip_row(e: ClipEvaluation) -> tuple[str, ...]:
     bottoms = f"{e.bottoms_matched}/{e.bottoms_labelled}" if e.bottoms_labelled else "-"
     findings = f"{e.findings_agree}/{e.findings_labelled}" if e.findings_labelled else "-"
     problem = ("CRASH " if e.crashed else "") + e.error
+    if e.error and e.reps_exact:
+        problem = f"expected error: {e.error}"
     if not problem and e.disagreements:
         problem = "; ".join(e.disagreements)
     return (e.id, view, reps, bottoms, "yes" if e.reps_exact else "NO", findings, problem)
