@@ -134,7 +134,10 @@ def test_feet_cut_off_at_the_bottom_of_the_image_are_not_judged():
     for side in ("left", "right"):
         for part in ("heel", "foot_index"):
             name = f"{side}_{part}"
-            cut["position"].loc[{"keypoint": name, "space": "y"}] = 1000.0 + 40.0  # below image
+            y = ds["position"].sel(keypoint=name, space="y").values
+            cut["position"].loc[{"keypoint": name, "space": "y"}] = y + 150.0  # below the image
+        for part in ("knee", "ankle"):  # seen perfectly: the mean over the landmarks is 0.5,
+            cut["visibility"].loc[{"keypoint": f"{side}_{part}"}] = 1.0  # each must be seen
     f = {x.code: x for x in analyse_keypoints(cut).findings}
     assert f["feet_turn_out"].status.value == "not_assessable"
     assert "poorly visible" in f["feet_turn_out"].reason

@@ -16,7 +16,8 @@ import pandas as pd
 from glutefire.kinematics.view import View
 from glutefire.screening.rules import Rule, Status, load_rules
 
-#: Landmarks seen less than this (mean visibility over the reps) make a finding not assessable.
+#: A landmark seen less than this (its mean visibility around the reps' bottoms, 0 outside the
+#: image) makes a finding not assessable: each landmark a rule needs must be seen.
 MIN_MEAN_VISIBILITY = 0.5
 #: Confidence factor by number of complete reps: the FPPA method averages 3 trials (Munro 2012).
 REP_COUNT_FACTOR = {1: 0.75, 2: 0.9}
@@ -73,20 +74,23 @@ def _expand(template: str, sides: Sequence[str]) -> list[str]:
     return [template.format(side=s) for s in sides] if "{side}" in template else [template]
 
 
-def _visibility(vis: pd.DataFrame, rule: Rule, side: str | None, frames: np.ndarray) -> float:
-    """Mean visibility of the rule's landmarks around the reps' bottoms. For a rule that is not
-    sided, landmarks of the better seen side count (a side view sees one leg), with the
-    landmarks that name no side."""
+def _visibility(vis: pd.DataFrame, rule: Rule, side: str | None,
+                frames: np.ndarray) -> tuple[float, float]:
+    """(mean, lowest per-landmark mean) visibility of the rule's landmarks around the reps'
+    bottoms. For a rule that is not sided, the landmarks of the better seen side count (a side
+    view sees one leg), with the landmarks that name no side."""
     if side is not None:
-        names = [n.format(side=side) for n in rule.landmarks]
-        return float(vis.iloc[frames][names].to_numpy().mean())
-    expanded = [n for t in rule.landmarks for n in _expand(t, ("left", "right"))]
-    plain = [n for n in expanded if not n.startswith(("left_", "right_"))]
-    best = 0.0
-    for s in ("left", "right"):
-        names = [n for n in expanded if n.startswith(f"{s}_")] + plain
-        if names:
-            best = max(best, float(vis.iloc[frames][names].to_numpy().mean()))
+        groups = [[n.format(side=side) for n in rule.landmarks]]
+    else:
+        expanded = [n for t in rule.landmarks for n in _expand(t, ("left", "right"))]
+        plain = [n for n in expanded if not n.startswith(("left_", "right_"))]
+        groups = [[n for n in expanded if n.startswith(f"{s}_")] + plain
+                  for s in ("left", "right")]
+    best = (0.0, 0.0)
+    for names in (g for g in groups if g):
+        per_landmark = vis.iloc[frames][names].mean()
+        score = (float(per_landmark.mean()), float(per_landmark.min()))
+        best = max(best, score, key=lambda m: (m[1], m[0]))
     return best
 
 
@@ -114,9 +118,10 @@ def evaluate_rule(rule: Rule, reps: pd.DataFrame, visibility: pd.DataFrame, view
     visibilities: dict[str, float] = {}
     for side in sides:
         key = side or "both"
-        visibilities[key] = _visibility(visibility, rule, side, frames)
+        mean_vis, lowest = _visibility(visibility, rule, side, frames)
+        visibilities[key] = mean_vis
         values = complete[rule.metric.format(side=side) if side else rule.metric]
-        if visibilities[key] >= MIN_MEAN_VISIBILITY and values.notna().any():
+        if lowest >= MIN_MEAN_VISIBILITY and values.notna().any():
             per_side[key] = float(values.mean())
     if not per_side:
         names = [n for t in rule.landmarks for n in _expand(t, ("left", "right"))]
