@@ -126,3 +126,26 @@ def _dataset(pos: np.ndarray, fps: float) -> xr.Dataset:
     vis = np.full(pos.shape[:2], 0.99)
     return make_keypoints(pos, vis, keypoint_names=BLAZEPOSE_LANDMARKS, sampling_rate_hz=fps,
                           image_size_px=(W, H), source_software="synthetic")
+
+
+#: The far leg's landmarks MediaPipe loses in a pure side view (it keeps the far hip).
+FAR_LEG = ("knee", "ankle", "heel", "foot_index")
+
+
+def hide_leg(ds: xr.Dataset, side: str, parts: tuple[str, ...] = FAR_LEG) -> xr.Dataset:
+    """The same keypoints with one leg unseen (visibility 0, no position)."""
+    out = ds.copy(deep=True)
+    for part in parts:
+        name = f"{side}_{part}"
+        out["visibility"].loc[{"keypoint": name}] = 0.0
+        out["position"].loc[{"keypoint": name}] = np.nan
+    return out
+
+
+def concat_clips(first: xr.Dataset, second: xr.Dataset) -> xr.Dataset:
+    """Two keypoint datasets one after the other in time (the person turns between them)."""
+    pos = np.concatenate([first["position"].values, second["position"].values])
+    vis = np.concatenate([first["visibility"].values, second["visibility"].values])
+    return make_keypoints(pos, vis, keypoint_names=[str(k) for k in first.keypoint.values],
+                          sampling_rate_hz=first.attrs["sampling_rate_hz"],
+                          image_size_px=(W, H), source_software="synthetic")

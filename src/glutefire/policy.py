@@ -25,6 +25,12 @@ class Fraction(_Cited):
     value: float = Field(ge=0, le=1)
 
 
+class Angle(_Cited):
+    """An angle in degrees, [0, 180]."""
+
+    value: float = Field(ge=0, le=180)
+
+
 class ConfidenceBands(_Cited):
     """Lower bounds of the "high" and "moderate" confidence labels."""
 
@@ -60,6 +66,8 @@ class ScreeningPolicy(BaseModel):
     standing_level: Fraction
     min_visibility: Fraction
     min_mean_visibility: Fraction
+    min_leg_visibility: Fraction
+    standing_max_knee_flexion: Angle
     confidence_bands: ConfidenceBands
     rep_count: RepCount
 

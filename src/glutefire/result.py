@@ -125,6 +125,14 @@ class Subject(_Record):
     reason: str
 
 
+class ViewSegmentEntry(_Record):
+    """A stretch of a clip screened in one view (times from the clip's start)."""
+
+    start_s: float
+    end_s: float
+    view: ViewName
+
+
 class ClipEntry(_Record):
     """One input clip: provenance, view and signal quality."""
 
@@ -145,6 +153,15 @@ class ClipEntry(_Record):
     spikes_removed: int = Field(ge=0)
     rep_detection: dict[str, Number] = Field(
         default_factory=dict, description="diagnostics of rep segmentation")
+    legs_used: list[Literal["left", "right"]] | None = Field(
+        default=None, description="legs the rep driver, depth and tibia angle were measured on")
+    view_segments: list[ViewSegmentEntry] = Field(
+        default_factory=list,
+        description="parts of the clip and the view each was screened in (several when the "
+                    "view changed mid-clip)")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="plain sentences on what was screened and how; 'warning:' ones need care")
     subject: Subject | None = None
 
 

@@ -44,7 +44,9 @@ def test_3q_clip_sagittal_findings_and_honest_limits(screened_3q):
     assert f["arms_fall_forward"]["status"] == "not_assessable"  # hands at the chest
     assert f["low_back_arches"]["status"] == "not_assessable"
     assert f["insufficient_depth"]["status"] == "absent"  # she reaches about chair height
-    assert f["excessive_forward_lean"]["value"] == pytest.approx(12, abs=8)
+    assert f["excessive_forward_lean"]["value"] == pytest.approx(42, abs=8)  # trunk from vertical
+    assert f["excessive_forward_lean"]["supporting"]["trunk_minus_tibia_deg"] == pytest.approx(
+        12, abs=8)
     assert 0 < f["insufficient_depth"]["confidence"] < 0.9  # one rep only
 
 

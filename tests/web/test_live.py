@@ -139,3 +139,67 @@ def test_save_with_a_keyframe_that_cannot_be_drawn_is_stored_and_warns(client, m
     with unit_of_work(client.app.state.engine) as uow:
         stored = uow.get(Screening, saved["screening_id"]).parsed_result()
     assert "knees_cave_in" in [c.value for c in stored.summary.present]
+
+
+def _stream_live(ds):
+    """Feed ``ds`` frame by frame; return the session and each frame's reply."""
+    session = LiveSession(ReplayBackend(ds))
+    image = np.zeros((H, W, 3), np.uint8)
+    return session, [session.process(image, float(t)) for t in ds["time"].values]
+
+
+def test_live_side_view_measures_the_near_leg_with_the_knee_flexion_driver():
+    from glutefire.kinematics.metrics import DEPTH_KNEE_FLEXION_DEG
+    from synthetic import hide_leg, side_squat
+
+    spec = SquatSpec(n_reps=3)
+    ds = hide_leg(side_squat(spec)[0], "left")  # MediaPipe loses the far leg in a side view
+    session, replies = _stream_live(ds)
+    last = session.last
+    assert last is not None and last.view is not None and last.view.view.value == "side"
+    assert last.sides is not None and last.sides.sides == ("right",)
+    assert last.standing_max is not None  # the side view's absolute standing level
+    bottom_flexion_deg = spec.thigh_deg + spec.shank_deg
+    assert np.nanmax(last.depth) == pytest.approx(bottom_flexion_deg / DEPTH_KNEE_FLEXION_DEG,
+                                                  abs=0.02)
+    assert replies[-1]["reps"] == len(analyse_keypoints(ds).reps) == 3
+
+
+@pytest.mark.parametrize(("trunk_deg", "shank_deg", "cued"), [
+    (55.0, 50.0, True),   # trunk parallel to the shins but 55 deg from vertical: leaning
+    (30.0, 5.0, False),   # trunk well ahead of the shins but only 30 deg from vertical
+])
+def test_live_lean_cue_uses_the_absolute_trunk_angle(trunk_deg, shank_deg, cued):
+    from synthetic import side_squat
+
+    ds, _ = side_squat(SquatSpec(n_reps=2, trunk_deg=trunk_deg, shank_deg=shank_deg))
+    _, replies = _stream_live(ds)
+    cues = {r["cue"] for r in replies}
+    assert ("Chest up!" in cues) is cued
+    assert cues <= {"", "Chest up!"}
+
+
+def test_valgus_cue_window_is_the_rules_descent_window():
+    from glutefire.screening.cues import in_descent_window
+
+    rep = 0.5 - 0.5 * np.cos(np.linspace(0, 2 * np.pi, 61))  # 0 -> 1 -> 0
+    first = np.concatenate([np.zeros(10), rep[:20]])
+    assert in_descent_window(first)  # first rep: its bottom is not known yet
+    two = np.concatenate([np.zeros(10), rep, np.zeros(10)])
+    down = [in_descent_window(np.concatenate([two, rep[:i + 1]])) for i in range(30)]
+    fractions = rep[:30]
+    assert all(d == (0.2 <= f <= 0.5) for d, f in zip(down, fractions, strict=True))
+    up = [in_descent_window(np.concatenate([two, rep[:i + 1]])) for i in range(31, 61)]
+    assert not any(up)  # on the way up the rule does not read the knee
+
+
+def test_live_valgus_cue_after_the_first_rep_only_within_the_descent_window():
+    ds, schedule = front_squat(SquatSpec(n_reps=3, fppa_deg=60.0))
+    session, replies = _stream_live(ds)
+    cued = np.array([r["cue"] == "Knees out!" for r in replies])
+    assert cued.any()
+    first_rep_end = int(np.flatnonzero(np.diff((schedule > 0).astype(int)) == -1)[0])
+    later = np.flatnonzero(cued[first_rep_end + 1:]) + first_rep_end + 1
+    assert later.size > 0
+    rising = np.diff(schedule, prepend=0.0) > 0
+    assert rising[later].all()  # never on the way up nor at the bottom after the first rep

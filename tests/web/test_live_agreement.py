@@ -16,7 +16,7 @@ import pytest
 from conftest import SQUAT_FRONT
 from glutefire.io.keypoint_files import read_keypoints
 from glutefire.kinematics.live import frame_metrics, seen_only
-from glutefire.kinematics.metrics import SIDES, col
+from glutefire.kinematics.metrics import SIDES, SQUAT_DEPTH, choose_sides, col
 from glutefire.kinematics.view import detect_view
 from glutefire.screening.pipeline import analyse_keypoints
 from glutefire.web.live import LiveSession
@@ -68,14 +68,16 @@ def test_live_per_frame_metrics_are_the_offline_ones(screened_front):
     ds = read_keypoints(out / "clip0_keypoints.csv")  # the clip's raw pose keypoints
     seen = seen_only(ds)
     est = detect_view(seen)
-    offline = frame_metrics(seen, est)
+    sides = choose_sides(seen, est.view).sides
+    offline = frame_metrics(seen, est, sides)
     session, live = _stream(ds)
     judged = [i for i, (view, _) in enumerate(live) if view is est.view]
     assert len(judged) > 0.9 * len(live)  # the view is known almost from the start
     live_fppa = np.array([live[i][1][FPPA].to_numpy(dtype=float) for i in judged])
     np.testing.assert_allclose(live_fppa, offline[FPPA].to_numpy()[judged], rtol=0, atol=1e-9)
     assert np.isfinite(live_fppa).mean() > 0.9
-    np.testing.assert_allclose(session.last.driver, offline["hip_height_rel"], atol=1e-9)
+    assert session.last.sides is not None and session.last.sides.sides == sides
+    np.testing.assert_allclose(session.last.depth, offline[SQUAT_DEPTH], atol=1e-9)
     # the screened table is filtered: close to the live values, not equal
     screened = analyse_keypoints(ds).frames[FPPA].to_numpy()[judged]
     gap = np.nanmedian(np.abs(screened - live_fppa))

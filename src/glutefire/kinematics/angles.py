@@ -68,6 +68,19 @@ def fppa_deg(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray,
     return np.where(knee_side == mid_side, deviation, -deviation)
 
 
+def medial_offset_px(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray,
+                     midline: np.ndarray) -> np.ndarray:
+    """Distance of the knee from the hip-ankle line (front or back view), in pixels; positive
+    when the knee lies on the midline side of the line (valgus), negative outside it."""
+    axis = ankle - hip
+    length = np.hypot(axis[..., 0], axis[..., 1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dist = np.abs(_cross(axis, knee - hip)) / length
+    knee_side = np.sign(_cross(axis, knee - hip))
+    mid_side = np.sign(_cross(axis, midline - hip))
+    return np.where(knee_side == mid_side, dist, -dist)
+
+
 def knee_to_ankle_separation_ratio(left_knee: np.ndarray, right_knee: np.ndarray,
                                    left_ankle: np.ndarray, right_ankle: np.ndarray) -> np.ndarray:
     """KASR: horizontal knee separation / horizontal ankle separation (front view). 1 = knees

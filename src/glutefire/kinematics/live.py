@@ -5,9 +5,11 @@ Live mode receives one frame at a time and cannot use the zero-lag filter of
 therefore applies only the filter's first, causal step (landmarks seen with less than
 ``min_visibility`` count as not seen) and then the offline functions unchanged:
 :func:`~glutefire.kinematics.view.detect_view` on the frames so far,
-:func:`~glutefire.kinematics.metrics.hip_height` for the rep driver, and
+:func:`~glutefire.kinematics.metrics.choose_sides` for the legs measured (the near leg in a side
+view), :func:`~glutefire.kinematics.metrics.rep_driver` for the rep driver (knee flexion in a
+side view, hip height otherwise) and
 :func:`~glutefire.kinematics.metrics.compute_frame_metrics` for the angles. Angles of a frame
-that depend on that frame only (knee FPPA, side-view trunk and shank inclination) are thus
+that depend on that frame only (knee FPPA, side-view trunk inclination and knee flexion) are thus
 identical to the offline per-frame table computed on the same keypoints.
 """
 
@@ -21,12 +23,17 @@ import xarray as xr
 
 from glutefire.errors import ViewError
 from glutefire.kinematics.filters import MIN_VISIBILITY
-from glutefire.kinematics.metrics import SIDES, TRUNK_LEAN, col, compute_frame_metrics, hip_height
+from glutefire.kinematics.metrics import (
+    SIDES,
+    SideChoice,
+    choose_sides,
+    compute_frame_metrics,
+    hip_height,
+    rep_driver,
+    standing_max_depth,
+)
 from glutefire.kinematics.view import ViewEstimate, detect_view
 
-#: Trunk lean minus the mean shank (tibia) inclination of one frame, in degrees; + the trunk
-#: leans further forward than the shins (the per-frame form of ``trunk_minus_tibia_deg``).
-TRUNK_MINUS_SHANK = "trunk_minus_shank_deg"
 #: Frames (the latest ones) over which the angles of the newest frame are computed: enough for
 #: the reference segment lengths of foreshortened angles, few enough to stay fast.
 WINDOW_FRAMES = 90
@@ -36,14 +43,18 @@ WINDOW_FRAMES = 90
 class LiveFrame:
     """What live mode knows after the newest frame.
 
-    ``driver``: the rep driver (hip height over standing leg length, 1 standing) of every frame
-    so far; ``view``: None while the camera view cannot be recognised yet; ``metrics``: the
-    newest frame's row of the per-frame table (empty without a view).
+    ``depth``: the offline rep driver (:data:`~glutefire.kinematics.metrics.SQUAT_DEPTH`, 0
+    standing, + deeper) of every frame so far; ``view``: None while the camera view cannot be
+    recognised yet (``depth`` is then 1 - hip height of both legs); ``metrics``: the newest
+    frame's row of the per-frame table (empty without a view); ``sides``: the legs measured;
+    ``standing_max``: the depth a rep must come back to for it to end (None: relative).
     """
 
-    driver: np.ndarray
+    depth: np.ndarray
     view: ViewEstimate | None
     metrics: pd.Series
+    sides: SideChoice | None = None
+    standing_max: float | None = None
 
 
 def seen_only(ds: xr.Dataset, *, min_visibility: float = MIN_VISIBILITY) -> xr.Dataset:
@@ -54,29 +65,24 @@ def seen_only(ds: xr.Dataset, *, min_visibility: float = MIN_VISIBILITY) -> xr.D
     return ds.copy(data={"position": masked, "visibility": visibility})
 
 
-def frame_metrics(ds: xr.Dataset, est: ViewEstimate) -> pd.DataFrame:
-    """The offline per-frame table plus :data:`TRUNK_MINUS_SHANK`, for visible landmarks."""
-    table = compute_frame_metrics(ds, est)
-    shanks = table[[col("shank", s) for s in SIDES]].to_numpy()
-    finite = np.isfinite(shanks)
-    with np.errstate(invalid="ignore"):
-        mean_shank = np.where(finite.any(axis=1),
-                              np.where(finite, shanks, 0.0).sum(axis=1)
-                              / np.maximum(finite.sum(axis=1), 1), np.nan)
-    table[TRUNK_MINUS_SHANK] = table[TRUNK_LEAN].to_numpy() - mean_shank
-    return table
+def frame_metrics(ds: xr.Dataset, est: ViewEstimate,
+                  sides: tuple[str, ...] = SIDES) -> pd.DataFrame:
+    """The offline per-frame table for visible landmarks, measured on the legs in ``sides``."""
+    return compute_frame_metrics(ds, est, sides)
 
 
 def live_frame(ds: xr.Dataset, *, min_visibility: float = MIN_VISIBILITY,
                window_frames: int = WINDOW_FRAMES) -> LiveFrame:
-    """Driver, view and newest frame's metrics from the raw keypoints received so far."""
+    """Depth, view and newest frame's metrics from the raw keypoints received so far."""
     if window_frames < 1:
         raise ValueError(f"expected a window of at least 1 frame, but got {window_frames}")
     seen = seen_only(ds, min_visibility=min_visibility)
-    driver = hip_height(seen)
     try:
         est = detect_view(seen)
     except ViewError:  # too few frames yet, or the person is not upright: no angles
-        return LiveFrame(driver, None, pd.Series(dtype=float))
+        return LiveFrame(1.0 - hip_height(seen), None, pd.Series(dtype=float))
+    sides = choose_sides(seen, est.view)
     window = seen.isel(time=slice(-window_frames, None))
-    return LiveFrame(driver, est, frame_metrics(window, est).iloc[-1])
+    return LiveFrame(rep_driver(seen, est, sides.sides), est,
+                     frame_metrics(window, est, sides.sides).iloc[-1], sides,
+                     standing_max_depth(est.view))

@@ -7,10 +7,12 @@ the person's left shoulder is on (seen from the front, the person's left is on i
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from glutefire.errors import ViewError
@@ -18,8 +20,14 @@ from glutefire.keypoints import point
 
 #: Width-to-trunk ratio at or above which the view is frontal (front or back).
 FRONTAL_MIN_RATIO = 0.5
-#: Width-to-trunk ratio at or below which the view is a side view.
+#: Width-to-trunk ratio at or below which the view is a side view. Judged on the narrower of
+#: the hip width and the shoulder width scaled to hip width: MediaPipe guesses hidden far-side
+#: landmarks apart (a barbell plate or the far arm widens the shoulders), so the narrower cue is
+#: the more trustworthy one for a side view.
 SIDE_MAX_RATIO = 0.2
+#: Shoulder width over hip-joint width seen from the front (median 1.6 over the front clips of
+#: docs/validation.md; design value, unverified beyond them).
+SHOULDER_TO_HIP_WIDTH = 1.6
 #: The trunk must be within this many degrees of vertical (median) for a standing test.
 UPRIGHT_MAX_TILT_DEG = 50.0
 
@@ -49,7 +57,11 @@ class ViewEstimate:
 
 
 def _mid(ds: xr.Dataset, part: str) -> np.ndarray:
-    return 0.5 * (point(ds, f"left_{part}") + point(ds, f"right_{part}"))
+    """Midpoint of left and right ``part``; the seen one where the other is unseen."""
+    both = np.stack([point(ds, f"left_{part}"), point(ds, f"right_{part}")])
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN frames stay NaN
+        return np.nanmean(both, axis=0)
 
 
 def detect_view(ds: xr.Dataset) -> ViewEstimate:
@@ -67,15 +79,20 @@ def detect_view(ds: xr.Dataset) -> ViewEstimate:
             f"the person is not upright (trunk {median_tilt:.0f} deg from vertical); expected a "
             "standing squat filmed from the front, side or 3/4 view"
         )
-    width = 0.5 * (np.abs(point(ds, "left_shoulder")[:, 0] - point(ds, "right_shoulder")[:, 0])
-                   + np.abs(point(ds, "left_hip")[:, 0] - point(ds, "right_hip")[:, 0]))
-    ratio = float(np.nanmedian(width / trunk_len))
-    return ViewEstimate(view=_classify(ds, ratio), width_ratio=ratio, trunk_tilt_deg=median_tilt,
-                        facing_sign=facing_sign(ds))
+    shoulder_w = np.abs(point(ds, "left_shoulder")[:, 0] - point(ds, "right_shoulder")[:, 0])
+    hip_w = np.abs(point(ds, "left_hip")[:, 0] - point(ds, "right_hip")[:, 0])
+    widths = 0.5 * (shoulder_w + hip_w) / trunk_len
+    if np.isfinite(widths).sum() < 5:  # one side's hip and shoulder unseen: side-on
+        return ViewEstimate(view=View.SIDE, width_ratio=0.0, trunk_tilt_deg=median_tilt,
+                            facing_sign=facing_sign(ds))
+    ratio = float(np.nanmedian(widths))
+    narrow = float(np.nanmedian(narrow_width_ratio(ds)))
+    return ViewEstimate(view=_classify(ds, ratio, narrow), width_ratio=ratio,
+                        trunk_tilt_deg=median_tilt, facing_sign=facing_sign(ds))
 
 
-def _classify(ds: xr.Dataset, ratio: float) -> View:
-    if ratio <= SIDE_MAX_RATIO:
+def _classify(ds: xr.Dataset, ratio: float, narrow_ratio: float) -> View:
+    if narrow_ratio <= SIDE_MAX_RATIO:
         return View.SIDE
     if ratio < FRONTAL_MIN_RATIO:
         return View.OBLIQUE
@@ -95,3 +112,46 @@ def facing_sign(ds: xr.Dataset) -> float:
         nose_dx = point(ds, "nose")[:, 0] - _mid(ds, "shoulder")[:, 0]
         med = np.nanmedian(nose_dx) if np.isfinite(nose_dx).any() else 1.0
     return 1.0 if med >= 0 else -1.0
+
+
+#: A view change is reported only when each view holds for at least this long (seconds).
+MIN_VIEW_SEGMENT_S = 3.0
+#: Rolling-median window (seconds) that smooths the per-frame width cue before segmenting.
+VIEW_SMOOTHING_S = 1.0
+
+
+def narrow_width_ratio(ds: xr.Dataset) -> np.ndarray:
+    """Per frame: the narrower of hip width and scaled shoulder width over trunk length
+    (see :data:`SIDE_MAX_RATIO`); about 0 from the side, 0.45 from the front; NaN if unseen."""
+    trunk = _mid(ds, "shoulder") - _mid(ds, "hip")
+    trunk_len = np.hypot(trunk[:, 0], trunk[:, 1])
+    shoulder_w = np.abs(point(ds, "left_shoulder")[:, 0] - point(ds, "right_shoulder")[:, 0])
+    hip_w = np.abs(point(ds, "left_hip")[:, 0] - point(ds, "right_hip")[:, 0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.fmin(hip_w, shoulder_w / SHOULDER_TO_HIP_WIDTH) / trunk_len
+
+
+def view_change_frames(ds: xr.Dataset) -> list[tuple[int, int]]:
+    """Frame spans ``[start, stop)`` of a clip whose view changes between side and not side
+    (front, back or oblique), each lasting at least :data:`MIN_VIEW_SEGMENT_S`; one span (the
+    whole clip) when the view does not change. Frames where the person is not seen join the
+    span before them."""
+    rate = float(ds.attrs["sampling_rate_hz"])
+    window = max(1, int(round(VIEW_SMOOTHING_S * rate)))
+    smooth = pd.Series(narrow_width_ratio(ds)).rolling(window, center=True,
+                                                        min_periods=1).median()
+    side = (smooth.ffill().bfill() <= SIDE_MAX_RATIO).to_numpy()
+    n = len(side)
+    edges = [0, *(np.flatnonzero(np.diff(side.astype(int))) + 1).tolist(), n]
+    runs = [(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    min_len = MIN_VIEW_SEGMENT_S * rate
+    merged: list[list[int]] = []
+    for a, b in runs:  # short runs join the previous span (or the next one, at the start)
+        if merged and (b - a < min_len or side[a] == side[merged[-1][0]]):
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    if len(merged) > 1 and merged[0][1] - merged[0][0] < min_len:
+        merged[1][0] = 0
+        merged.pop(0)
+    return [(a, b) for a, b in merged]

@@ -19,14 +19,22 @@ def _value(f: Finding) -> str:
     return f"{f.value:g} {f.unit}{limit}"
 
 
-def print_summary(result: ScreeningResult, console: Console) -> None:
-    """Inputs, reps and findings as tables, then the disclaimer."""
+def _print_inputs(result: ScreeningResult, console: Console) -> None:
+    """One line per clip, then its notes (legs measured, view changes, warnings)."""
     for clip in result.input:
         extra = " (heels raised)" if clip.heels_elevated else ""
         console.print(f"[bold]{escape(clip.path)}[/]: {clip.view} view{extra}, "
                       f"{clip.duration_s:.1f} s at {clip.fps:.0f} fps")
         if clip.subject is not None:
             console.print(f"  analysed {escape(clip.subject.reason)}")
+        for note in clip.notes:
+            style = "yellow" if note.startswith("warning") or "view changed" in note else "dim"
+            console.print(f"  [{style}]{escape(note)}[/]", soft_wrap=True)
+
+
+def print_summary(result: ScreeningResult, console: Console) -> None:
+    """Inputs, reps and findings as tables, then the disclaimer."""
+    _print_inputs(result, console)
     reps = Table(title="Repetitions", show_lines=False)
     for name in ("clip", "rep", "start s", "bottom s", "end s", "complete"):
         reps.add_column(name, justify="right")

@@ -54,12 +54,16 @@ def segment_reps(
     exit_frac: float = 0.3,
     min_amplitude: float = 0.06,
     min_duration_s: float = 0.6,
+    standing_max: float | None = None,
 ) -> tuple[list[Rep], SegmentationDiagnostics]:
     """Find reps in ``depth`` (0 standing, + deeper), sampled at ``time_s``.
 
     A rep must go deeper than ``enter_frac`` of the clip's depth range and come back above
-    ``exit_frac`` of it. Nothing is counted when the range is below ``min_amplitude`` (fraction of
-    leg length) or a rep lasts less than ``min_duration_s``.
+    ``exit_frac`` of it. Nothing is counted when the range is below ``min_amplitude`` (in depth
+    units) or a rep lasts less than ``min_duration_s``. ``standing_max`` (None: no constraint)
+    is an absolute depth the person must come back to for a rep to end, where the driver has an
+    absolute scale: a clip that never stands up (cut from half squat to half squat) then holds
+    no complete rep, however small its own range.
     """
     filled = pd.Series(depth).interpolate(limit_direction="both").to_numpy()
     if not np.isfinite(filled).any():
@@ -68,6 +72,8 @@ def segment_reps(
     amplitude = float(deep - standing)
     enter = standing + enter_frac * amplitude
     exit_ = standing + exit_frac * amplitude
+    if standing_max is not None:
+        exit_ = min(exit_, standing_max)
     diag = SegmentationDiagnostics(float(standing), float(deep), float(enter), float(exit_),
                                    amplitude)
     if amplitude < min_amplitude:

@@ -16,6 +16,7 @@ from glutefire.result import (
     ScreeningResult,
     Software,
     Subject,
+    ViewSegmentEntry,
     finite_or_none,
     summarise,
 )
@@ -46,6 +47,10 @@ def _input_entry(index: int, screen: ClipScreen) -> ClipEntry:
         keypoint_source=str(attrs["source_software"]),
         spikes_removed=int(sum(a.cleaning.spikes_removed.values())),
         rep_detection={k: finite_or_none(v) for k, v in vars(a.segmentation).items()},
+        legs_used=list(a.sides.sides) if a.sides is not None else None,
+        view_segments=[ViewSegmentEntry(start_s=round(seg.start_s, 3), end_s=round(seg.end_s, 3),
+                                        view=seg.view.value) for seg in a.segments],
+        notes=list(a.notes),
         subject=subject,
     )
 
@@ -65,7 +70,7 @@ def build_result(screens: list[ClipScreen], *, model: ModelInfo) -> ScreeningRes
     """The whole result document for one screening session (one or more clips)."""
     per_clip = [tag_clip(s.analysis.findings, i) for i, s in enumerate(screens)]
     findings = merge_findings(per_clip, [s.clip.heels_elevated for s in screens])
-    views = [s.analysis.view.view.value for s in screens]
+    views = [v.value for s in screens for v in s.analysis.screened_views()]
     reps = [r for i, s in enumerate(screens) for r in _reps(i, s.analysis.rep_table)]
     return ScreeningResult(
         schema_version=SCHEMA_VERSION,

@@ -19,7 +19,8 @@ from glutefire.result import Status, confidence_label
 from glutefire.screening.rules import Rule, load_rules
 
 _POLICY = screening_policy()  # data/screening_policy.yaml
-#: Landmarks seen less than this (mean visibility over the reps) make a finding not assessable.
+#: A landmark seen less than this (its mean visibility around the reps' bottoms, 0 outside the
+#: image) makes a finding not assessable: each landmark a rule needs must be seen.
 MIN_MEAN_VISIBILITY = _POLICY.min_mean_visibility.value
 #: Confidence factor by number of complete reps: the FPPA method averages 3 trials (Munro 2012).
 REP_COUNT_FACTOR = _POLICY.rep_count.factor
@@ -74,11 +75,24 @@ def _expand(template: str, sides: Sequence[str]) -> list[str]:
     return [template.format(side=s) for s in sides] if "{side}" in template else [template]
 
 
-def _visibility(vis: pd.DataFrame, rule: Rule, side: str | None, frames: np.ndarray) -> float:
-    names = [n.format(side=side) if side else n for n in rule.landmarks]
-    if side is None:
-        names = [n for t in rule.landmarks for n in _expand(t, ("left", "right"))]
-    return float(vis.iloc[frames][names].to_numpy().mean())
+def _visibility(vis: pd.DataFrame, rule: Rule, side: str | None,
+                frames: np.ndarray) -> tuple[float, float]:
+    """(mean, lowest per-landmark mean) visibility of the rule's landmarks around the reps'
+    bottoms. For a rule that is not sided, the landmarks of the better seen side count (a side
+    view sees one leg), with the landmarks that name no side."""
+    if side is not None:
+        groups = [[n.format(side=side) for n in rule.landmarks]]
+    else:
+        expanded = [n for t in rule.landmarks for n in _expand(t, ("left", "right"))]
+        plain = [n for n in expanded if not n.startswith(("left_", "right_"))]
+        groups = [[n for n in expanded if n.startswith(f"{s}_")] + plain
+                  for s in ("left", "right")]
+    best = (0.0, 0.0)
+    for names in (g for g in groups if g):
+        per_landmark = vis.iloc[frames][names].mean()
+        score = (float(per_landmark.mean()), float(per_landmark.min()))
+        best = max(best, score, key=lambda m: (m[1], m[0]))
+    return best
 
 
 def evaluate_rule(rule: Rule, reps: pd.DataFrame, visibility: pd.DataFrame, view: View,
@@ -105,12 +119,16 @@ def evaluate_rule(rule: Rule, reps: pd.DataFrame, visibility: pd.DataFrame, view
     visibilities: dict[str, float] = {}
     for side in sides:
         key = side or "both"
-        visibilities[key] = _visibility(visibility, rule, side, frames)
+        mean_vis, lowest = _visibility(visibility, rule, side, frames)
+        visibilities[key] = mean_vis
         values = complete[rule.metric.format(side=side) if side else rule.metric]
-        if visibilities[key] >= MIN_MEAN_VISIBILITY and values.notna().any():
+        if lowest >= MIN_MEAN_VISIBILITY and values.notna().any():
             per_side[key] = float(values.mean())
     if not per_side:
-        worst = min(visibilities.values())
+        names = [n for t in rule.landmarks for n in _expand(t, ("left", "right"))]
+        worst = float(visibility.iloc[frames][names].mean().min())
+        if worst >= MIN_MEAN_VISIBILITY:
+            return _not_assessable(rule, rule.unmeasured_reason)
         return _not_assessable(
             rule, f"the landmarks it needs were poorly visible (mean visibility {worst:.2f})")
     return _decide(rule, complete, per_side, visibilities, view)
@@ -187,6 +205,8 @@ def _reason(rule: Rule, status: Status, value: float, n_reps: int) -> str:
     compare = "beyond" if status is Status.PRESENT else "within"
     text = (f"mean {value:.1f} {rule.unit} over {n_reps} complete rep(s), {compare} the "
             f"threshold of {rule.threshold:g} {rule.unit}")
+    if rule.measure:
+        text += f" (measure: {' '.join(rule.measure.split())})"
     if n_reps < RECOMMENDED_REPS:
         text += f"; {RECOMMENDED_REPS} reps are recommended for a stable mean"
     return text

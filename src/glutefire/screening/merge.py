@@ -31,18 +31,28 @@ def to_result(finding: Finding) -> result.Finding:
     return result.Finding.model_validate(finding.as_dict())
 
 
+def best_findings(per_clip: list[list[Finding]]) -> list[Finding]:
+    """For each code in report order, the finding of the clip (or clip part) best suited to
+    decide it."""
+    return [max((f for fs in per_clip for f in fs if f.code == code), key=_rank)
+            for code in FindingCode]
+
+
 def merge_findings(per_clip: list[list[Finding]],
                    heels_elevated: list[bool]) -> list[result.Finding]:
-    """Overall findings, one per code in report order, from each clip's findings."""
-    normal = [fs for fs, he in zip(per_clip, heels_elevated, strict=True) if not he] or per_clip
+    """Overall findings, one per code in report order, from each clip's findings. A heel-raised
+    retest is compared with the flat-foot clips only: given alone it decides, and is compared
+    with nothing."""
+    normal = [fs for fs, he in zip(per_clip, heels_elevated, strict=True) if not he]
     retest = [fs for fs, he in zip(per_clip, heels_elevated, strict=True) if he]
+    if not normal:
+        normal, retest = per_clip, []
     merged: list[result.Finding] = []
-    for code in FindingCode:
-        best = max((f for fs in normal for f in fs if f.code == code), key=_rank)
+    for best in best_findings(normal):
         out = to_result(best)
-        if code is RETEST_CODE and retest:
+        if best.code == RETEST_CODE and retest:
             out = out.model_copy(update=_retest(best, [f for fs in retest for f in fs
-                                                       if f.code == code]))
+                                                       if f.code == best.code]))
         merged.append(out)
     return merged
 

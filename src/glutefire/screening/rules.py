@@ -32,6 +32,8 @@ class Rule(BaseModel):
     source: str
     caveat: str = ""
     metric: str | None = None
+    measure: str = ""  # what decides, in words, for the reason shown to the user
+    unmeasured_reason: str = "its measure could not be taken on the complete reps"
     sided: bool = False
     direction: Literal["above", "below", "abs_above"] = "above"
     side_from_sign: dict[Literal["positive", "negative"], Literal["left", "right"]] | None = None
@@ -104,6 +106,9 @@ def rules_table_markdown(rules: tuple[Rule, ...] | None = None) -> str:
             "|---|---|---|---|---|"]
     for rule in rules or load_rules():
         views = ", ".join(f"{v} {f:g}" for v, f in rule.views.items()) or "-"
-        rows.append(f"| {rule.title} | {f'`{rule.metric}`' if rule.metric else '-'} | "
+        metric = f"`{rule.metric}`" if rule.metric else "-"
+        if rule.measure:
+            metric += f": {_cell(rule.measure)}"
+        rows.append(f"| {rule.title} | {metric} | "
                     f"{_present_when(rule)} | {views} | {_cell(rule.source)} |")
     return "\n".join(rows) + "\n"

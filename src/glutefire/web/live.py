@@ -3,8 +3,9 @@
 :class:`LiveSession` holds one WebSocket's state and only transports: each frame goes through the
 pose backend (made by the screening pipeline's factory), the kinematics come from
 :func:`glutefire.kinematics.live.live_frame` (the offline per-frame functions on the frames so
-far), reps are counted by the clip pipeline's :func:`~glutefire.reps.segment.segment_reps` on the
-offline rep driver, and cues are the screening rules' own cues judged with their thresholds
+far: the same legs, knee-flexion rep driver in a side view and measures as an uploaded clip), reps
+are counted by the clip pipeline's :func:`~glutefire.reps.segment.segment_reps` on the offline
+rep driver, and cues are the screening rules' own cues judged with their thresholds
 (:func:`glutefire.screening.cues.frame_cue`). On save the collected landmarks become a keypoint
 dataset screened by :func:`~glutefire.screening.session.screen_session`, like an uploaded clip.
 """
@@ -78,7 +79,7 @@ class LiveSession:
         cue = ""
         if self.n_frames >= 2:
             self.last = live_frame(self.keypoints())
-            self.reps = self._count_reps(self.last.driver)
+            self.reps = self._count_reps(self.last)
             cue = frame_cue(self.last) if pose is not None else ""
         landmarks = None
         if pose is not None:
@@ -93,11 +94,12 @@ class LiveSession:
             self._visibility[self.n_frames] = pose.visibility
         self._times_s.append(time_s)
 
-    def _count_reps(self, driver: np.ndarray) -> int:
+    def _count_reps(self, frame: LiveFrame) -> int:
         """Complete reps so far (same driver and segmentation as clips)."""
-        if not np.isfinite(driver).any():
+        if not np.isfinite(frame.depth).any():
             return self.reps
-        reps, _ = segment_reps(1.0 - driver, np.asarray(self._times_s))
+        reps, _ = segment_reps(frame.depth, np.asarray(self._times_s),
+                               standing_max=frame.standing_max)
         return sum(r.complete for r in reps)
 
     def keypoints(self) -> xr.Dataset:

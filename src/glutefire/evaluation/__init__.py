@@ -1,0 +1,1 @@
+"""Evaluation: screening labelled clips and scoring the results against the labels."""
