@@ -20,7 +20,8 @@ from typing import Any
 from glutefire.batch.manifest import Assessment
 from glutefire.errors import GlutefireError
 from glutefire.io.keypoint_files import is_keypoint_file
-from glutefire.pose.mediapipe_backend import MediaPipePose, model_info
+from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
+from glutefire.pose.mediapipe_backend import PoseModels, model_info, open_pose_models
 from glutefire.reports.outputs import write_outputs
 from glutefire.reports.result import build_result, write_json_atomic
 from glutefire.screening.pipeline import ClipInput, ClipScreen, screen_clip
@@ -42,7 +43,7 @@ class Task:
     assessment: Assessment
     out_dir: str | None  # absolute; None: return the outputs as bytes
     clip_bytes: tuple[bytes, ...] | None = None  # shipped clips, in the assessment's order
-    model_complexity: int = 1
+    model: PoseModel = DEFAULT_POSE_MODEL
     video: bool = False
 
 
@@ -94,36 +95,33 @@ def _screen(task: Task) -> tuple[dict[str, Any], dict[str, bytes]]:
         clips = _readable_clips(task, Path(tmp) / "clips")
         previews = [Path(tmp) / f"preview{i}.avi" if task.video else None
                     for i in range(len(clips))]
-        screens = [_screen_one(clip, original, task.model_complexity, preview)
+        screens = [_screen_one(clip, original, task.model, preview)
                    for clip, original, preview
                    in zip(clips, task.assessment.clips, previews, strict=True)]
-        result = build_result(screens, model=model_info(task.model_complexity))
+        result = build_result(screens, model=model_info(task.model))
         staging = Path(tmp) / "out"
         write_outputs(screens, result, staging, task.video)
         write_json_atomic(result, staging / RESULT_FILE)
         return result, {p.name: p.read_bytes() for p in sorted(staging.iterdir())}
 
 
-def _screen_one(clip: ClipInput, original: ClipInput, model_complexity: int,
+def _screen_one(clip: ClipInput, original: ClipInput, model: PoseModel,
                 preview: Path | None) -> ClipScreen:
-    models = None if is_keypoint_file(clip.path) else _worker_models(model_complexity)
-    screen = screen_clip(clip, model_complexity=model_complexity, pose_models=models,
+    models = None if is_keypoint_file(clip.path) else _worker_models(model)
+    screen = screen_clip(clip, model=model, pose_models=models,
                          preview=preview)
     return replace(screen, clip=original)  # the result names the manifest's path
 
 
 #: This worker process's own pose models, made on its first video and reused for the next ones
 #: (the models are never shared between processes).
-_MODELS: dict[int, tuple[MediaPipePose, MediaPipePose]] = {}
+_MODELS: dict[PoseModel, PoseModels] = {}
 
 
-def _worker_models(model_complexity: int) -> tuple[MediaPipePose, MediaPipePose]:
-    if model_complexity not in _MODELS:
-        _MODELS[model_complexity] = (
-            MediaPipePose(model_complexity=model_complexity),
-            MediaPipePose(model_complexity=model_complexity, static_image=True),
-        )
-    return _MODELS[model_complexity]
+def _worker_models(model: PoseModel) -> PoseModels:
+    if model not in _MODELS:
+        _MODELS[model] = open_pose_models(model)
+    return _MODELS[model]
 
 
 def _readable_clips(task: Task, folder: Path) -> list[ClipInput]:

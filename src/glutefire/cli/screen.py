@@ -3,6 +3,7 @@ keyframes, terminal summary)."""
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,9 +14,11 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemaining
 
 from glutefire.cli.common import DbOption, StoreAsOption, console, database, user_errors
 from glutefire.errors import InputFileError
+from glutefire.io.keypoint_files import is_keypoint_file
 from glutefire.io.video import probe_video
 from glutefire.kinematics.view import View
-from glutefire.pose.mediapipe_backend import check_model_available, model_info
+from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
+from glutefire.pose.mediapipe_backend import model_info, open_pose_models, quiet_native_stderr
 from glutefire.pose.subject import SubjectPolicy
 from glutefire.reports.outputs import write_outputs
 from glutefire.reports.result import build_result, write_json_atomic
@@ -48,20 +51,28 @@ def _advance(progress: Progress, task: TaskID) -> Callable[[int], None]:
     return lambda i: progress.update(task, completed=i + 1)
 
 
-def _run(inputs: list[ClipInput], *, complexity: int, subject: SubjectPolicy,
+def _run(inputs: list[ClipInput], *, model: PoseModel, subject: SubjectPolicy,
          quiet: bool, preview_dir: Path | None) -> list[ClipScreen]:
     """Screen each clip with a progress bar; with ``preview_dir``, keep downscaled copies there
-    for the annotated videos."""
+    for the annotated videos. The pose model is loaded once for all clips."""
     screens: list[ClipScreen] = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
-                  "{task.total} frames"), TimeRemainingColumn(), console=console,
-                  disable=quiet, transient=True) as progress:
+    needs_model = any(not is_keypoint_file(clip.path) for clip in inputs)
+    with contextlib.ExitStack() as stack:
+        models = None
+        if needs_model:
+            stack.enter_context(quiet_native_stderr())
+            models = open_pose_models(model)
+            stack.callback(models.close)
+        progress = stack.enter_context(Progress(
+            TextColumn("{task.description}"), BarColumn(),
+            TextColumn("{task.completed}/{task.total} frames"), TimeRemainingColumn(),
+            console=console, disable=quiet, transient=True))
         for clip in inputs:
             total = probe_video(clip.path).n_frames if clip.path.suffix.lower() != ".csv" else 1
             task = progress.add_task(f"pose {clip.path.name}", total=total)
             preview = None if preview_dir is None else preview_dir / f"clip{len(screens)}.avi"
             screens.append(screen_clip(
-                clip, model_complexity=complexity, subject_policy=subject, preview=preview,
+                clip, model=model, pose_models=models, subject_policy=subject, preview=preview,
                 on_frame=_advance(progress, task)))
             progress.update(task, completed=total)
     return screens
@@ -84,20 +95,20 @@ def screen(
     video: Annotated[bool, typer.Option(help="Render the annotated video into --out.")] = True,
     subject: Annotated[SubjectPolicy, typer.Option(
         help="Who to analyse when several people are in view.")] = SubjectPolicy.AUTO,
-    model_complexity: Annotated[int, typer.Option(
-        help="BlazePose model: 1 is bundled; 0 and 2 need their model file installed.")] = 1,
+    model: Annotated[PoseModel, typer.Option(
+        help="BlazePose model: lite (fastest), full, heavy (most accurate); all bundled, "
+             "offline.")] = DEFAULT_POSE_MODEL,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
     person: StoreAsOption = None,
     db: DbOption = None,
 ) -> None:
     """Screen overhead-squat clips for movement compensations, rep by rep."""
     with user_errors(), tempfile.TemporaryDirectory(prefix="glutefire-") as scratch:
-        check_model_available(model_complexity)
+        model_entry = model_info(model)  # checks the bundle before any work
         inputs = _clip_inputs(clips or [], heels_elevated or [], view or [])
         previews = Path(scratch) if out is not None and video else None
-        screens = _run(inputs, complexity=model_complexity, subject=subject, quiet=quiet,
-                       preview_dir=previews)
-        result = build_result(screens, model=model_info(model_complexity))
+        screens = _run(inputs, model=model, subject=subject, quiet=quiet, preview_dir=previews)
+        result = build_result(screens, model=model_entry)
         try:
             if out is not None:
                 write_outputs(screens, result, out, video)

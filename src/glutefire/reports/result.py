@@ -56,7 +56,8 @@ def _input_entry(index: int, screen: ClipScreen) -> dict[str, Any]:
     }
     if screen.subject is not None:
         entry["subject"] = {"people_seen": screen.subject.people_seen,
-                            "reason": screen.subject.reason}
+                            "reason": screen.subject.reason,
+                            "warnings": list(screen.subject.warnings)}
     return entry
 
 

@@ -20,8 +20,9 @@ from glutefire.io.video import PreviewWriter, VideoInfo, probe_video, sha256_of
 from glutefire.kinematics.filters import CleaningReport, clean_keypoints
 from glutefire.kinematics.metrics import HIP_HEIGHT, compute_frame_metrics
 from glutefire.kinematics.view import View, ViewEstimate, detect_view
-from glutefire.pose.backend import PoseBackend
+from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
 from glutefire.pose.estimate import ProgressFn, SubjectReport, estimate_clip
+from glutefire.pose.mediapipe_backend import PoseModels, open_pose_models, quiet_native_stderr
 from glutefire.pose.subject import SubjectPolicy
 from glutefire.reps.segment import Rep, SegmentationDiagnostics, segment_reps
 from glutefire.reps.table import compute_rep_metrics
@@ -98,39 +99,34 @@ def analyse_keypoints(ds: xr.Dataset, *, view: View | None = None) -> ClipAnalys
                         rep_table, findings)
 
 
-def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
+def screen_clip(clip: ClipInput, *, model: PoseModel | str = DEFAULT_POSE_MODEL,
                 subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
                 on_frame: ProgressFn | None = None,
-                pose_models: tuple[PoseBackend, PoseBackend] | None = None,
+                pose_models: PoseModels | None = None,
                 preview: Path | None = None, preview_max_side_px: int = 960) -> ClipScreen:
     """Screen one video or keypoint file end to end.
 
-    ``pose_models`` (tracker, detector) lets a long-lived worker reuse its models across clips;
-    the tracker is reset first. By default the models are made for this clip and closed.
-    ``preview``: also write a copy of the clip downscaled to ``preview_max_side_px`` there, while
-    decoding (for the annotated video, which then need not decode the original again).
+    ``model``: the BlazePose variant (lite, full, heavy). ``pose_models`` lets a long-lived
+    worker reuse its models across clips (they are reset first); by default they are made for
+    this clip and closed. ``preview``: also write a copy of the clip downscaled to
+    ``preview_max_side_px`` there, while decoding (for the annotated video, which then need not
+    decode the original again).
     """
     if is_keypoint_file(clip.path):
         ds = read_keypoints(clip.path)
         return ClipScreen(clip, sha256_of(clip.path), analyse_keypoints(ds, view=clip.view))
     video = probe_video(clip.path)
-    from glutefire.pose.mediapipe_backend import MediaPipePose, quiet_native_stderr
-
     with contextlib.ExitStack() as stack:
         stack.enter_context(quiet_native_stderr())  # MediaPipe's C++ notices, also async ones
         if pose_models is None:
-            pose_models = (
-                stack.enter_context(MediaPipePose(model_complexity=model_complexity)),
-                stack.enter_context(MediaPipePose(model_complexity=model_complexity,
-                                                  static_image=True)),
-            )
-        tracker, detector = pose_models
-        tracker.reset()
+            pose_models = open_pose_models(model)
+            stack.callback(pose_models.close)
+        pose_models.tracker.reset()
         tap = None
         if preview is not None:
             tap = PreviewWriter(preview, video, max_side_px=preview_max_side_px)
             stack.callback(tap.close)
-        ds, subject = estimate_clip(video, tracker_backend=tracker, detector_backend=detector,
+        ds, subject = estimate_clip(video, tracker_backend=pose_models.tracker,
                                     policy=subject_policy, on_frame=on_frame, frame_tap=tap)
     analysis = analyse_keypoints(ds, view=clip.view)
     return ClipScreen(clip, sha256_of(clip.path), analysis, video=video, subject=subject,

@@ -31,10 +31,10 @@ ScreenFn = Callable[[list[ClipInput], ProgressFn], Screened]
 
 
 def model_info() -> dict[str, Any]:
-    from importlib import metadata
+    """The ``model`` entry of web results: the default pose model, as ``glutefire screen``."""
+    from glutefire.pose.mediapipe_backend import model_info as pose_model_info
 
-    return {"name": "mediapipe-blazepose", "complexity": 1,
-            "version": metadata.version("mediapipe")}
+    return pose_model_info()
 
 
 def _shifted(on_frame: ProgressFn, offset: int) -> ProgressFn:

@@ -47,7 +47,7 @@ def _make_backend(app: Any) -> Any:
         return factory()
     from glutefire.pose.mediapipe_backend import MediaPipePose
 
-    return MediaPipePose(model_complexity=1)
+    return MediaPipePose()
 
 
 def _authorise(websocket: WebSocket, client_id: int) -> ClientRef | None:
