@@ -124,7 +124,10 @@ def screening_result(fppa_left_deg: float = 4.0, *, view: str = "front", kasr: f
     return {
         "schema_version": 1,
         "software": {"name": "glutefire", "version": "0.1.0"},
-        "model": {"name": "mediapipe-blazepose", "complexity": 1, "version": "0.10.21"},
+        "model": {"name": "mediapipe-blazepose", "variant": "full",
+                  "file": "pose_landmarker_full.task",
+                  "sha256": "f4adf7f80408e5b4db7277642904a2fee951aab7c936854e49ba475234079e65",
+                  "version": "1.2.3"},
         "input": [
             {
                 "path": "squat.mp4",

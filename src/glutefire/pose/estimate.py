@@ -12,13 +12,9 @@ from glutefire.errors import NoPersonError
 from glutefire.io.video import FrameTap, VideoInfo, iter_frames
 from glutefire.keypoints import make_keypoints
 from glutefire.pose.backend import FramePose, PoseBackend
-from glutefire.pose.subject import (
-    LOST_AFTER_S,
-    SubjectFollower,
-    SubjectPolicy,
-    as_candidate,
-    choose_subject,
-)
+from glutefire.pose.search import find_candidates
+from glutefire.pose.subject import LOST_AFTER_S, SubjectFollower, SubjectPolicy, choose_subject
+from glutefire.pose.tracker import SubjectTracker
 
 #: How long (seconds from the start) to keep looking for the subject before giving up.
 SEARCH_WINDOW_S = 3.0
@@ -40,47 +36,48 @@ def estimate_clip(
     video: VideoInfo,
     *,
     tracker_backend: PoseBackend,
+    detector_backend: PoseBackend,
     policy: SubjectPolicy = SubjectPolicy.AUTO,
     on_frame: ProgressFn | None = None,
     frame_tap: FrameTap | None = None,
 ) -> tuple[xr.Dataset, SubjectReport]:
     """Run pose estimation on every frame of ``video`` and return the subject's keypoints.
 
-    ``tracker_backend`` (video mode, several people per frame) sees everyone; the subject is
-    chosen by ``policy`` in the first frame where anyone is found and then followed (see
-    :class:`SubjectFollower`). Raises :class:`NoPersonError` if nobody is found in the first
-    :data:`SEARCH_WINDOW_S` seconds.
+    ``detector_backend`` (image mode) finds everyone (:func:`find_candidates`) until someone is
+    found; the subject is chosen by ``policy`` and followed by ``tracker_backend`` (video mode,
+    on a crop around the subject, see :class:`SubjectTracker` and :class:`SubjectFollower`).
+    Raises :class:`NoPersonError` if nobody is found in the first :data:`SEARCH_WINDOW_S` s.
     """
     n_kp = len(tracker_backend.keypoint_names)
     positions: list[np.ndarray] = []
     visibilities: list[np.ndarray] = []
-    follower: SubjectFollower | None = None
+    tracker: SubjectTracker | None = None
     report: SubjectReport | None = None
     search_frames = int(SEARCH_WINDOW_S * video.fps)
     for index, frame in iter_frames(video.path, tap=frame_tap):
-        if follower is None and index > search_frames:
-            break
-        poses = tracker_backend.estimate_all(frame, timestamp_ms=round(1000.0 * index / video.fps))
         pose: FramePose | None = None
-        if follower is not None:
-            pose = follower.follow(poses, index)
-        elif poses:
-            candidates = [as_candidate(p) for p in poses]
+        if tracker is not None:
+            pose = tracker.estimate(frame, frame_index=index,
+                                    timestamp_ms=round(1000.0 * index / video.fps))
+        elif index > search_frames:
+            break
+        elif candidates := find_candidates(frame, detector_backend):
             subject, why = choose_subject(candidates, policy=policy,
                                           image_width_px=video.width_px)
             follower = SubjectFollower(subject, policy, video.width_px,
                                        lost_after_frames=max(1, round(LOST_AFTER_S * video.fps)))
-            report = SubjectReport(people_seen=len(candidates), reason=why, first_frame=index)
+            tracker = SubjectTracker(tracker_backend, follower, frame.shape)
+            report = SubjectReport(people_seen=len(candidates), reason=why, first_frame=index,
+                                   warnings=follower.warnings)
             pose = subject.pose
         _append(positions, visibilities, pose, n_kp)
         if on_frame is not None:
             on_frame(index)
-    if report is None or follower is None:
+    if report is None:
         raise NoPersonError(
             f"{video.path}: no person found in the first {SEARCH_WINDOW_S:g} s; film the whole "
             "body, well lit, with the person facing or side-on to the camera"
         )
-    report.warnings = follower.warnings
     ds = make_keypoints(
         np.stack(positions), np.stack(visibilities),
         keypoint_names=tracker_backend.keypoint_names,

@@ -83,6 +83,7 @@ class MediaPipePose:
         self._min_detection = min_detection_confidence
         self._last_ms = -_DEFAULT_STEP_MS
         self._landmarker = self._create()
+        self._used = False  # a fresh landmarker needs no reset
 
     @property
     def model_sha256(self) -> str:
@@ -116,6 +117,7 @@ class MediaPipePose:
         rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
         landmarker = self._landmarker
+        self._used = True
         with quiet_native_stderr():
             if self.static_image:
                 result = landmarker.detect(image)  # type: ignore[attr-defined]
@@ -137,11 +139,12 @@ class MediaPipePose:
 
     def reset(self) -> None:
         """Forget tracking state: a fresh landmarker, timestamps restart."""
-        if self.static_image:
+        if self.static_image or not self._used:
             return
         self.close()
         self._last_ms = -_DEFAULT_STEP_MS
         self._landmarker = self._create()
+        self._used = False
 
     def close(self) -> None:
         """Release the MediaPipe graph."""
@@ -165,18 +168,23 @@ def _frame_pose(landmarks: list[Any], width_px: int, height_px: int) -> FramePos
 
 @dataclass
 class PoseModels:
-    """The model instances screening a clip needs: one video-mode tracker that sees everyone
-    (in video mode MediaPipe runs its person detector itself whenever fewer than ``num_poses``
-    people are tracked, so a separate image-mode detector would only repeat that work)."""
+    """The model instances screening a clip needs: a video-mode tracker that sees everyone
+    (MediaPipe runs its person detector itself whenever fewer than ``num_poses`` people are
+    tracked) and an image-mode detector, used once per clip to find people hidden next to others
+    (see :func:`glutefire.pose.subject.find_hidden`)."""
 
     tracker: PoseBackend
+    detector: PoseBackend
     model: PoseModel
 
     def close(self) -> None:
         """Release the models."""
         self.tracker.close()
+        self.detector.close()
 
 
 def open_pose_models(model: PoseModel | str = DEFAULT_POSE_MODEL) -> PoseModels:
     """The one factory for screening models (CLI, batch workers, web jobs)."""
-    return PoseModels(tracker=MediaPipePose(model=model), model=PoseModel(model))
+    return PoseModels(tracker=MediaPipePose(model=model),
+                      detector=MediaPipePose(model=model, static_image=True),
+                      model=PoseModel(model))

@@ -1,11 +1,11 @@
 """Choosing the person to analyse when others are visible, and following only that person.
 
-The pose model reports everyone it sees (up to ``num_poses``). The subject is chosen once by a
-stated policy (:func:`choose_subject`); from then on :class:`SubjectFollower` takes, in each
-frame, the person nearest to where the subject last was and of a similar size. A bystander is
-never taken silently: when the subject has been missing for :data:`LOST_AFTER_S` and someone
-else is in view, the subject is chosen again by the same policy and the change is recorded as a
-warning.
+Everyone in view is found by :func:`glutefire.pose.search.find_candidates`. The subject is
+chosen once by a stated policy (:func:`choose_subject`); from then on :class:`SubjectFollower`
+takes, in each frame, the person nearest to where the subject last was and of a similar size. A
+bystander is never taken silently: when the subject has been missing for :data:`LOST_AFTER_S`
+and someone else is in view, the subject is chosen again by the same policy and the change is
+recorded as a warning.
 """
 
 from __future__ import annotations

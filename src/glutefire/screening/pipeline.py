@@ -127,6 +127,7 @@ def screen_clip(clip: ClipInput, *, model: PoseModel | str = DEFAULT_POSE_MODEL,
             tap = PreviewWriter(preview, video, max_side_px=preview_max_side_px)
             stack.callback(tap.close)
         ds, subject = estimate_clip(video, tracker_backend=pose_models.tracker,
+                                    detector_backend=pose_models.detector,
                                     policy=subject_policy, on_frame=on_frame, frame_tap=tap)
     analysis = analyse_keypoints(ds, view=clip.view)
     return ClipScreen(clip, sha256_of(clip.path), analysis, video=video, subject=subject,
