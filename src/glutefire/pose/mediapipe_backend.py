@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
@@ -107,7 +108,11 @@ class MediaPipePose:
             min_tracking_confidence=0.5,
         )
         with quiet_native_stderr():
-            return PoseLandmarker.create_from_options(options)
+            landmarker = PoseLandmarker.create_from_options(options)
+        # closed exactly once: by close(), by garbage collection, or at interpreter exit (before
+        # the native library is unloaded, which MediaPipe's own __del__ does not survive)
+        self._finalizer = weakref.finalize(self, _close_landmarker, landmarker)
+        return landmarker
 
     def estimate_all(self, image_bgr: np.ndarray, *,
                      timestamp_ms: int | None = None) -> list[FramePose]:
@@ -147,15 +152,19 @@ class MediaPipePose:
         self._used = False
 
     def close(self) -> None:
-        """Release the MediaPipe graph."""
-        with quiet_native_stderr():
-            self._landmarker.close()  # type: ignore[attr-defined]
+        """Release the MediaPipe graph (a second call does nothing)."""
+        self._finalizer()
 
     def __enter__(self) -> MediaPipePose:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _close_landmarker(landmarker: Any) -> None:
+    with quiet_native_stderr():
+        landmarker.close()
 
 
 def _frame_pose(landmarks: list[Any], width_px: int, height_px: int) -> FramePose:
