@@ -33,17 +33,16 @@ BASELINE = "baseline"
 
 
 def clips_in(paths: list[Path]) -> list[tuple[Path, dict]]:
-    """(clip, label) pairs; labels come from a folder's labels.json, else are empty."""
+    """(clip, label) pairs; labels come from labels.json in the clip's folder, else are empty."""
     out = []
     for path in paths:
-        if path.is_dir():
-            labels = {}
-            if (path / "labels.json").exists():
-                labels = {c["file"]: c for c in json.loads((path / "labels.json").read_text())
-                          ["clips"]}
-            out += [(clip, labels.get(clip.name, {})) for clip in sorted(path.glob("*.mp4"))]
-        else:
-            out.append((path, {}))
+        folder = path if path.is_dir() else path.parent
+        labels = {}
+        if (folder / "labels.json").exists():
+            labels = {c["file"]: c for c in json.loads((folder / "labels.json").read_text())
+                      ["clips"]}
+        clips = sorted(path.glob("*.mp4")) if path.is_dir() else [path]
+        out += [(clip, labels.get(clip.name, {})) for clip in clips]
     return out
 
 
