@@ -22,6 +22,7 @@ import numpy as np
 from glutefire.landmarks import BLAZEPOSE_LANDMARKS
 from glutefire.models import DEFAULT_POSE_MODEL, ModelBundle, PoseModel, load_bundle
 from glutefire.pose.backend import FramePose, PoseBackend, tallest
+from glutefire.pose.telemetry import block_mediapipe_telemetry
 
 #: People each model call looks for (the subject plus bystanders to tell apart from them).
 MAX_PEOPLE = 3
@@ -107,6 +108,7 @@ class MediaPipePose:
             min_pose_presence_confidence=0.5,
             min_tracking_confidence=0.5,
         )
+        block_mediapipe_telemetry()
         with quiet_native_stderr():
             landmarker = PoseLandmarker.create_from_options(options)
         # closed exactly once: by close(), by garbage collection, or at interpreter exit (before
