@@ -21,9 +21,18 @@ from glutefire.io.video import PreviewWriter, VideoInfo, probe_video, sha256_of
 from glutefire.kinematics.filters import CleaningReport, clean_keypoints
 from glutefire.kinematics.metrics import HIP_HEIGHT, compute_frame_metrics
 from glutefire.kinematics.view import View, ViewEstimate, detect_view
+from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
 from glutefire.policy import screening_policy
 from glutefire.pose.backend import PoseBackend
 from glutefire.pose.estimate import ProgressFn, SubjectReport, estimate_clip
+from glutefire.pose.mediapipe_backend import (
+    MediaPipePose,
+    PoseModels,
+    check_model_available,
+    model_info,
+    open_pose_models,
+    quiet_native_stderr,
+)
 from glutefire.pose.subject import SubjectPolicy
 from glutefire.reps.segment import Rep, SegmentationDiagnostics, segment_reps
 from glutefire.reps.table import compute_rep_metrics
@@ -34,35 +43,32 @@ from glutefire.screening.findings import Finding, evaluate_all
 #: Frames whose driver is at least this fraction of standing height count as "standing"
 #: (``data/screening_policy.yaml``).
 STANDING_LEVEL = screening_policy().standing_level.value
-#: A (tracker, detector) pair: video-mode tracking and static-image detection of everyone.
-PoseModels = tuple[PoseBackend, PoseBackend]
 
 
-def make_pose_backend(model_complexity: int = 1, *, static_image: bool = False) -> PoseBackend:
-    """The one place a pose model is made (offline; raises ModelUnavailableError if missing)."""
-    from glutefire.pose.mediapipe_backend import MediaPipePose
-
-    return MediaPipePose(model_complexity=model_complexity, static_image=static_image)
-
-
-def make_pose_models(model_complexity: int = 1) -> PoseModels:
-    """A tracker and a detector made by :func:`make_pose_backend`."""
-    return (make_pose_backend(model_complexity),
-            make_pose_backend(model_complexity, static_image=True))
+def make_pose_backend(model: PoseModel | str = DEFAULT_POSE_MODEL, *,
+                      static_image: bool = False) -> PoseBackend:
+    """One pose model instance (live mode's tracker); offline, raises ModelUnavailableError if
+    the bundle is missing or altered."""
+    return MediaPipePose(model=model, static_image=static_image)
 
 
-def pose_model_info(model_complexity: int = 1) -> ModelInfo:
-    """The ``model`` entry of a screening result for the model :func:`make_pose_backend` makes."""
-    from glutefire.pose.mediapipe_backend import model_info
+def make_pose_models(model: PoseModel | str = DEFAULT_POSE_MODEL) -> PoseModels:
+    """The one factory of screening models (CLI, batch workers, web jobs, live save): a
+    video-mode tracker and an image-mode detector of ``model`` (see
+    :func:`~glutefire.pose.mediapipe_backend.open_pose_models`)."""
+    return open_pose_models(model)
 
-    return ModelInfo.model_validate(model_info(model_complexity))
+
+def pose_model_info(model: PoseModel | str = DEFAULT_POSE_MODEL) -> ModelInfo:
+    """The ``model`` entry of a screening result for ``model``: name, variant, bundle file, its
+    sha256 and the mediapipe version (raises ModelUnavailableError if the bundle is missing)."""
+    return ModelInfo.model_validate(model_info(model))
 
 
-def check_pose_model(model_complexity: int = 1) -> None:
-    """Raise :class:`~glutefire.errors.ModelUnavailableError` unless the model is installed."""
-    from glutefire.pose.mediapipe_backend import check_model_available
-
-    check_model_available(model_complexity)
+def check_pose_model(model: PoseModel | str = DEFAULT_POSE_MODEL) -> None:
+    """Raise :class:`~glutefire.errors.ModelUnavailableError` unless ``model``'s bundle is
+    installed and intact."""
+    check_model_available(model)
 
 
 @dataclass(frozen=True)
@@ -132,15 +138,16 @@ def analyse_keypoints(ds: xr.Dataset, *, view: View | None = None) -> ClipAnalys
                         rep_table, findings)
 
 
-def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
+def screen_clip(clip: ClipInput, *, model: PoseModel | str = DEFAULT_POSE_MODEL,
                 subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
                 on_frame: ProgressFn | None = None,
                 pose_models: PoseModels | None = None, video: VideoInfo | None = None,
                 preview: Path | None = None, preview_max_side_px: int = 960) -> ClipScreen:
     """Screen one video, keypoint file or in-memory keypoint set end to end.
 
-    ``pose_models`` (tracker, detector) lets a long-lived worker reuse its models across clips;
-    the tracker is reset first. By default the models are made for this clip and closed.
+    ``model``: the BlazePose variant (lite, full, heavy). ``pose_models`` (tracker, detector)
+    lets a long-lived worker reuse its models across clips; the tracker is reset first. By
+    default the models are made for this clip by :func:`make_pose_models` and closed.
     ``video``: the clip's probe, when the caller already has it.
     ``preview``: also write a copy of the clip downscaled to ``preview_max_side_px`` there, while
     decoding (for the annotated video, which then need not decode the original again).
@@ -153,21 +160,18 @@ def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
         ds = read_keypoints(clip.path)
         return ClipScreen(clip, sha256_of(clip.path), analyse_keypoints(ds, view=clip.view))
     video = video or probe_video(clip.path)
-    from glutefire.pose.mediapipe_backend import quiet_native_stderr
-
     with contextlib.ExitStack() as stack:
         stack.enter_context(quiet_native_stderr())  # MediaPipe's C++ notices, also async ones
         if pose_models is None:
-            pose_models = make_pose_models(model_complexity)
-            for model in pose_models:
-                stack.callback(model.close)
-        tracker, detector = pose_models
-        tracker.reset()
+            pose_models = make_pose_models(model)
+            stack.callback(pose_models.close)
+        pose_models.tracker.reset()
         tap = None
         if preview is not None:
             tap = PreviewWriter(preview, video, max_side_px=preview_max_side_px)
             stack.callback(tap.close)
-        ds, subject = estimate_clip(video, tracker_backend=tracker, detector_backend=detector,
+        ds, subject = estimate_clip(video, tracker_backend=pose_models.tracker,
+                                    detector_backend=pose_models.detector,
                                     policy=subject_policy, on_frame=on_frame, frame_tap=tap)
     analysis = analyse_keypoints(ds, view=clip.view)
     return ClipScreen(clip, sha256_of(clip.path), analysis, video=video, subject=subject,
