@@ -4,6 +4,7 @@ caller says, and the typed result describes the clips."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,11 @@ import pytest
 from glutefire.errors import GlutefireError
 from glutefire.io.keypoint_files import write_landmark_csv
 from glutefire.kinematics.view import View
+from glutefire.models import PoseModel, expected_sha256
+from glutefire.pose.estimate import SubjectReport
 from glutefire.result import FindingCode, ModelInfo, Status, parse_result_json
-from glutefire.screening.pipeline import ClipInput
+from glutefire.screening.assemble import build_result
+from glutefire.screening.pipeline import ClipInput, screen_clip
 from glutefire.screening.session import SessionOptions, screen_session
 from synthetic import SquatSpec, front_squat, side_squat
 
@@ -82,3 +86,23 @@ def test_result_json_that_cannot_be_written_is_a_clear_error(clips, tmp_path):
     blocker.write_text("")
     with pytest.raises(GlutefireError, match="could not write the result to"):
         screen_session(clips[:1], model=MODEL, json_paths=[blocker / "result.json"])
+
+
+@pytest.mark.parametrize("model", list(PoseModel))
+def test_result_names_the_chosen_pose_model_and_its_bundle_sha256(clips, model, tmp_path):
+    json_path = tmp_path / "result.json"
+    screen_session(clips[:1], options=SessionOptions(model=model), json_paths=[json_path])
+    written = parse_result_json(json_path.read_text()).model
+    assert (written.name, written.variant) == ("mediapipe-blazepose", model.value)
+    assert written.file == f"pose_landmarker_{model.value}.task"
+    assert written.sha256 == expected_sha256(model)
+
+
+def test_subject_warnings_reach_the_written_result(clips, tmp_path):
+    screen = screen_clip(clips[0])
+    lost = "subject lost at frame 40; followed the person re-found at frame 72 (1.1 s later)"
+    screen = replace(screen, subject=SubjectReport(people_seen=2, reason="the tallest full body",
+                                                   first_frame=0, warnings=[lost]))
+    result = parse_result_json(build_result([screen], model=MODEL).to_json())
+    subject = result.input[0].subject
+    assert subject is not None and subject.warnings == [lost] and subject.people_seen == 2
