@@ -1,6 +1,8 @@
 """Data files (rules, library, scales, policy): read and validate them in one way.
 
-Every packaged data file lives in ``src/glutefire/data/``. :func:`load_packaged` reads one and
+Every packaged data file lives in ``src/glutefire/data/``, except the pose-model bundles and
+their manifest, which are built (not edited) into ``src/glutefire/models/`` and read with
+:func:`read_packaged_bytes`. :func:`load_packaged` reads one and
 validates it as a pydantic model; :func:`data_text` reads a packaged file or a user's replacement
 (``path``), for loaders that accept one.
 """
@@ -30,6 +32,12 @@ def format_validation_error(exc: ValidationError) -> str:
 def read_packaged_text(name: str, *, package: str = "glutefire.data") -> str:
     """The text of a data file shipped inside the package."""
     return resources.files(package).joinpath(name).read_text("utf-8")
+
+
+def read_packaged_bytes(name: str, *, package: str = "glutefire.data") -> bytes | None:
+    """The bytes of a file shipped inside the package, or None when it is not installed."""
+    path = resources.files(package).joinpath(name)
+    return path.read_bytes() if path.is_file() else None
 
 
 def data_text(name: str, path: Path | None = None) -> tuple[str, str]:

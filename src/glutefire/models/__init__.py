@@ -11,8 +11,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 from enum import Enum
-from importlib import resources
 
+from glutefire.datafiles import read_packaged_bytes, read_packaged_text
 from glutefire.errors import ModelUnavailableError
 
 
@@ -44,7 +44,7 @@ def bundle_file_name(model: PoseModel) -> str:
 
 def expected_sha256(model: PoseModel) -> str:
     """The sha256 the manifest records for ``model``'s bundle."""
-    manifest = json.loads(resources.files(__name__).joinpath("manifest.json").read_text())
+    manifest = json.loads(read_packaged_text("manifest.json", package=__name__))
     return str(manifest["bundles"][bundle_file_name(model)]["sha256"])
 
 
@@ -61,13 +61,12 @@ def load_bundle(model: PoseModel | str) -> ModelBundle:
         raise ModelUnavailableError(
             f"expected pose model {choices}, but got {model!r}") from None
     name = bundle_file_name(model)
-    path = resources.files(__name__).joinpath(name)
-    if not path.is_file():
+    data = read_packaged_bytes(name, package=__name__)
+    if data is None:
         raise ModelUnavailableError(
             f"pose model {model.value} ({name}) is not installed; build the bundles with "
             "`python scripts/build_pose_models.py` (or `make setup`) and reinstall glutefire"
         )
-    data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if digest != expected_sha256(model):
         raise ModelUnavailableError(
