@@ -1,22 +1,43 @@
 # One task entry point for people and CI. `make demo` and `make test` set everything up themselves.
+# Network needed once: the package index (pip) and registry.npmjs.org (the pose-model source,
+# scripts/build_pose_models.py); nothing downloads when glutefire runs.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+DEMO_VENV := .venv-demo
+DEMO_STAMP := $(DEMO_VENV)/.installed-stamp
+PIP_FLAGS := -q -c constraints.txt
 SAMPLE := samples/squat_3q_pexels_6980032.mp4
+MODEL_INPUTS := scripts/build_pose_models.py src/glutefire/models/manifest.json
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup models demo test lint format bench clean
 
+# Development and tests: editable install with the dev extra (pytest, PostgreSQL driver, Ray...).
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt $(MODEL_INPUTS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install $(PIP_FLAGS) -e '.[dev]'
+	$(PY) scripts/build_pose_models.py
 	touch $(STAMP)
 
-demo: setup
-	$(VENV)/bin/glutefire screen $(SAMPLE) --json out/demo/result.json --out out/demo
+models: setup
+	$(PY) scripts/build_pose_models.py
+
+# The demo: a lean runtime-only install (`pip install .`) in its own environment. mediapipe goes
+# in first because the model build uses its metadata writer; the models are package data.
+$(DEMO_STAMP): pyproject.toml constraints.txt $(MODEL_INPUTS)
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install -q --upgrade pip
+	$(DEMO_VENV)/bin/python -m pip install $(PIP_FLAGS) mediapipe
+	$(DEMO_VENV)/bin/python scripts/build_pose_models.py
+	$(DEMO_VENV)/bin/python -m pip install $(PIP_FLAGS) .
+	touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
+	$(DEMO_VENV)/bin/glutefire screen $(SAMPLE) --json out/demo/result.json --out out/demo
 
 # The suite runs against SQLite and a throwaway PostgreSQL server (scripts/test-postgres.sh).
 test: setup
@@ -38,4 +59,4 @@ bench: setup
 	$(PY) benchmarks/bench_batch.py
 
 clean:
-	rm -rf $(VENV) out
+	rm -rf $(VENV) $(DEMO_VENV) out build

@@ -64,7 +64,7 @@ def stats(latencies_s: list[float], wall_s: float) -> dict[str, float]:
 def bench_raw(images: list[np.ndarray]) -> dict[str, float]:
     from glutefire.pose.mediapipe_backend import MediaPipePose
 
-    with MediaPipePose(model_complexity=1) as pose:
+    with MediaPipePose() as pose:
         pose.estimate(images[0])  # warm-up
         pose.reset()
         lat = []
@@ -80,7 +80,7 @@ def bench_direct(jpegs: list[bytes], fps: float) -> tuple[dict[str, float], int]
     from glutefire.pose.mediapipe_backend import MediaPipePose
     from glutefire.web.live import LiveSession
 
-    with MediaPipePose(model_complexity=1) as pose:
+    with MediaPipePose() as pose:
         session = LiveSession(pose)
         session.process_jpeg(jpegs[0], 0.0)
         session.reset()

@@ -1,6 +1,8 @@
 """Data files (rules, library, scales, policy): read and validate them in one way.
 
-Every packaged data file lives in ``src/glutefire/data/``. :func:`load_packaged` reads one and
+Every packaged data file lives in ``src/glutefire/data/``, except the pose-model bundles and
+their manifest, which are built (not edited) into ``src/glutefire/models/`` and read with
+:func:`read_packaged_bytes`. :func:`load_packaged` reads one and
 validates it as a pydantic model; :func:`data_text` reads a packaged file or a user's replacement
 (``path``), for loaders that accept one. Files shipped with the code that are not data
 (the handout's template and fonts) are found with :func:`packaged_file`.
@@ -37,6 +39,12 @@ def packaged_file(name: str, *, package: str) -> Path:
     """The path of a file shipped inside ``package`` that is not data (a template, a font):
     for readers that need a file name. The package is installed as files (no zip import)."""
     return Path(str(resources.files(package).joinpath(name)))
+
+
+def read_packaged_bytes(name: str, *, package: str = "glutefire.data") -> bytes | None:
+    """The bytes of a file shipped inside the package, or None when it is not installed."""
+    path = resources.files(package).joinpath(name)
+    return path.read_bytes() if path.is_file() else None
 
 
 def data_text(name: str, path: Path | None = None) -> tuple[str, str]:

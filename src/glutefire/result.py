@@ -107,15 +107,20 @@ class Software(_Record):
 
 
 class ModelInfo(BaseModel):
-    """The pose model used. ``name`` is required; the other keys depend on the pose backend
-    (e.g. ``complexity`` or ``variant``, ``version``, ``sha256`` of the model file) and are kept
-    as written."""
+    """The pose model used. ``name`` is required; the other keys depend on the pose backend.
+    MediaPipe's Tasks engine writes ``variant``, ``file`` and ``sha256`` (of the ``.task``
+    bundle, which batch resume compares); results stored by older versions have ``complexity``
+    instead. Unknown keys are kept as written."""
 
     model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
 
     name: str
     version: str | None = None
-    complexity: int | None = None
+    variant: str | None = Field(default=None, description="BlazePose model: lite, full or heavy")
+    file: str | None = Field(default=None, description="the model bundle's file name")
+    sha256: str | None = Field(default=None, description="SHA-256 (hex) of the model bundle")
+    complexity: int | None = Field(
+        default=None, description="legacy BlazePose model complexity (results before variants)")
 
 
 class Subject(_Record):
@@ -123,6 +128,10 @@ class Subject(_Record):
 
     people_seen: int = Field(ge=0)
     reason: str
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="one sentence per re-selection after the subject was lost; empty when the "
+                    "same person was followed throughout")
 
 
 class ViewSegmentEntry(_Record):

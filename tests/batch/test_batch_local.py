@@ -11,6 +11,7 @@ from conftest import SQUAT_FRONT, run_cli
 from glutefire.batch.local import run_local
 from glutefire.batch.manifest import read_manifest
 from glutefire.batch.run import BatchOptions, plan_batch, run_batch
+from glutefire.models import PoseModel, expected_sha256
 
 
 def test_corrupt_clip_is_reported_and_the_others_finish(tmp_path, keypoint_csvs):
@@ -71,6 +72,19 @@ def _run_crashing(squad, options, marker):
     assert not skipped
     return run_local(tasks, workers=options.workers, retries=options.retries,
                      task_fn=partial(crash_then_screen, clip_name="ben.csv", marker=marker))
+
+
+def test_rerun_with_another_pose_model_screens_again(tmp_path, squad):
+    out = tmp_path / "out"
+    assert run_batch_cli(squad, "--out", out, "--workers", "1")[0] == 0
+    assert load_result(out, "Anna")["model"]["variant"] == "full"
+    again = run_batch(read_manifest(squad), BatchOptions(out=out, workers=1))
+    assert [o.status for o in again] == ["skipped", "skipped"]
+    lite = run_batch(read_manifest(squad), BatchOptions(out=out, workers=1, model=PoseModel.LITE))
+    assert [o.status for o in lite] == ["screened", "screened"]
+    result = load_result(out, "Anna")
+    assert result["model"]["variant"] == "lite"
+    assert result["model"]["sha256"] == expected_sha256(PoseModel.LITE)
 
 
 def test_killed_worker_is_retried(tmp_path, squad):

@@ -84,14 +84,25 @@ def test_small_person_in_a_wide_frame_is_found(tmp_path):
                                                                                         abs=0.3)
 
 
-@pytest.mark.parametrize("complexity", ["0", "2"])
-def test_models_that_would_download_are_refused(complexity, tmp_path):
-    from glutefire.pose.mediapipe_backend import model_file
+def test_unknown_model_is_rejected():
+    code, text = run_cli("screen", SQUAT_FRONT, "--model", "medium")
+    assert code == 2 and "Traceback" not in text
+    assert "lite" in text and "heavy" in text
 
-    if model_file(int(complexity)).exists():
-        pytest.skip("model file installed on this machine")
-    assert_clear_error(*run_cli("screen", SQUAT_FRONT, "--model-complexity", complexity),
-                       "offline")
+
+def test_missing_model_bundle_is_one_clear_error(monkeypatch):
+    import glutefire.models as models
+
+    monkeypatch.setattr(models, "bundle_file_name", lambda m: "no_such_bundle.task")
+    assert_clear_error(*run_cli("screen", SQUAT_FRONT, "-q"), "not installed",
+                       "build_pose_models.py")
+
+
+def test_altered_model_bundle_is_refused(monkeypatch):
+    import glutefire.models as models
+
+    monkeypatch.setattr(models, "expected_sha256", lambda m: "0" * 64)
+    assert_clear_error(*run_cli("screen", SQUAT_FRONT, "-q"), "sha256", "manifest")
 
 
 def test_unknown_view_value_is_rejected():

@@ -12,6 +12,8 @@ import pytest
 from glutefire.errors import GlutefireError, InputFileError
 from glutefire.io.keypoint_files import write_landmark_csv
 from glutefire.kinematics.view import View
+from glutefire.models import PoseModel, expected_sha256
+from glutefire.pose.estimate import SubjectReport
 from glutefire.result import FindingCode, ModelInfo, Status, parse_result_json
 from glutefire.screening.assemble import build_result
 from glutefire.screening.pipeline import ClipInput, screen_clip
@@ -139,3 +141,23 @@ def test_decoding_warnings_of_the_clips_are_the_results_warnings(clips):
     result = build_result([replace(screen, notes=[note]), screen_clip(clips[1])], model=MODEL)
     assert result.warnings == [note]
     assert parse_result_json(result.to_json()).warnings == [note]
+
+
+@pytest.mark.parametrize("model", list(PoseModel))
+def test_result_names_the_chosen_pose_model_and_its_bundle_sha256(clips, model, tmp_path):
+    json_path = tmp_path / "result.json"
+    screen_session(clips[:1], options=SessionOptions(model=model), json_paths=[json_path])
+    written = parse_result_json(json_path.read_text()).model
+    assert (written.name, written.variant) == ("mediapipe-blazepose", model.value)
+    assert written.file == f"pose_landmarker_{model.value}.task"
+    assert written.sha256 == expected_sha256(model)
+
+
+def test_subject_warnings_reach_the_written_result(clips, tmp_path):
+    screen = screen_clip(clips[0])
+    lost = "subject lost at frame 40; followed the person re-found at frame 72 (1.1 s later)"
+    screen = replace(screen, subject=SubjectReport(people_seen=2, reason="the tallest full body",
+                                                   first_frame=0, warnings=[lost]))
+    result = parse_result_json(build_result([screen], model=MODEL).to_json())
+    subject = result.input[0].subject
+    assert subject is not None and subject.warnings == [lost] and subject.people_seen == 2

@@ -48,3 +48,25 @@ def test_unreachable_postgres_is_one_clear_error():
 
     with pytest.raises(DatabaseError, match="cannot open the database"):
         open_database("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_postgres_without_the_driver_is_one_clear_error(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "psycopg" else real(name, *a))
+    with pytest.raises(DatabaseError, match=r"glutefire\[postgres\]"):
+        resolve_database_url("postgresql://u@h/db", environ={})
+
+
+def test_cli_reports_the_missing_driver(monkeypatch):
+    import importlib.util
+
+    from conftest import run_cli
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "psycopg" else real(name, *a))
+    code, text = run_cli("history", "--person", "ana", "--db", "postgresql://u@h/db")
+    assert code == 2 and text.startswith("error:") and "glutefire[postgres]" in text

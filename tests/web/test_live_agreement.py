@@ -32,7 +32,7 @@ def test_live_set_matches_the_uploaded_clip(screened_front):
     clip_result, _ = screened_front
     cap = cv2.VideoCapture(str(SQUAT_FRONT))
     fps = cap.get(cv2.CAP_PROP_FPS)
-    with MediaPipePose(model_complexity=1) as pose:
+    with MediaPipePose() as pose:
         session = LiveSession(pose)
         index = 0
         while True:

@@ -11,6 +11,7 @@ from pathlib import Path
 from glutefire.batch.manifest import Assessment
 from glutefire.batch.resume import clip_checksums, finished_result
 from glutefire.batch.tasks import Task, TaskResult, publish_files
+from glutefire.models import DEFAULT_POSE_MODEL, PoseModel, expected_sha256
 
 ResultFn = Callable[[TaskResult], None]
 
@@ -25,7 +26,7 @@ class BatchOptions:
     ship_bytes: bool = False
     retries: int = 2
     video: bool = False
-    model_complexity: int = 1
+    model: PoseModel = DEFAULT_POSE_MODEL
     resume: bool = True
     max_tasks_per_worker: int | None = None
 
@@ -43,18 +44,18 @@ def plan_batch(assessments: Sequence[Assessment],
     """Tasks still to run, and the outcomes of assessments already finished (by position)."""
     tasks: list[Task] = []
     skipped: dict[int, TaskResult] = {}
+    model_sha256 = expected_sha256(options.model)
     for position, a in enumerate(assessments):
         out_dir = (options.out / a.folder).resolve()
         done = None
         if options.resume:
-            done = finished_result(out_dir, clip_checksums(a),
-                                   model_complexity=options.model_complexity)
+            done = finished_result(out_dir, clip_checksums(a), model_sha256=model_sha256)
         if done is not None:
             skipped[position] = TaskResult(position, a.person, a.test, "skipped", result=done)
             continue
         tasks.append(Task(position, a, None if options.ship_bytes else str(out_dir),
                           clip_bytes=_read_clips(a) if options.ship_bytes else None,
-                          model_complexity=options.model_complexity, video=options.video))
+                          model=options.model, video=options.video))
     return tasks, skipped
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from glutefire.batch.manifest import Assessment
 from glutefire.errors import GlutefireError
+from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
 from glutefire.reports.outputs import RESULT_FILE, folder_outputs, reps_table
 from glutefire.result import ScreeningResult
 from glutefire.screening.pipeline import ClipInput, PoseModels, make_pose_models
@@ -36,7 +37,7 @@ class Task:
     assessment: Assessment
     out_dir: str | None  # absolute; None: return the outputs as bytes
     clip_bytes: tuple[bytes, ...] | None = None  # shipped clips, in the assessment's order
-    model_complexity: int = 1
+    model: PoseModel = DEFAULT_POSE_MODEL
     video: bool = False
 
 
@@ -89,9 +90,9 @@ def _screen(task: Task) -> tuple[ScreeningResult, dict[str, bytes]]:
         needs_model = any(clip_frames_needed(c) for c in clips)
         # result.json and reps.csv first; a failing optional output becomes a warning in it
         session = screen_session(
-            clips, options=SessionOptions(model_complexity=task.model_complexity,
+            clips, options=SessionOptions(model=task.model,
                                           previews=task.video),
-            pose_models=_worker_models(task.model_complexity) if needs_model else None,
+            pose_models=_worker_models(task.model) if needs_model else None,
             named_as=task.assessment.clips, json_paths=[staging / RESULT_FILE],
             result_files=[reps_table(staging)],
             outputs=[folder_outputs(staging, video=task.video)])
@@ -100,13 +101,13 @@ def _screen(task: Task) -> tuple[ScreeningResult, dict[str, bytes]]:
 
 #: This worker process's own pose models, made on its first video and reused for the next ones
 #: (the models are never shared between processes).
-_MODELS: dict[int, PoseModels] = {}
+_MODELS: dict[PoseModel, PoseModels] = {}
 
 
-def _worker_models(model_complexity: int) -> PoseModels:
-    if model_complexity not in _MODELS:
-        _MODELS[model_complexity] = make_pose_models(model_complexity)
-    return _MODELS[model_complexity]
+def _worker_models(model: PoseModel) -> PoseModels:
+    if model not in _MODELS:
+        _MODELS[model] = make_pose_models(model)
+    return _MODELS[model]
 
 
 def _readable_clips(task: Task, folder: Path) -> list[ClipInput]:

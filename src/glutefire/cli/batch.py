@@ -26,6 +26,7 @@ from glutefire.batch.tasks import TaskResult
 from glutefire.cli.common import console, err_console, user_errors
 from glutefire.errors import InputFileError
 from glutefire.io.keypoint_files import is_keypoint_file
+from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
 from glutefire.pose.mediapipe_backend import check_model_available
 
 #: Exit status when the batch ran but some assessments could not be screened.
@@ -102,7 +103,8 @@ def batch(
     video: Annotated[bool, typer.Option(help="Also render annotated videos.")] = False,
     resume: Annotated[bool, typer.Option(
         help="Skip assessments whose result exists for the same clips and software.")] = True,
-    model_complexity: Annotated[int, typer.Option(help="BlazePose model (1 is bundled).")] = 1,
+    model: Annotated[PoseModel, typer.Option(
+        help="BlazePose model: lite, full, heavy (all bundled, offline).")] = DEFAULT_POSE_MODEL,
     store: Annotated[bool, typer.Option(
         "--store", help="Store new results per person in the tracking database.")] = False,
     db: Annotated[str | None, typer.Option(
@@ -117,10 +119,10 @@ def batch(
     with user_errors():
         assessments = read_batch_input(manifest)
         if _needs_model(assessments):
-            check_model_available(model_complexity)
+            check_model_available(model)
         options = BatchOptions(out=out, workers=workers or default_workers(), ray=ray,
                                ship_bytes=ship_bytes, retries=retries, video=video,
-                               model_complexity=model_complexity, resume=resume)
+                               model=model, resume=resume)
         try:
             out.mkdir(parents=True, exist_ok=True)
             with _progress(len(assessments), quiet) as advance:

@@ -25,6 +25,7 @@ from glutefire.cli.common import (
 )
 from glutefire.errors import InputFileError
 from glutefire.kinematics.view import View
+from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
 from glutefire.pose.subject import SubjectPolicy
 from glutefire.reports.outputs import RESULT_FILE, folder_outputs, reps_table
 from glutefire.reports.terminal import print_summary
@@ -121,8 +122,9 @@ def screen(
     video: Annotated[bool, typer.Option(help="Render the annotated video into --out.")] = True,
     subject: Annotated[SubjectPolicy, typer.Option(
         help="Who to analyse when several people are in view.")] = SubjectPolicy.AUTO,
-    model_complexity: Annotated[int, typer.Option(
-        help="BlazePose model: 1 is bundled; 0 and 2 need their model file installed.")] = 1,
+    model: Annotated[PoseModel, typer.Option(
+        help="BlazePose model: lite (fastest), full, heavy (most accurate); all bundled, "
+             "offline.")] = DEFAULT_POSE_MODEL,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
     person: StoreAsOption = None,
     new_person: NewPersonOption = False,
@@ -138,7 +140,7 @@ def screen(
         elif date is not None or new_person:
             raise InputFileError("expected --person NAME with --date or --new-person, but got none")
         inputs = _clip_inputs(clips or [], heels_elevated or [], view or [])
-        options = SessionOptions(model_complexity=model_complexity, subject_policy=subject,
+        options = SessionOptions(model=model, subject_policy=subject,
                                  previews=out is not None and video)
         json_paths = [out / RESULT_FILE] if out is not None else []
         if json_path is not None:

@@ -106,7 +106,7 @@ def clean_keypoints(ds: xr.Dataset, *, min_visibility: float = MIN_VISIBILITY,
     n_frames, n_kp = pos.shape[:2]
     flat = hampel_frame(pd.DataFrame(pos.reshape(n_frames, n_kp * 2)), window=window,
                         n_sigma=spike_n_sigma, min_deviation=min_jump_px)
-    spike_mask = flat.reshape(n_frames, n_kp, 2).any(axis=2)
+    spike_mask = np.asarray(flat.reshape(n_frames, n_kp, 2).any(axis=2), dtype=bool)
     pos[spike_mask] = np.nan
     spikes = {name: int(spike_mask[:, k].sum()) for k, name in enumerate(names)}
     for k in range(n_kp):

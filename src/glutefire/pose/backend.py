@@ -30,20 +30,37 @@ class FramePose:
 
 
 class PoseBackend(Protocol):
-    """A single-person 2D pose estimator used as a video stream (tracking between frames)."""
+    """A multi-person 2D pose estimator, used either on single images (detection) or as a video
+    stream (tracking between frames, timestamps strictly increasing until :meth:`reset`)."""
 
     name: str
     version: str
     keypoint_names: tuple[str, ...]
 
+    def estimate_all(self, image_bgr: np.ndarray, *,
+                     timestamp_ms: int | None = None) -> list[FramePose]:
+        """Landmarks of everyone found in ``image_bgr`` (possibly nobody).
+
+        ``timestamp_ms``: the frame's time in a video stream; None for the previous frame's time
+        plus one nominal frame (ignored on single images).
+        """
+        ...
+
     def estimate(self, image_bgr: np.ndarray) -> FramePose | None:
-        """Landmarks of the most prominent person in ``image_bgr``, or None if nobody is found."""
+        """Landmarks of the tallest person in ``image_bgr``, or None if nobody is found."""
         ...
 
     def reset(self) -> None:
-        """Forget tracking state (the next frame is treated as a new scene)."""
+        """Forget tracking state (the next frame is treated as a new scene, timestamps restart)."""
         ...
 
     def close(self) -> None:
         """Release model resources."""
         ...
+
+
+def tallest(poses: list[FramePose]) -> FramePose | None:
+    """The pose with the tallest bounding box, or None for an empty list."""
+    if not poses:
+        return None
+    return max(poses, key=lambda p: p.bbox_px()[3] - p.bbox_px()[1])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import xarray as xr
@@ -12,7 +12,9 @@ from glutefire.errors import NoPersonError
 from glutefire.io.video import DecodeReport, FrameTap, VideoInfo, iter_frames
 from glutefire.keypoints import make_keypoints
 from glutefire.pose.backend import FramePose, PoseBackend
-from glutefire.pose.subject import SubjectPolicy, SubjectTracker, choose_subject, find_candidates
+from glutefire.pose.search import find_candidates
+from glutefire.pose.subject import LOST_AFTER_S, SubjectFollower, SubjectPolicy, choose_subject
+from glutefire.pose.tracker import SubjectTracker
 
 #: How long (seconds from the start) to keep looking for the subject before giving up.
 SEARCH_WINDOW_S = 3.0
@@ -22,11 +24,12 @@ ProgressFn = Callable[[int], None]
 
 @dataclass
 class SubjectReport:
-    """How the subject was chosen, for the result file."""
+    """How the subject was chosen and followed, for the result file."""
 
     people_seen: int
     reason: str
     first_frame: int
+    warnings: list[str] = field(default_factory=list)  # re-selections after losing the subject
 
 
 def estimate_clip(
@@ -41,10 +44,12 @@ def estimate_clip(
 ) -> tuple[xr.Dataset, SubjectReport]:
     """Run pose estimation on every frame of ``video`` and return the subject's keypoints.
 
-    ``detector_backend`` (static-image mode) finds everyone at the start; ``tracker_backend``
-    (video mode) then follows the chosen subject. Raises :class:`NoPersonError` if nobody is
-    found in the first :data:`SEARCH_WINDOW_S` seconds. ``decode_report`` is filled in by the
-    decoder (frames repeated or dropped for the uniform time grid, an early stop).
+    ``detector_backend`` (image mode) finds everyone (:func:`find_candidates`) until someone is
+    found; the subject is chosen by ``policy`` and followed by ``tracker_backend`` (video mode,
+    on a crop around the subject, see :class:`SubjectTracker` and :class:`SubjectFollower`).
+    Raises :class:`NoPersonError` if nobody is found in the first :data:`SEARCH_WINDOW_S` s.
+    ``decode_report`` is filled in by the decoder (frames repeated or dropped for the uniform
+    time grid, an early stop).
     """
     n_kp = len(tracker_backend.keypoint_names)
     positions: list[np.ndarray] = []
@@ -54,18 +59,20 @@ def estimate_clip(
     search_frames = int(SEARCH_WINDOW_S * video.fps)
     for index, frame in iter_frames(video.path, tap=frame_tap, report=decode_report):
         pose: FramePose | None = None
-        if tracker is None:
-            if index > search_frames:
-                break
-            candidates = find_candidates(frame, detector_backend)
-            if candidates:
-                subject, why = choose_subject(candidates, policy=policy,
-                                              image_width_px=video.width_px)
-                tracker = SubjectTracker(tracker_backend, subject, frame.shape)
-                report = SubjectReport(people_seen=len(candidates), reason=why, first_frame=index)
-                pose = subject.pose
-        else:
-            pose = tracker.estimate(frame)
+        if tracker is not None:
+            pose = tracker.estimate(frame, frame_index=index,
+                                    timestamp_ms=round(1000.0 * index / video.fps))
+        elif index > search_frames:
+            break
+        elif candidates := find_candidates(frame, detector_backend):
+            subject, why = choose_subject(candidates, policy=policy,
+                                          image_width_px=video.width_px)
+            follower = SubjectFollower(subject, policy, video.width_px,
+                                       lost_after_frames=max(1, round(LOST_AFTER_S * video.fps)))
+            tracker = SubjectTracker(tracker_backend, follower, frame.shape)
+            report = SubjectReport(people_seen=len(candidates), reason=why, first_frame=index,
+                                   warnings=follower.warnings)
+            pose = subject.pose
         _append(positions, visibilities, pose, n_kp)
         if on_frame is not None:
             on_frame(index)

@@ -34,7 +34,8 @@ def _input_entry(index: int, screen: ClipScreen) -> ClipEntry:
     time_s = a.keypoints.coords["time"].values
     subject = None
     if screen.subject is not None:
-        subject = Subject(people_seen=screen.subject.people_seen, reason=screen.subject.reason)
+        subject = Subject(people_seen=screen.subject.people_seen, reason=screen.subject.reason,
+                          warnings=list(screen.subject.warnings))
     return ClipEntry(
         clip=index, path=str(screen.clip.path), sha256=screen.sha256,
         kind="video" if screen.video else "keypoints",

@@ -35,9 +35,18 @@ from glutefire.kinematics.metrics import (
     standing_max_depth,
 )
 from glutefire.kinematics.view import View, ViewEstimate, detect_view, view_change_frames
+from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
 from glutefire.policy import screening_policy
 from glutefire.pose.backend import PoseBackend
 from glutefire.pose.estimate import ProgressFn, SubjectReport, estimate_clip
+from glutefire.pose.mediapipe_backend import (
+    MediaPipePose,
+    PoseModels,
+    check_model_available,
+    model_info,
+    open_pose_models,
+    quiet_native_stderr,
+)
 from glutefire.pose.subject import SubjectPolicy
 from glutefire.reps.segment import Rep, SegmentationDiagnostics, segment_reps
 from glutefire.reps.table import compute_rep_metrics
@@ -49,35 +58,32 @@ from glutefire.screening.merge import best_findings
 #: Frames whose driver is at least this fraction of standing height count as "standing"
 #: (``data/screening_policy.yaml``).
 STANDING_LEVEL = screening_policy().standing_level.value
-#: A (tracker, detector) pair: video-mode tracking and static-image detection of everyone.
-PoseModels = tuple[PoseBackend, PoseBackend]
 
 
-def make_pose_backend(model_complexity: int = 1, *, static_image: bool = False) -> PoseBackend:
-    """The one place a pose model is made (offline; raises ModelUnavailableError if missing)."""
-    from glutefire.pose.mediapipe_backend import MediaPipePose
-
-    return MediaPipePose(model_complexity=model_complexity, static_image=static_image)
-
-
-def make_pose_models(model_complexity: int = 1) -> PoseModels:
-    """A tracker and a detector made by :func:`make_pose_backend`."""
-    return (make_pose_backend(model_complexity),
-            make_pose_backend(model_complexity, static_image=True))
+def make_pose_backend(model: PoseModel | str = DEFAULT_POSE_MODEL, *,
+                      static_image: bool = False) -> PoseBackend:
+    """One pose model instance (live mode's tracker); offline, raises ModelUnavailableError if
+    the bundle is missing or altered."""
+    return MediaPipePose(model=model, static_image=static_image)
 
 
-def pose_model_info(model_complexity: int = 1) -> ModelInfo:
-    """The ``model`` entry of a screening result for the model :func:`make_pose_backend` makes."""
-    from glutefire.pose.mediapipe_backend import model_info
+def make_pose_models(model: PoseModel | str = DEFAULT_POSE_MODEL) -> PoseModels:
+    """The one factory of screening models (CLI, batch workers, web jobs, live save): a
+    video-mode tracker and an image-mode detector of ``model`` (see
+    :func:`~glutefire.pose.mediapipe_backend.open_pose_models`)."""
+    return open_pose_models(model)
 
-    return ModelInfo.model_validate(model_info(model_complexity))
+
+def pose_model_info(model: PoseModel | str = DEFAULT_POSE_MODEL) -> ModelInfo:
+    """The ``model`` entry of a screening result for ``model``: name, variant, bundle file, its
+    sha256 and the mediapipe version (raises ModelUnavailableError if the bundle is missing)."""
+    return ModelInfo.model_validate(model_info(model))
 
 
-def check_pose_model(model_complexity: int = 1) -> None:
-    """Raise :class:`~glutefire.errors.ModelUnavailableError` unless the model is installed."""
-    from glutefire.pose.mediapipe_backend import check_model_available
-
-    check_model_available(model_complexity)
+def check_pose_model(model: PoseModel | str = DEFAULT_POSE_MODEL) -> None:
+    """Raise :class:`~glutefire.errors.ModelUnavailableError` unless ``model``'s bundle is
+    installed and intact."""
+    check_model_available(model)
 
 
 @dataclass(frozen=True)
@@ -309,7 +315,7 @@ class EstimatedKeypoints:
     preview_path: Path | None = None
 
 
-def estimate_keypoints(clip: ClipInput, *, model_complexity: int = 1,
+def estimate_keypoints(clip: ClipInput, *, model: PoseModel | str = DEFAULT_POSE_MODEL,
                        subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
                        on_frame: ProgressFn | None = None,
                        pose_models: PoseModels | None = None,
@@ -325,28 +331,25 @@ def estimate_keypoints(clip: ClipInput, *, model_complexity: int = 1,
     if is_keypoint_file(clip.path):
         return EstimatedKeypoints(read_keypoints(clip.path))
     video = video or probe_video(clip.path)
-    from glutefire.pose.mediapipe_backend import quiet_native_stderr
-
     with contextlib.ExitStack() as stack:
         stack.enter_context(quiet_native_stderr())  # MediaPipe's C++ notices, also async ones
         if pose_models is None:
-            pose_models = make_pose_models(model_complexity)
-            for model in pose_models:
-                stack.callback(model.close)
-        tracker, detector = pose_models
-        tracker.reset()
+            pose_models = make_pose_models(model)
+            stack.callback(pose_models.close)
+        pose_models.tracker.reset()
         tap, decoding = None, DecodeReport()
         if preview is not None:
             tap = PreviewWriter(preview, video, max_side_px=preview_max_side_px)
             stack.callback(tap.close)
-        ds, subject = estimate_clip(video, tracker_backend=tracker, detector_backend=detector,
+        ds, subject = estimate_clip(video, tracker_backend=pose_models.tracker,
+                                    detector_backend=pose_models.detector,
                                     policy=subject_policy, on_frame=on_frame, frame_tap=tap,
                                     decode_report=decoding)
     return EstimatedKeypoints(ds, video, subject, notes=decoding.warnings(video),
                               preview_path=preview if tap is not None and tap.usable else None)
 
 
-def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
+def screen_clip(clip: ClipInput, *, model: PoseModel | str = DEFAULT_POSE_MODEL,
                 subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
                 on_frame: ProgressFn | None = None,
                 pose_models: PoseModels | None = None, video: VideoInfo | None = None,
@@ -354,14 +357,15 @@ def screen_clip(clip: ClipInput, *, model_complexity: int = 1,
                 preview_max_side_px: int = PREVIEW_MAX_SIDE_PX) -> ClipScreen:
     """Screen one video, keypoint file or in-memory keypoint set end to end.
 
-    ``pose_models`` (tracker, detector) lets a long-lived worker reuse its models across clips;
-    the tracker is reset first. By default the models are made for this clip and closed.
+    ``model``: the BlazePose variant (lite, full, heavy). ``pose_models`` (tracker, detector)
+    lets a long-lived worker reuse its models across clips; the tracker is reset first. By
+    default the models are made for this clip by :func:`make_pose_models` and closed.
     ``video``: the clip's probe, when the caller already has it.
     ``preview``: also write a copy of the clip downscaled to ``preview_max_side_px`` there, while
     decoding (for the annotated video, which then need not decode the original again).
     """
     est = estimate_keypoints(
-        clip, model_complexity=model_complexity, subject_policy=subject_policy,
+        clip, model=model, subject_policy=subject_policy,
         on_frame=on_frame, pose_models=pose_models, video=video, preview=preview,
         preview_max_side_px=preview_max_side_px)
     analysis = analyse_keypoints(est.keypoints, view=clip.view)

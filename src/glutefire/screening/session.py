@@ -20,6 +20,7 @@ never loses it:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from glutefire.errors import GlutefireError
 from glutefire.io.video import VideoInfo, probe_video
+from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
 from glutefire.pose.subject import SubjectPolicy
 from glutefire.result import ModelInfo, ScreeningResult
 from glutefire.screening.assemble import build_result
@@ -36,6 +38,7 @@ from glutefire.screening.pipeline import (
     ClipScreen,
     PoseModels,
     check_pose_model,
+    make_pose_models,
     pose_model_info,
     screen_clip,
 )
@@ -80,10 +83,10 @@ StoreFn = Callable[[ScreeningResult], None]
 
 @dataclass(frozen=True)
 class SessionOptions:
-    """How to screen: the pose model, who to analyse, and whether to keep downscaled copies of
-    the videos for annotated-video writers (``previews``)."""
+    """How to screen: the pose model (BlazePose lite, full or heavy), who to analyse, and
+    whether to keep downscaled copies of the videos for annotated-video writers (``previews``)."""
 
-    model_complexity: int = 1
+    model: PoseModel = DEFAULT_POSE_MODEL
     subject_policy: SubjectPolicy = SubjectPolicy.AUTO
     previews: bool = False
 
@@ -124,24 +127,28 @@ def screen_session(
     """Screen ``clips`` (one person, one session) into one result and save it (steps 1-4 of the
     module docstring, see :func:`save_session`).
 
-    ``pose_models``: a (tracker, detector) pair to reuse (a long-lived worker's or a test's); by
-    default models are made per clip. ``model``: the result's ``model`` entry for those models
-    (default: that of the factory's model). ``named_as``: the clips as the result should name
-    them (a batch worker reads copies but reports the manifest's paths).
+    ``pose_models``: a tracker and detector to reuse (a long-lived worker's or a test's); by
+    default :func:`~glutefire.screening.pipeline.make_pose_models` makes them once for all the
+    session's videos and closes them at the end. ``model``: the result's ``model`` entry for
+    those models (default: that of ``options.model``). ``named_as``: the clips as the result
+    should name them (a batch worker reads copies but reports the manifest's paths).
     """
     options = options or SessionOptions()
     if not clips:
         raise GlutefireError("expected at least one clip (a video or a keypoint CSV)")
-    if pose_models is None and any(clip_frames_needed(c) for c in clips):
-        check_pose_model(options.model_complexity)
-    with tempfile.TemporaryDirectory(prefix="glutefire-previews-") as scratch:
+    with contextlib.ExitStack() as stack:
+        if pose_models is None and any(clip_frames_needed(c) for c in clips):
+            check_pose_model(options.model)
+            pose_models = make_pose_models(options.model)  # loaded once for all clips
+            stack.callback(pose_models.close)
+        scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="glutefire-previews-"))
         screens = [_screen_one(i, clip, options, pose_models, on_progress,
                                Path(scratch) / f"clip{i}.mkv" if options.previews else None)
                    for i, clip in enumerate(clips)]
         if named_as is not None:
             screens = [replace(s, clip=replace(n, keypoints=None))
                        for s, n in zip(screens, named_as, strict=True)]
-        result = build_result(screens, model=model or pose_model_info(options.model_complexity))
+        result = build_result(screens, model=model or pose_model_info(options.model))
         return save_session(ScreenedSession(result, screens), json_paths=json_paths,
                             result_files=result_files, store=store, outputs=outputs)
 
@@ -195,7 +202,7 @@ def _screen_one(index: int, clip: ClipInput, options: SessionOptions,
         if on_progress is not None:
             on_progress(index, frame + 1, total)
 
-    screen = screen_clip(clip, model_complexity=options.model_complexity,
+    screen = screen_clip(clip, model=options.model,
                          subject_policy=options.subject_policy, on_frame=on_frame,
                          pose_models=pose_models if video is not None else None, video=video,
                          preview=preview if video is not None else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -56,4 +57,9 @@ def normalise_url(raw: str) -> str:
         )
     if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
+    if url.drivername == "postgresql+psycopg" and importlib.util.find_spec("psycopg") is None:
+        raise DatabaseError(
+            "a PostgreSQL database needs the psycopg driver, which is not installed; install "
+            "glutefire[postgres] (pip install 'glutefire[postgres]')"
+        )
     return url.render_as_string(hide_password=False)

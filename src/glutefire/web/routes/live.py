@@ -19,6 +19,7 @@ from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisco
 from fastapi.responses import Response
 
 from glutefire.errors import GlutefireError
+from glutefire.models import DEFAULT_POSE_MODEL
 from glutefire.reports.outputs import keyframe_outputs
 from glutefire.result import ScreeningResult
 from glutefire.screening.pipeline import make_pose_backend, pose_model_info
@@ -36,8 +37,8 @@ from glutefire.web.security import SESSION_COOKIE
 
 router = APIRouter()
 POLICY_VIOLATION = 1008
-#: BlazePose complexity of live mode (the bundled model; fast enough for a webcam stream).
-LIVE_MODEL_COMPLEXITY = 1
+#: BlazePose model of live mode (the default, full: fast enough for a webcam stream).
+LIVE_MODEL = DEFAULT_POSE_MODEL
 
 
 @router.get("/clients/{client_id}/live")
@@ -51,8 +52,8 @@ def _make_session(app: Any) -> LiveSession:
     factory = app.state.live_backend_factory
     if factory is not None:
         return LiveSession(factory(), max_frames=max_frames)
-    return LiveSession(make_pose_backend(LIVE_MODEL_COMPLEXITY), max_frames=max_frames,
-                       model=pose_model_info(LIVE_MODEL_COMPLEXITY))
+    return LiveSession(make_pose_backend(LIVE_MODEL), max_frames=max_frames,
+                       model=pose_model_info(LIVE_MODEL))
 
 
 def _authorise(websocket: WebSocket, client_id: int) -> ClientRef | None:
