@@ -41,16 +41,21 @@ def run_one(clips: Path, workers: int) -> dict[str, float]:
     assessments = read_batch_input(clips)
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
-        outcomes = run_batch(assessments, BatchOptions(out=Path(out), workers=workers,
-                                                       resume=False))
+        outcomes = run_batch(
+            assessments, BatchOptions(out=Path(out), workers=workers, resume=False)
+        )
         elapsed = time.perf_counter() - started
     failed = [o.error for o in outcomes if o.status != "screened"]
     if failed:
         raise SystemExit(f"benchmark clips failed: {failed[:2]}")
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"workers": workers, "clips": len(assessments), "elapsed_s": round(elapsed, 2),
-            "clips_per_s": round(len(assessments) / elapsed, 3),
-            "peak_rss_per_worker_mib": round(peak_mib, 1)}
+    return {
+        "workers": workers,
+        "clips": len(assessments),
+        "elapsed_s": round(elapsed, 2),
+        "clips_per_s": round(len(assessments) / elapsed, 3),
+        "peak_rss_per_worker_mib": round(peak_mib, 1),
+    }
 
 
 def main() -> None:
@@ -58,8 +63,7 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=12)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--run-one", nargs=2, metavar=("FOLDER", "WORKERS"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument("--run-one", nargs=2, metavar=("FOLDER", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_one:
         print(json.dumps(run_one(Path(args.run_one[0]), int(args.run_one[1]))))
@@ -75,8 +79,12 @@ def main() -> None:
 
 def _measure(clips: Path, workers: int) -> dict[str, float]:
     """One configuration in a fresh interpreter, so its children's peak memory is its own."""
-    done = subprocess.run([sys.executable, __file__, "--run-one", str(clips), str(workers)],
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--run-one", str(clips), str(workers)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

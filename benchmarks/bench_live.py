@@ -54,11 +54,14 @@ def load_frames(seconds: float) -> tuple[list[np.ndarray], list[bytes], float]:
 
 def stats(latencies_s: list[float], wall_s: float) -> dict[str, float]:
     ms = np.asarray(latencies_s) * 1000
-    return {"frames": len(ms), "fps": round(len(ms) / wall_s, 1),
-            "p50_ms": round(float(np.percentile(ms, 50)), 1),
-            "p90_ms": round(float(np.percentile(ms, 90)), 1),
-            "p99_ms": round(float(np.percentile(ms, 99)), 1),
-            "max_ms": round(float(ms.max()), 1)}
+    return {
+        "frames": len(ms),
+        "fps": round(len(ms) / wall_s, 1),
+        "p50_ms": round(float(np.percentile(ms, 50)), 1),
+        "p90_ms": round(float(np.percentile(ms, 90)), 1),
+        "p99_ms": round(float(np.percentile(ms, 99)), 1),
+        "max_ms": round(float(ms.max()), 1),
+    }
 
 
 def bench_raw(images: list[np.ndarray]) -> dict[str, float]:
@@ -105,11 +108,13 @@ def start_server(folder: Path) -> tuple[str, object]:
     from glutefire.web.app import create_app
     from glutefire.web.settings import load_settings
 
-    settings = load_settings(database_url=f"sqlite:///{folder / 'bench.sqlite3'}",
-                             data_dir=folder, environ={})
+    settings = load_settings(
+        database_url=f"sqlite:///{folder / 'bench.sqlite3'}", data_dir=folder, environ={}
+    )
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
@@ -121,22 +126,28 @@ def login(host: str) -> tuple[str, int]:
 
     with httpx.Client(base_url=f"http://{host}", follow_redirects=True) as http:
         token = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/signup").text)[1]
-        page = http.post("/signup", data={"csrf_token": token, "email": "bench@example.org",
-                                          "password": "benchmark password",
-                                          "display_name": "Bench"})
+        page = http.post(
+            "/signup",
+            data={
+                "csrf_token": token,
+                "email": "bench@example.org",
+                "password": "benchmark password",
+                "display_name": "Bench",
+            },
+        )
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
         page = http.post("/clients", data={"csrf_token": csrf, "display_name": "Bench client"})
         client_id = int(page.url.path.rsplit("/", 1)[1])
         return http.cookies["gf_session"], client_id
 
 
-def bench_socket(host: str, cookie: str, client_id: int, jpegs: list[bytes], fps: float,
-                 in_flight: int) -> tuple[dict[str, float], int]:
+def bench_socket(
+    host: str, cookie: str, client_id: int, jpegs: list[bytes], fps: float, in_flight: int
+) -> tuple[dict[str, float], int]:
     from websockets.sync.client import connect
 
     url = f"ws://{host}/clients/{client_id}/live/ws"
-    with connect(url, additional_headers={"Cookie": f"gf_session={cookie}"},
-                 max_size=None) as ws:
+    with connect(url, additional_headers={"Cookie": f"gf_session={cookie}"}, max_size=None) as ws:
         ws.send(struct.pack("<d", 0.0) + jpegs[0])  # warm-up (model start-up)
         json.loads(ws.recv())
         ws.send(json.dumps({"type": "reset"}))
@@ -172,7 +183,8 @@ def main() -> int:
         cookie, client_id = login(host)
         report["websocket_lockstep"], _ = bench_socket(host, cookie, client_id, jpegs, fps, 1)
         report["websocket_pipelined"], report["reps_websocket"] = bench_socket(
-            host, cookie, client_id, jpegs, fps, 2)
+            host, cookie, client_id, jpegs, fps, 2
+        )
         server.should_exit = True
     raw = report["raw_pose"]["fps"]
     for key in ("live_direct", "websocket_lockstep", "websocket_pipelined"):

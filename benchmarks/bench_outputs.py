@@ -65,9 +65,11 @@ def main() -> None:
         for name, path in (("preview (temporary)", preview), ("annotated video", video)):
             size_mb = path.stat().st_size / 1e6
             print(f"{name:20s} {size_mb:8.1f} MB  {size_mb / args.minutes:6.1f} MB/min")
-        print(f"clip: {clip.stat().st_size / 1e6:.1f} MB, {frames} frames; pose pass with "
-              f"preview {pose_s:.1f} s ({frames / pose_s:.1f} frames/s); annotated video "
-              f"{render_s:.1f} s ({frames / render_s:.1f} frames/s)")
+        print(
+            f"clip: {clip.stat().st_size / 1e6:.1f} MB, {frames} frames; pose pass with "
+            f"preview {pose_s:.1f} s ({frames / pose_s:.1f} frames/s); annotated video "
+            f"{render_s:.1f} s ({frames / render_s:.1f} frames/s)"
+        )
 
 
 if __name__ == "__main__":

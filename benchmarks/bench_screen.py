@@ -58,8 +58,11 @@ def screen_wall_s(clip: Path, model: str, *, outputs: bool) -> float:
         out = Path(tmp)
         args = ["--out", str(out / "out")] if outputs else ["--json", str(out / "r.json")]
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", CLI, "screen", str(clip), "--model", model,
-                        "-q", *args], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-c", CLI, "screen", str(clip), "--model", model, "-q", *args],
+            check=True,
+            capture_output=True,
+        )
         return time.perf_counter() - start
 
 
@@ -78,13 +81,15 @@ print(t1 - t0, t2 - t1)
 def startup_s(model: str) -> tuple[float, float, float]:
     """(process total, imports, model load) seconds of a fresh process that loads the model."""
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", STARTUP_SNIPPET, model], check=True,
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", STARTUP_SNIPPET, model], check=True, capture_output=True, text=True
+    ).stdout.split()
     return time.perf_counter() - start, float(out[-2]), float(out[-1])
 
 
-def looped_clip(src: Path, dst: Path, *, minutes: float | None = None, loops: int = 1,
-                scale: float = 0.5) -> Path:
+def looped_clip(
+    src: Path, dst: Path, *, minutes: float | None = None, loops: int = 1, scale: float = 0.5
+) -> Path:
     """The clip looped (forwards) ``loops`` times or to ``minutes`` long, resized by ``scale``."""
     import cv2
 
@@ -112,8 +117,12 @@ print(len(s.analysis.frames), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 def peak_rss_mb(clip: Path) -> tuple[int, int]:
     """(frames, peak RSS in MiB) of screening ``clip`` in a fresh process."""
-    out = subprocess.run([sys.executable, "-c", PEAK_RSS_SNIPPET, str(clip)], check=True,
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS_SNIPPET, str(clip)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     return int(out[-2]), int(out[-1])
 
 
@@ -133,12 +142,16 @@ def main() -> None:
     total_s, import_s, load_s = startup_s(args.model)
     print(f"clip: {args.clip.name} looped {args.loops}x, {n} frames; model {args.model}")
     print(f"raw pose model (decode + BlazePose, full frame): {raw:6.1f} frames/s")
-    print(f"start-up (fresh process): {total_s:.2f} s ({import_s:.2f} s imports, "
-          f"{load_s:.2f} s model load)")
+    print(
+        f"start-up (fresh process): {total_s:.2f} s ({import_s:.2f} s imports, "
+        f"{load_s:.2f} s model load)"
+    )
     for label, wall in (("--json only", json_s), ("--out (all outputs)", out_s)):
         fps = n / wall
-        print(f"glutefire screen {label:<20} {wall:6.1f} s end to end, {fps:6.1f} frames/s, "
-              f"ratio {fps / raw:.2f}")
+        print(
+            f"glutefire screen {label:<20} {wall:6.1f} s end to end, {fps:6.1f} frames/s, "
+            f"ratio {fps / raw:.2f}"
+        )
     if args.skip_memory:
         return
     with tempfile.TemporaryDirectory() as tmp:

@@ -39,8 +39,9 @@ def clips_in(paths: list[Path]) -> list[tuple[Path, dict]]:
         folder = path if path.is_dir() else path.parent
         labels = {}
         if (folder / "labels.json").exists():
-            labels = {c["file"]: c for c in json.loads((folder / "labels.json").read_text())
-                      ["clips"]}
+            labels = {
+                c["file"]: c for c in json.loads((folder / "labels.json").read_text())["clips"]
+            }
         clips = sorted(path.glob("*.mp4")) if path.is_dir() else [path]
         out += [(clip, labels.get(clip.name, {})) for clip in clips]
     return out
@@ -86,11 +87,14 @@ def summarise(result: dict, label: dict) -> dict:
         return {"error": result["error"], "wall_s": round(result["wall_s"], 1)}
     frames = sum(c["n_frames"] for c in result["input"])
     complete = [r for r in result["reps"] if r["complete"]]
-    row = {"wall_s": round(result["wall_s"], 1),
-           "fps_end_to_end": round(frames / result["wall_s"], 1),
-           "complete_reps": len(complete), "bottoms_s": [round(r["bottom_s"], 2) for r in complete],
-           "findings": {f["code"]: f["status"] for f in result["findings"]},
-           "people_seen": result["input"][0].get("subject", {}).get("people_seen")}
+    row = {
+        "wall_s": round(result["wall_s"], 1),
+        "fps_end_to_end": round(frames / result["wall_s"], 1),
+        "complete_reps": len(complete),
+        "bottoms_s": [round(r["bottom_s"], 2) for r in complete],
+        "findings": {f["code"]: f["status"] for f in result["findings"]},
+        "people_seen": result["input"][0].get("subject", {}).get("people_seen"),
+    }
     if label:
         row["reps_ok"] = len(complete) in label.get("complete_reps", [])
     return row
@@ -118,7 +122,8 @@ def main() -> None:
             csv = work / clip.stem / model / "clip0_keypoints.csv"
             if model != reference and csv.exists() and ref_csv.exists():
                 rows[model][f"median_diff_vs_{reference}_pct_height"] = round(
-                    agreement_pct(csv, ref_csv) or float("nan"), 2)
+                    agreement_pct(csv, ref_csv) or float("nan"), 2
+                )
         table[clip.name] = {"label_reps": label.get("complete_reps"), **rows}
         print(json.dumps({clip.name: table[clip.name]}), flush=True)
     if args.json:

@@ -15,8 +15,14 @@ import numpy as np
 from glutefire.io.video import iter_frames, probe_video
 
 
-def derive_clip(src: Path, dst: Path, *, start_s: float = 0.0, stop_s: float | None = None,
-                transform: Callable[[np.ndarray], np.ndarray] = lambda f: f) -> Path:
+def derive_clip(
+    src: Path,
+    dst: Path,
+    *,
+    start_s: float = 0.0,
+    stop_s: float | None = None,
+    transform: Callable[[np.ndarray], np.ndarray] = lambda f: f,
+) -> Path:
     """Write frames of ``src`` between ``start_s`` and ``stop_s``, transformed, to ``dst``."""
     info = probe_video(src)
     first, last = int(start_s * info.fps), int((stop_s or info.duration_s) * info.fps)
@@ -65,17 +71,25 @@ def top_part(frame: np.ndarray, fraction: float = 0.62) -> np.ndarray:
 # --- Clips as phones write them, encoded with PyAV (FFmpeg) --------------------------------------
 
 
-def encode_clip(dst: Path, frames: Iterable[np.ndarray], *, fps: float, codec: str = "libx264",
-                times_s: Sequence[float] | None = None, rotation_deg: int = 0,
-                container_format: str | None = None, options: dict[str, str] | None = None
-                ) -> Path:
+def encode_clip(
+    dst: Path,
+    frames: Iterable[np.ndarray],
+    *,
+    fps: float,
+    codec: str = "libx264",
+    times_s: Sequence[float] | None = None,
+    rotation_deg: int = 0,
+    container_format: str | None = None,
+    options: dict[str, str] | None = None,
+) -> Path:
     """Encode BGR ``frames`` to ``dst`` with PyAV. ``times_s``: each frame's presentation time
     (variable frame rate); default ``i / fps``. ``rotation_deg``: display rotation written into
     the container's display matrix (counter-clockwise, as a phone's rotation tag)."""
     time_base = Fraction(1, 90_000)
     with av.open(str(dst), mode="w", format=container_format) as container:
-        stream = container.add_stream(codec, rate=Fraction(fps).limit_denominator(1001),
-                                      options=options or {})
+        stream = container.add_stream(
+            codec, rate=Fraction(fps).limit_denominator(1001), options=options or {}
+        )
         stream.pix_fmt = "yuv420p"
         stream.codec_context.time_base = time_base
         if rotation_deg:
@@ -91,8 +105,9 @@ def encode_clip(dst: Path, frames: Iterable[np.ndarray], *, fps: float, codec: s
     return dst
 
 
-def sample_frames(src: Path, *, stop_s: float | None = None,
-                  scale: float = 1.0) -> tuple[list[np.ndarray], float]:
+def sample_frames(
+    src: Path, *, stop_s: float | None = None, scale: float = 1.0
+) -> tuple[list[np.ndarray], float]:
     """The upright frames of ``src`` up to ``stop_s`` (resized by ``scale``), and its fps."""
     info = probe_video(src)
     last = int((stop_s or info.duration_s) * info.fps)
@@ -112,13 +127,17 @@ def stored_rotated(frames: list[np.ndarray], rotation_deg: int) -> list[np.ndarr
     return [np.ascontiguousarray(np.rot90(f, k=-(rotation_deg // 90))) for f in frames]
 
 
-def vfr_times(n_frames: int, fps: float, *, sparse_from_s: float, sparse_to_s: float,
-              keep_every: int = 2) -> tuple[list[int], list[float]]:
+def vfr_times(
+    n_frames: int, fps: float, *, sparse_from_s: float, sparse_to_s: float, keep_every: int = 2
+) -> tuple[list[int], list[float]]:
     """A variable-frame-rate selection: every frame, except between ``sparse_from_s`` and
     ``sparse_to_s`` where only every ``keep_every``-th is kept (its presentation time kept too).
     Returns the kept frame indices and their times in seconds."""
-    kept = [i for i in range(n_frames)
-            if not (sparse_from_s <= i / fps < sparse_to_s) or i % keep_every == 0]
+    kept = [
+        i
+        for i in range(n_frames)
+        if not (sparse_from_s <= i / fps < sparse_to_s) or i % keep_every == 0
+    ]
     return kept, [i / fps for i in kept]
 
 

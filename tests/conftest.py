@@ -55,7 +55,6 @@ def screened_front(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path
     return json.loads((out / "result.json").read_text()), out
 
 
-
 POSTGRES_ENV = "GLUTEFIRE_TEST_POSTGRES_URL"
 
 
@@ -105,24 +104,41 @@ def engine(db_url: str):
     eng.dispose()
 
 
-def screening_result(fppa_left_deg: float = 4.0, *, view: str = "front",
-                     kasr: float = 0.9) -> ScreeningResult:
+def screening_result(
+    fppa_left_deg: float = 4.0, *, view: str = "front", kasr: float = 0.9
+) -> ScreeningResult:
     """A one-clip screening result built through the model: three complete reps with the given
     left knee FPPA (mean) and KASR; ``knees_cave_in`` present when the FPPA is above 10 deg."""
     reps = [
         RepRecord(
-            clip=0, index=i + 1, start_s=1.0 + 3 * i, bottom_s=2.0 + 3 * i, end_s=3.5 + 3 * i,
-            complete=True, bottom_frame=60 + 90 * i,
-            metrics={"knee_fppa_left_deg": fppa_left_deg + d, "knee_fppa_right_deg": 3.0 + d,
-                     "kasr": kasr, "trunk_lean_deg": 30.0 + d},
+            clip=0,
+            index=i + 1,
+            start_s=1.0 + 3 * i,
+            bottom_s=2.0 + 3 * i,
+            end_s=3.5 + 3 * i,
+            complete=True,
+            bottom_frame=60 + 90 * i,
+            metrics={
+                "knee_fppa_left_deg": fppa_left_deg + d,
+                "knee_fppa_right_deg": 3.0 + d,
+                "kasr": kasr,
+                "trunk_lean_deg": 30.0 + d,
+            },
         )
         for i, d in enumerate((-0.5, 0.0, 0.5))
     ]
     knees = make_finding(
-        FindingCode.KNEES_CAVE_IN, Status.PRESENT if fppa_left_deg > 10 else Status.ABSENT,
-        side="left" if fppa_left_deg > 10 else "none", value=fppa_left_deg, threshold=10.0,
-        unit="deg", reps=[1, 2, 3] if fppa_left_deg > 10 else [], confidence=0.8,
-        reason="mean FPPA over 3 reps", source="Munro 2012", evidence_frame=150,
+        FindingCode.KNEES_CAVE_IN,
+        Status.PRESENT if fppa_left_deg > 10 else Status.ABSENT,
+        side="left" if fppa_left_deg > 10 else "none",
+        value=fppa_left_deg,
+        threshold=10.0,
+        unit="deg",
+        reps=[1, 2, 3] if fppa_left_deg > 10 else [],
+        confidence=0.8,
+        reason="mean FPPA over 3 reps",
+        source="Munro 2012",
+        evidence_frame=150,
         per_side={"left": fppa_left_deg},  # the right knee's landmarks were poorly visible
     )
     return make_screening(view=view, reps=reps, findings=[knees])

@@ -70,8 +70,11 @@ def side_squat(spec: SquatSpec = SquatSpec()) -> tuple[xr.Dataset, np.ndarray]:
     """Side-view squat keypoints and the depth schedule used."""
     d = depth_schedule(spec)
     f = float(spec.facing)
-    th, sh, tr = (np.radians(spec.thigh_deg * d), np.radians(spec.shank_deg * d),
-                  np.radians(spec.trunk_deg * d))
+    th, sh, tr = (
+        np.radians(spec.thigh_deg * d),
+        np.radians(spec.shank_deg * d),
+        np.radians(spec.trunk_deg * d),
+    )
     n = len(d)
     pos = _empty(n)
     for side, dx in (("left", -4.0), ("right", 4.0)):
@@ -79,15 +82,24 @@ def side_squat(spec: SquatSpec = SquatSpec()) -> tuple[xr.Dataset, np.ndarray]:
         knee = ankle + np.column_stack([f * SHANK * np.sin(sh), -SHANK * np.cos(sh)])
         hip = knee + np.column_stack([-f * THIGH * np.sin(th), -THIGH * np.cos(th)])
         shoulder = hip + np.column_stack([f * TRUNK * np.sin(tr), -TRUNK * np.cos(tr)])
-        arm_dir = (np.column_stack([f * np.sin(tr), -np.cos(tr)]) if spec.arms_overhead
-                   else np.column_stack([np.zeros(n), np.ones(n)]))
+        arm_dir = (
+            np.column_stack([f * np.sin(tr), -np.cos(tr)])
+            if spec.arms_overhead
+            else np.column_stack([np.zeros(n), np.ones(n)])
+        )
         lift = spec.heel_lift_px * d
         heel = ankle + np.column_stack([np.full(n, -0.25 * f * FOOT), 15.0 - lift])
         toe = ankle + np.column_stack([np.full(n, 0.75 * f * FOOT), np.full(n, 15.0)])
-        for name, xy in (("ankle", ankle), ("knee", knee), ("hip", hip), ("shoulder", shoulder),
-                         ("elbow", shoulder + 0.5 * ARM * arm_dir),
-                         ("wrist", shoulder + ARM * arm_dir),
-                         ("heel", heel), ("foot_index", toe)):
+        for name, xy in (
+            ("ankle", ankle),
+            ("knee", knee),
+            ("hip", hip),
+            ("shoulder", shoulder),
+            ("elbow", shoulder + 0.5 * ARM * arm_dir),
+            ("wrist", shoulder + ARM * arm_dir),
+            ("heel", heel),
+            ("foot_index", toe),
+        ):
             _set(pos, f"{side}_{name}", xy)
     _fill_head_and_hands(pos, f)
     return _dataset(pos, spec.fps), d
@@ -97,26 +109,39 @@ def front_squat(spec: SquatSpec = SquatSpec()) -> tuple[xr.Dataset, np.ndarray]:
     """Front-view squat keypoints (person faces the camera: their left is on image right)."""
     d = depth_schedule(spec)
     n = len(d)
-    th, sh, tr = (np.radians(spec.thigh_deg * d), np.radians(spec.shank_deg * d),
-                  np.radians(spec.trunk_deg * d))
+    th, sh, tr = (
+        np.radians(spec.thigh_deg * d),
+        np.radians(spec.shank_deg * d),
+        np.radians(spec.trunk_deg * d),
+    )
     half = np.radians(0.5 * spec.fppa_deg * d)
     pos = _empty(n)
     knee_y = 900.0 - SHANK * np.cos(sh) * np.cos(half)
     for side, out in (("left", 1.0), ("right", -1.0)):
         knee = np.column_stack([500.0 + out * 70.0 * np.ones(n), knee_y])
-        ankle = knee + np.column_stack([out * SHANK * np.cos(sh) * np.sin(half),
-                                        SHANK * np.cos(sh) * np.cos(half)])
-        hip = knee + np.column_stack([out * THIGH * np.cos(th) * np.sin(half),
-                                      -THIGH * np.cos(th) * np.cos(half)])
+        ankle = knee + np.column_stack(
+            [out * SHANK * np.cos(sh) * np.sin(half), SHANK * np.cos(sh) * np.cos(half)]
+        )
+        hip = knee + np.column_stack(
+            [out * THIGH * np.cos(th) * np.sin(half), -THIGH * np.cos(th) * np.cos(half)]
+        )
         hip_mid_x = 500.0
-        shoulder = np.column_stack([hip_mid_x + out * 110.0 * np.ones(n),
-                                    hip[:, 1] - TRUNK * np.cos(tr)])
+        shoulder = np.column_stack(
+            [hip_mid_x + out * 110.0 * np.ones(n), hip[:, 1] - TRUNK * np.cos(tr)]
+        )
         wrist = shoulder + np.column_stack([np.zeros(n), -ARM * np.ones(n)])
         heel = ankle + np.array([0.0, 10.0])
         toe = ankle + np.array([0.0, 25.0])
-        for name, xy in (("ankle", ankle), ("knee", knee), ("hip", hip), ("shoulder", shoulder),
-                         ("elbow", 0.5 * (shoulder + wrist)), ("wrist", wrist), ("heel", heel),
-                         ("foot_index", toe)):
+        for name, xy in (
+            ("ankle", ankle),
+            ("knee", knee),
+            ("hip", hip),
+            ("shoulder", shoulder),
+            ("elbow", 0.5 * (shoulder + wrist)),
+            ("wrist", wrist),
+            ("heel", heel),
+            ("foot_index", toe),
+        ):
             _set(pos, f"{side}_{name}", xy)
     _fill_head_and_hands(pos, 0.0)
     return _dataset(pos, spec.fps), d
@@ -124,8 +149,14 @@ def front_squat(spec: SquatSpec = SquatSpec()) -> tuple[xr.Dataset, np.ndarray]:
 
 def _dataset(pos: np.ndarray, fps: float) -> xr.Dataset:
     vis = np.full(pos.shape[:2], 0.99)
-    return make_keypoints(pos, vis, keypoint_names=BLAZEPOSE_LANDMARKS, sampling_rate_hz=fps,
-                          image_size_px=(W, H), source_software="synthetic")
+    return make_keypoints(
+        pos,
+        vis,
+        keypoint_names=BLAZEPOSE_LANDMARKS,
+        sampling_rate_hz=fps,
+        image_size_px=(W, H),
+        source_software="synthetic",
+    )
 
 
 #: The far leg's landmarks MediaPipe loses in a pure side view (it keeps the far hip).
@@ -146,6 +177,11 @@ def concat_clips(first: xr.Dataset, second: xr.Dataset) -> xr.Dataset:
     """Two keypoint datasets one after the other in time (the person turns between them)."""
     pos = np.concatenate([first["position"].values, second["position"].values])
     vis = np.concatenate([first["visibility"].values, second["visibility"].values])
-    return make_keypoints(pos, vis, keypoint_names=[str(k) for k in first.keypoint.values],
-                          sampling_rate_hz=first.attrs["sampling_rate_hz"],
-                          image_size_px=(W, H), source_software="synthetic")
+    return make_keypoints(
+        pos,
+        vis,
+        keypoint_names=[str(k) for k in first.keypoint.values],
+        sampling_rate_hz=first.attrs["sampling_rate_hz"],
+        image_size_px=(W, H),
+        source_software="synthetic",
+    )

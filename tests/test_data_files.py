@@ -20,14 +20,20 @@ SRC = ROOT / "src" / "glutefire"
 
 
 def test_all_packaged_data_lives_in_one_folder():
-    data_files = [p for p in SRC.rglob("*") if p.suffix in (".yaml", ".yml", ".json")
-                  and p != SRC / "models" / "manifest.json"]
+    data_files = [
+        p
+        for p in SRC.rglob("*")
+        if p.suffix in (".yaml", ".yml", ".json") and p != SRC / "models" / "manifest.json"
+    ]
     assert data_files and all(p.parent == SRC / "data" for p in data_files)
 
 
 def test_packaged_files_are_read_only_through_datafiles():
-    readers = [str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
-               if re.search(r"resources\.files\(", p.read_text()) and p.name != "datafiles.py"]
+    readers = [
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
+        if re.search(r"resources\.files\(", p.read_text()) and p.name != "datafiles.py"
+    ]
     assert readers == []
 
 
@@ -44,13 +50,19 @@ def test_policy_numbers_come_from_the_data_file():
         assert "evidence.md §" in entry.source or "Design value" in entry.source
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    ("high: 0.7", "confidence_bands: expected moderate < high"),
-    ("value: 0.95", "standing_level.value: Input should be less than or equal to 1"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ("high: 0.7", "confidence_bands: expected moderate < high"),
+        ("value: 0.95", "standing_level.value: Input should be less than or equal to 1"),
+    ],
+)
 def test_a_broken_policy_file_is_refused_with_the_field(edit, message):
     text = (SRC / "data" / "screening_policy.yaml").read_text()
-    broken = text.replace("high: 0.7", "high: 0.3") if edit.startswith("high") \
+    broken = (
+        text.replace("high: 0.7", "high: 0.3")
+        if edit.startswith("high")
         else text.replace("value: 0.95", "value: 1.5")
+    )
     with pytest.raises(LibraryError, match=re.escape(f"policy.yaml: {message}")):
         parse_model(broken, ScreeningPolicy, origin="policy.yaml")

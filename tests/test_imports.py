@@ -19,8 +19,13 @@ def _graph() -> dict[str, set[str]]:
         parts = path.relative_to(SRC).with_suffix("").parts
         me = parts[0]
         for node in ast.walk(ast.parse(path.read_text())):
-            names = ([node.module] if isinstance(node, ast.ImportFrom) and node.module
-                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            names = (
+                [node.module]
+                if isinstance(node, ast.ImportFrom) and node.module
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
             for name in names:
                 bits = name.split(".")
                 if bits[0] == "glutefire" and len(bits) > 1 and bits[1] != me:

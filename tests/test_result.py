@@ -69,8 +69,10 @@ def test_round_trip_through_json_is_exact():
         (lambda r: r["findings"][0].update(status="maybe"), r"findings\.0\.status"),
         (lambda r: r["findings"][0].update(confidence=1.5), r"findings\.0\.confidence"),
         (lambda r: r["findings"][0].update(side="middle"), r"findings\.0\.side"),
-        (lambda r: r["findings"][0].update(heels_elevated_status="yes"),
-         r"findings\.0\.heels_elevated_status"),
+        (
+            lambda r: r["findings"][0].update(heels_elevated_status="yes"),
+            r"findings\.0\.heels_elevated_status",
+        ),
         (lambda r: r["reps"][0]["metrics"].update(kasr="wide"), r"reps\.0\.metrics\.kasr"),
         (lambda r: r["input"][0].update(view="top"), r"input\.0\.view"),
         (lambda r: r["input"].clear(), r"input: List should have at least 1 item"),
@@ -102,9 +104,15 @@ def test_nan_is_refused_not_written():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.floats(allow_nan=False) | st.text(max_size=5),
-                    lambda inner: st.lists(inner, max_size=3)
-                    | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=10))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.floats(allow_nan=False) | st.text(max_size=5),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+        ),
+        max_leaves=10,
+    )
+)
 def test_any_json_value_parses_or_gives_the_one_clear_error(value):
     try:
         result = parse_result(value)
@@ -145,8 +153,19 @@ def _documented_fields(section: str) -> set[str]:
     return set(re.findall(r"^\| `(\w+)` \|", match.group(1), flags=re.M))
 
 
-@pytest.mark.parametrize("model", ["ScreeningResult", "Software", "ModelInfo", "ClipEntry",
-                                   "Subject", "RepRecord", "Finding", "Summary"])
+@pytest.mark.parametrize(
+    "model",
+    [
+        "ScreeningResult",
+        "Software",
+        "ModelInfo",
+        "ClipEntry",
+        "Subject",
+        "RepRecord",
+        "Finding",
+        "Summary",
+    ],
+)
 def test_result_format_doc_lists_exactly_the_schema_fields(model):
     schema = result_json_schema()
     definition = schema if model == "ScreeningResult" else schema["$defs"][model]
@@ -161,14 +180,18 @@ def test_doc_links_resolve():
 
 def test_codes_are_declared_once():
     src = ROOT / "src" / "glutefire"
-    declaring = [p for p in src.rglob("*.py")
-                 if re.search(r'^\s*(KNEES_CAVE_IN\s*=|"knees_cave_in",\s*$)', p.read_text(), re.M)]
+    declaring = [
+        p
+        for p in src.rglob("*.py")
+        if re.search(r'^\s*(KNEES_CAVE_IN\s*=|"knees_cave_in",\s*$)', p.read_text(), re.M)
+    ]
     assert declaring == [src / "result.py"]
 
 
 def test_statuses_are_compared_through_the_enum():
     src = ROOT / "src" / "glutefire"
-    literal = r'''(==|!=|\bin|\(|status=)\s*["'](present|absent|not_assessable)["']'''
-    offenders = [str(p.relative_to(src)) for p in src.rglob("*.py")
-                 if re.search(literal, p.read_text())]
+    literal = r"""(==|!=|\bin|\(|status=)\s*["'](present|absent|not_assessable)["']"""
+    offenders = [
+        str(p.relative_to(src)) for p in src.rglob("*.py") if re.search(literal, p.read_text())
+    ]
     assert offenders == []

@@ -7,14 +7,23 @@ import time
 from conftest import SQUAT_FRONT
 
 
-def upload_sample(client, csrf: str, client_id: int, *, path=SQUAT_FRONT, view: str = "auto",
-                  timeout_s: float = 60.0) -> dict:
+def upload_sample(
+    client,
+    csrf: str,
+    client_id: int,
+    *,
+    path=SQUAT_FRONT,
+    view: str = "auto",
+    timeout_s: float = 60.0,
+) -> dict:
     """Upload a clip and wait for its job to finish; return the job's JSON."""
     with open(path, "rb") as fh:
-        response = client.post(f"/clients/{client_id}/uploads",
-                               data={"csrf_token": csrf, "view": view},
-                               files={"clip": (path.name, fh, "video/mp4")},
-                               follow_redirects=False)
+        response = client.post(
+            f"/clients/{client_id}/uploads",
+            data={"csrf_token": csrf, "view": view},
+            files={"clip": (path.name, fh, "video/mp4")},
+            follow_redirects=False,
+        )
     assert response.status_code == 303, response.text
     url = response.headers["location"] + ".json"
     deadline = time.monotonic() + timeout_s

@@ -21,8 +21,9 @@ TEST_SECRET = "test-secret-key-" + "x" * 40
 PASSWORD = "correct horse battery"
 
 
-def fake_screen(clips: list[ClipInput], on_frame: ProgressFn, keyframes: Path,
-                store: StoreFn) -> ScreenedSession:
+def fake_screen(
+    clips: list[ClipInput], on_frame: ProgressFn, keyframes: Path, store: StoreFn
+) -> ScreenedSession:
     """Pretends to screen (matches ScreenFn): reports progress and saves a result built through
     the model (stored as a real session is), without the pose model and without keyframes."""
     from conftest import screening_result  # the shared contract fixture in tests/conftest.py
@@ -33,10 +34,12 @@ def fake_screen(clips: list[ClipInput], on_frame: ProgressFn, keyframes: Path,
 
 
 def make_settings(tmp_path: Path, database_url: str | None = None, **overrides) -> WebSettings:
-    return WebSettings(database_url=database_url or f"sqlite:///{tmp_path / 'web.sqlite3'}",
-                       data_dir=tmp_path / "data", secret_key=TEST_SECRET, **overrides)
-
-
+    return WebSettings(
+        database_url=database_url or f"sqlite:///{tmp_path / 'web.sqlite3'}",
+        data_dir=tmp_path / "data",
+        secret_key=TEST_SECRET,
+        **overrides,
+    )
 
 
 def csrf_of(html: str) -> str:
@@ -48,15 +51,18 @@ def csrf_of(html: str) -> str:
 def signup(client: TestClient, email: str = "coach@example.org", name: str = "Coach") -> str:
     """Sign up (and thereby log in); return the session's CSRF token."""
     token = csrf_of(client.get("/signup").text)
-    response = client.post("/signup", data={"csrf_token": token, "email": email,
-                                            "password": PASSWORD, "display_name": name})
+    response = client.post(
+        "/signup",
+        data={"csrf_token": token, "email": email, "password": PASSWORD, "display_name": name},
+    )
     assert response.status_code == 200, response.text
     return csrf_of(client.get("/clients").text)
 
 
 def add_client(client: TestClient, csrf: str, name: str = "Ana") -> int:
-    response = client.post("/clients", data={"csrf_token": csrf, "display_name": name},
-                           follow_redirects=False)
+    response = client.post(
+        "/clients", data={"csrf_token": csrf, "display_name": name}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
     return int(response.headers["location"].rsplit("/", 1)[1])
 

@@ -64,5 +64,4 @@ def parse_model(text: str, model: type[Model], *, origin: str) -> Model:
 
 def load_packaged(name: str, model: type[Model], *, package: str = "glutefire.data") -> Model:
     """Read and validate a packaged data file."""
-    return parse_model(read_packaged_text(name, package=package), model,
-                       origin=f"packaged {name}")
+    return parse_model(read_packaged_text(name, package=package), model, origin=f"packaged {name}")

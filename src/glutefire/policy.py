@@ -54,8 +54,10 @@ class RepCount(_Cited):
     def _below_recommended(self) -> RepCount:
         for reps, factor in self.factor.items():
             if not (1 <= reps < self.recommended and 0 < factor <= 1):
-                raise ValueError(f"expected factors in (0, 1] for 1-{self.recommended - 1} reps, "
-                                 f"but got {reps}: {factor}")
+                raise ValueError(
+                    f"expected factors in (0, 1] for 1-{self.recommended - 1} reps, "
+                    f"but got {reps}: {factor}"
+                )
         return self
 
 

@@ -85,7 +85,7 @@ Number = float | None
 
 
 def confidence_label(confidence: float) -> ConfidenceLabel:
-    """"high", "moderate" or "low" for a confidence in [0, 1], by the policy's bands
+    """ "high", "moderate" or "low" for a confidence in [0, 1], by the policy's bands
     (``data/screening_policy.yaml``: high from 0.7, moderate from 0.45)."""
     bands = screening_policy().confidence_bands
     if confidence >= bands.high:
@@ -120,7 +120,8 @@ class ModelInfo(BaseModel):
     file: str | None = Field(default=None, description="the model bundle's file name")
     sha256: str | None = Field(default=None, description="SHA-256 (hex) of the model bundle")
     complexity: int | None = Field(
-        default=None, description="legacy BlazePose model complexity (results before variants)")
+        default=None, description="legacy BlazePose model complexity (results before variants)"
+    )
 
 
 class Subject(_Record):
@@ -131,7 +132,8 @@ class Subject(_Record):
     warnings: list[str] = Field(
         default_factory=list,
         description="one sentence per re-selection after the subject was lost; empty when the "
-                    "same person was followed throughout")
+        "same person was followed throughout",
+    )
 
 
 class ViewSegmentEntry(_Record):
@@ -161,16 +163,20 @@ class ClipEntry(_Record):
     keypoint_source: str
     spikes_removed: int = Field(ge=0)
     rep_detection: dict[str, Number] = Field(
-        default_factory=dict, description="diagnostics of rep segmentation")
+        default_factory=dict, description="diagnostics of rep segmentation"
+    )
     legs_used: list[Literal["left", "right"]] | None = Field(
-        default=None, description="legs the rep driver, depth and tibia angle were measured on")
+        default=None, description="legs the rep driver, depth and tibia angle were measured on"
+    )
     view_segments: list[ViewSegmentEntry] = Field(
         default_factory=list,
         description="parts of the clip and the view each was screened in (several when the "
-                    "view changed mid-clip)")
+        "view changed mid-clip)",
+    )
     notes: list[str] = Field(
         default_factory=list,
-        description="plain sentences on what was screened and how; 'warning:' ones need care")
+        description="plain sentences on what was screened and how; 'warning:' ones need care",
+    )
     subject: Subject | None = None
 
 
@@ -185,7 +191,8 @@ class RepRecord(_Record):
     complete: bool
     bottom_frame: int = Field(ge=0)
     metrics: dict[str, Number] = Field(
-        default_factory=dict, description="per-rep metrics, units in the names")
+        default_factory=dict, description="per-rep metrics, units in the names"
+    )
 
 
 class Finding(BaseModel):
@@ -266,8 +273,9 @@ class ScreeningResult(_Record):
     warnings: list[str] = Field(
         default_factory=list,
         description="problems that did not stop the screening, one sentence each: decoding "
-                    "stopped early or skipped damaged packets, an optional output (keypoint "
-                    "CSV, annotated video, keyframe) could not be written")
+        "stopped early or skipped damaged packets, an optional output (keypoint "
+        "CSV, annotated video, keyframe) could not be written",
+    )
     disclaimer: str
 
     @field_serializer("created_at")
@@ -278,20 +286,29 @@ class ScreeningResult(_Record):
     def _consistent(self) -> ScreeningResult:
         _check_codes(self.findings, "findings")
         if len(self.findings_by_clip) != len(self.input):
-            raise ValueError(f"expected findings_by_clip for each of the {len(self.input)} "
-                             f"clips, but got {len(self.findings_by_clip)}")
+            raise ValueError(
+                f"expected findings_by_clip for each of the {len(self.input)} "
+                f"clips, but got {len(self.findings_by_clip)}"
+            )
         for i, clip_findings in enumerate(self.findings_by_clip):
             _check_codes(clip_findings, f"findings_by_clip[{i}]")
-        for what, clips in (("reps", {r.clip for r in self.reps}),
-                            ("findings", {f.clip for f in self.findings})):
+        for what, clips in (
+            ("reps", {r.clip for r in self.reps}),
+            ("findings", {f.clip for f in self.findings}),
+        ):
             if clips and max(clips) >= len(self.input):
-                raise ValueError(f"expected {what} of clips 0-{len(self.input) - 1}, but got "
-                                 f"clip {max(clips)}")
+                raise ValueError(
+                    f"expected {what} of clips 0-{len(self.input) - 1}, but got clip {max(clips)}"
+                )
         expected = summarise(self.findings, self.reps)
         if (self.summary.present, self.summary.not_assessable) != (
-                expected.present, expected.not_assessable):
-            raise ValueError("expected summary.present and summary.not_assessable to list the "
-                             "findings with those statuses")
+            expected.present,
+            expected.not_assessable,
+        ):
+            raise ValueError(
+                "expected summary.present and summary.not_assessable to list the "
+                "findings with those statuses"
+            )
         return self
 
     def with_status(self, status: Status | str) -> list[Finding]:
@@ -324,8 +341,10 @@ class ScreeningResult(_Record):
 def _check_codes(findings: list[Finding], where: str) -> None:
     codes = tuple(f.code.value for f in findings)
     if codes != FINDING_CODES:
-        raise ValueError(f"expected {where} to hold the codes {', '.join(FINDING_CODES)} in "
-                         f"this order, but got {', '.join(codes) or 'none'}")
+        raise ValueError(
+            f"expected {where} to hold the codes {', '.join(FINDING_CODES)} in "
+            f"this order, but got {', '.join(codes) or 'none'}"
+        )
 
 
 def summarise(findings: list[Finding], reps: list[RepRecord]) -> Summary:

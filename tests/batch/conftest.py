@@ -14,12 +14,15 @@ from conftest import run_cli
 @pytest.fixture(scope="session")
 def keypoint_csvs(screened_front, screened_3q) -> dict[str, Path]:
     """Keypoint CSVs of the front and 3/4-view samples (from the session's screenings)."""
-    return {"front": screened_front[1] / "clip0_keypoints.csv",
-            "q3": screened_3q[1] / "clip0_keypoints.csv"}
+    return {
+        "front": screened_front[1] / "clip0_keypoints.csv",
+        "q3": screened_3q[1] / "clip0_keypoints.csv",
+    }
 
 
-def write_manifest(folder: Path, rows: list[tuple[str, str, str, str]],
-                   clips: dict[str, Path]) -> Path:
+def write_manifest(
+    folder: Path, rows: list[tuple[str, str, str, str]], clips: dict[str, Path]
+) -> Path:
     """A manifest in ``folder`` with the named clips copied next to it (relative paths)."""
     for name, src in clips.items():
         shutil.copy(src, folder / name)
@@ -32,12 +35,19 @@ def write_manifest(folder: Path, rows: list[tuple[str, str, str, str]],
 @pytest.fixture
 def squad(tmp_path, keypoint_csvs) -> Path:
     """Anna (front + side clip, one assessment) and Ben (one clip), as keypoint CSVs."""
-    return write_manifest(tmp_path, [("Anna", "squat", "front", "anna_front.csv"),
-                                     ("Anna", "squat", "auto", "anna_side.csv"),
-                                     ("Ben", "squat", "", "ben.csv")],
-                          {"anna_front.csv": keypoint_csvs["front"],
-                           "anna_side.csv": keypoint_csvs["q3"],
-                           "ben.csv": keypoint_csvs["q3"]})
+    return write_manifest(
+        tmp_path,
+        [
+            ("Anna", "squat", "front", "anna_front.csv"),
+            ("Anna", "squat", "auto", "anna_side.csv"),
+            ("Ben", "squat", "", "ben.csv"),
+        ],
+        {
+            "anna_front.csv": keypoint_csvs["front"],
+            "anna_side.csv": keypoint_csvs["q3"],
+            "ben.csv": keypoint_csvs["q3"],
+        },
+    )
 
 
 def run_batch_cli(*args) -> tuple[int, str]:

@@ -20,14 +20,17 @@ def test_ray_gives_the_results_of_the_local_pool(tmp_path, squad, ray_runtime):
     code, text = run_batch_cli(squad, "--out", tmp_path / "local", "--workers", "2")
     assert code == 0, text
     for mode, extra in (("ray", []), ("ray_bytes", ["--ship-bytes"])):
-        code, text = run_batch_cli(squad, "--out", tmp_path / mode, "--ray", "auto",
-                                   "--workers", "2", *extra)
+        code, text = run_batch_cli(
+            squad, "--out", tmp_path / mode, "--ray", "auto", "--workers", "2", *extra
+        )
         assert code == 0, text
         for person in ("Anna", "Ben"):
-            assert without_time(load_result(tmp_path / mode, person)) == \
-                without_time(load_result(tmp_path / "local", person))
-        assert (tmp_path / mode / "summary.csv").read_text() == \
-            (tmp_path / "local" / "summary.csv").read_text()
+            assert without_time(load_result(tmp_path / mode, person)) == without_time(
+                load_result(tmp_path / "local", person)
+            )
+        assert (tmp_path / mode / "summary.csv").read_text() == (
+            tmp_path / "local" / "summary.csv"
+        ).read_text()
 
 
 def test_missing_ray_is_one_clear_line(tmp_path, squad, monkeypatch):

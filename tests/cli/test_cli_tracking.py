@@ -158,7 +158,12 @@ def test_lapse_alone_suggests_the_maintenance_routine(cli, ana):
 
 def test_import_log_reports_problems_and_skips_duplicates(cli, engine):
     result = cli(
-        "import-log", str(DATA / "hevy_sample.csv"), "-p", "Cy", "--time-zone", "UTC",
+        "import-log",
+        str(DATA / "hevy_sample.csv"),
+        "-p",
+        "Cy",
+        "--time-zone",
+        "UTC",
         "--new-person",
     )
     text = flat(result.output)
@@ -175,7 +180,12 @@ def test_import_log_reports_problems_and_skips_duplicates(cli, engine):
 
 def test_strict_import_and_unknown_formats_change_nothing(cli, engine, tmp_path):
     result = cli(
-        "import-log", str(DATA / "hevy_sample.csv"), "-p", "Cy", "--strict", "--new-person",
+        "import-log",
+        str(DATA / "hevy_sample.csv"),
+        "-p",
+        "Cy",
+        "--strict",
+        "--new-person",
         ok=False,
     )
     assert result.exit_code == 2 and "nothing imported" in flat(result.output)
@@ -190,7 +200,12 @@ def test_balance_with_override_file(cli, engine, tmp_path):
     classes = tmp_path / "classes.yaml"
     classes.write_text("Zercher Carry: knee\nPlank: other\n")
     cli(
-        "import-log", str(DATA / "strong_sample.csv"), "-p", "Di", "--time-zone", "Europe/Berlin",
+        "import-log",
+        str(DATA / "strong_sample.csv"),
+        "-p",
+        "Di",
+        "--time-zone",
+        "Europe/Berlin",
         "--new-person",
     )
     text = flat(
@@ -259,8 +274,10 @@ def test_older_adults_get_two_maintenance_sessions_after_the_plan_ends(cli, ana)
     with unit_of_work(ana) as uow:
         record_intake(uow, "Ana", {"answers": {"age_years": 70}})
     text = flat(cli("progress", "-p", "Ana", "--today", "2026-12-30").output)
-    assert "The plan ended on 2026-12-14: the maintenance phase runs on its own since then " \
-           "(2 session(s) a week" in text
+    assert (
+        "The plan ended on 2026-12-14: the maintenance phase runs on its own since then "
+        "(2 session(s) a week" in text
+    )
     assert "2026-W52 │ 0 / 2" in text
     logged = flat(cli("log", "-p", "Ana", "--date", "2026-12-30").output)
     assert "Logged session M" in logged and "2x10 @ 20 kg" in logged

@@ -61,19 +61,27 @@ def log_days(cli, *days: str) -> list[str]:
 
 def test_eight_weeks_of_one_client(cli, squats, tmp_path):
     # week 0: questionnaire and first screening; a typo in the name is refused
-    out = cli("intake", "--answers", INTAKE, "-p", "Ana", "--new-person",
-              "--out", tmp_path / "intake.json")
+    out = cli(
+        "intake",
+        "--answers",
+        INTAKE,
+        "-p",
+        "Ana",
+        "--new-person",
+        "--out",
+        tmp_path / "intake.json",
+    )
     assert "Scores: Kujala 88/100" in out and "{" not in out
     typo = cli("screen", squats[4.0], "-p", "Anna", "-q", ok=False)
     assert "expected a stored person, but got 'Anna'" in typo and "--new-person" in typo
     cli("screen", squats[4.0], "-p", "Ana", "--date", "2026-11-02", "-q")
-    cli("plan", "-p", "Ana", "--minutes-per-session", "20", "--start-date", "2026-11-02",
-        "--quiet")
+    cli("plan", "-p", "Ana", "--minutes-per-session", "20", "--start-date", "2026-11-02", "--quiet")
     assert "questionnaire" in cli("history", "-p", "Ana")
 
     # weeks 1-2 trained, weeks 3-5 nothing
-    assert log_days(cli, "2026-11-02", "2026-11-04", "2026-11-06", "2026-11-09",
-                    "2026-11-11", "2026-11-13") == ["A", "B", "A", "B", "A", "B"]
+    assert log_days(
+        cli, "2026-11-02", "2026-11-04", "2026-11-06", "2026-11-09", "2026-11-11", "2026-11-13"
+    ) == ["A", "B", "A", "B", "A", "B"]
     gap = cli("progress", "-p", "Ana", "--today", "2026-12-07")
     assert "last 3 complete weeks: below the maintenance dose" in gap
     assert "Suggested minimum maintenance routine" in gap
@@ -94,30 +102,46 @@ def test_eight_weeks_of_one_client(cli, squats, tmp_path):
     # the re-plan from the latest screening and the last questionnaire: two weeks
     replan = cli("plan", "-p", "Ana", "--start-date", "2026-12-11", "--weeks", "2")
     assert "your knees moved inward during the squat" in replan
-    assert log_days(cli, "2026-12-11", "2026-12-14", "2026-12-16", "2026-12-18",
-                    "2026-12-21", "2026-12-23")[0] == "A"  # a new plan starts its rotation
+    assert (
+        log_days(
+            cli, "2026-12-11", "2026-12-14", "2026-12-16", "2026-12-18", "2026-12-21", "2026-12-23"
+        )[0]
+        == "A"
+    )  # a new plan starts its rotation
 
     # a better re-screen
     cli("screen", squats[6.0], "-p", "Ana", "--date", "2026-12-24", "-q")
     better = cli("progress", "-p", "Ana", "--today", "2026-12-24")
-    assert ("Knees cave in (left) (smallest detectable difference 8 deg): 2026-11-02: 2.3 deg "
-            "2026-12-10: 12.4 deg 2026-12-24: 3.4 deg") in better
+    assert (
+        "Knees cave in (left) (smallest detectable difference 8 deg): 2026-11-02: 2.3 deg "
+        "2026-12-10: 12.4 deg 2026-12-24: 3.4 deg"
+    ) in better
     assert "│ better │" in better and "alert:" not in better
 
     # the plan ends on 2026-12-25; maintenance starts on its own
     after = cli("progress", "-p", "Ana", "--today", "2026-12-30", "--plots", tmp_path / "plots")
     assert "The plan ended on 2026-12-25: the maintenance phase runs on its own" in after
     assert "Reassessment due since 2026-12-25" in after
-    assert "Logged session M for Ana on 2026-12-28" in cli("log", "-p", "Ana", "--date",
-                                                             "2026-12-28")
+    assert "Logged session M for Ana on 2026-12-28" in cli(
+        "log", "-p", "Ana", "--date", "2026-12-28"
+    )
     weeks = cli("progress", "-p", "Ana", "--today", "2027-01-04")
     assert "2026-W53 │ 1 / 1" in weeks  # the maintenance dose is what is planned now
     plots = sorted(p.name for p in (tmp_path / "plots").iterdir())
     assert "adherence.png" in plots and "metric_knees_cave_in_left.svg" in plots
 
     # the client handout, HTML and PDF from one template
-    cli("handout", "-p", "Ana", "--html", tmp_path / "ana.html", "--pdf", tmp_path / "ana.pdf",
-        "--today", "2026-12-30")
+    cli(
+        "handout",
+        "-p",
+        "Ana",
+        "--html",
+        tmp_path / "ana.html",
+        "--pdf",
+        tmp_path / "ana.pdf",
+        "--today",
+        "2026-12-30",
+    )
     reader = pypdf.PdfReader(tmp_path / "ana.pdf")
     handout = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     html = (tmp_path / "ana.html").read_text(encoding="utf-8")

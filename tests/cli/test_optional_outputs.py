@@ -40,15 +40,28 @@ def test_frame_without_overlay_text_is_drawn():
     assert image.shape == (480, 640, 3)
 
 
-def test_cli_failing_keyframe_keeps_result_and_stored_screening(tmp_path, valgus_csv,
-                                                                 monkeypatch):
+def test_cli_failing_keyframe_keeps_result_and_stored_screening(tmp_path, valgus_csv, monkeypatch):
     monkeypatch.setattr(annotate, "write_keyframe", _broken)
     out, db = tmp_path / "out", f"sqlite:///{tmp_path / 'g.sqlite3'}"
-    code, text = run_cli("screen", valgus_csv, "--out", out, "--json", tmp_path / "r.json",
-                         "--person", "Ann", "--new-person", "--db", db, "-q")
+    code, text = run_cli(
+        "screen",
+        valgus_csv,
+        "--out",
+        out,
+        "--json",
+        tmp_path / "r.json",
+        "--person",
+        "Ann",
+        "--new-person",
+        "--db",
+        db,
+        "-q",
+    )
     assert code == 0, text
-    assert "warning: the keyframe of knees_cave_in could not be written (RuntimeError: " \
-           "simulated failure)" in text
+    assert (
+        "warning: the keyframe of knees_cave_in could not be written (RuntimeError: "
+        "simulated failure)" in text
+    )
     result = json.loads((out / "result.json").read_text())
     assert json.loads((tmp_path / "r.json").read_text()) == result
     assert any("keyframe of knees_cave_in" in w for w in result["warnings"])
@@ -76,8 +89,10 @@ def test_cli_failing_annotated_video_keeps_the_result(tmp_path, monkeypatch):
     monkeypatch.setattr(annotate, "annotate_frame", crash)
     code, text = run_cli("screen", clip, "--out", tmp_path / "out", "-q")
     assert code == 0, text
-    assert "warning: the annotated video of clip 0 could not be written (ValueError: max() arg " \
-           "is an empty sequence)" in text
+    assert (
+        "warning: the annotated video of clip 0 could not be written (ValueError: max() arg "
+        "is an empty sequence)" in text
+    )
     result = json.loads((tmp_path / "out" / "result.json").read_text())
     assert result["summary"]["complete_reps"] >= 1 and result["warnings"]
     assert (tmp_path / "out" / "reps.csv").exists()
@@ -86,8 +101,9 @@ def test_cli_failing_annotated_video_keeps_the_result(tmp_path, monkeypatch):
 
 def test_batch_failing_keyframe_keeps_the_result(tmp_path, valgus_csv, monkeypatch):
     monkeypatch.setattr(annotate, "write_keyframe", _broken)
-    task = Task(0, Assessment("Ann", "overhead", (ClipInput(valgus_csv),)),
-                out_dir=str(tmp_path / "out"))
+    task = Task(
+        0, Assessment("Ann", "overhead", (ClipInput(valgus_csv),)), out_dir=str(tmp_path / "out")
+    )
     outcome = screen_assessment(task)
     assert outcome.status == "screened", outcome.error
     result = json.loads((tmp_path / "out" / "result.json").read_text())
@@ -109,9 +125,13 @@ def test_web_job_failing_keyframe_is_done_with_a_warning(tmp_path, valgus_csv, m
     from webtools import add_client, make_settings, signup
 
     def screen_keypoints(clips, on_frame, keyframes, store):  # matches ScreenFn; the uploaded
-        on_frame(0)                                           # clip stands in for this file
-        return screen_session([ClipInput(valgus_csv)], model=ModelInfo(name="test"),
-                              store=store, outputs=[keyframe_outputs(keyframes)])
+        on_frame(0)  # clip stands in for this file
+        return screen_session(
+            [ClipInput(valgus_csv)],
+            model=ModelInfo(name="test"),
+            store=store,
+            outputs=[keyframe_outputs(keyframes)],
+        )
 
     monkeypatch.setattr(annotate, "write_keyframe", _broken)
     with TestClient(create_app(make_settings(tmp_path), screen=screen_keypoints)) as client:

@@ -34,8 +34,9 @@ def test_truncated_video(tmp_path):
 
 
 def test_no_person(tmp_path):
-    assert_clear_error(*run_cli("screen", blank_clip(tmp_path / "wall.mp4"), "-q"),
-                       "no person found")
+    assert_clear_error(
+        *run_cli("screen", blank_clip(tmp_path / "wall.mp4"), "-q"), "no person found"
+    )
 
 
 def test_body_partly_out_of_frame(tmp_path):
@@ -49,8 +50,9 @@ def test_clip_too_short(tmp_path):
 
 
 def test_no_complete_rep(tmp_path):
-    clip = derive_clip(SQUAT_3Q, tmp_path / "partial.mp4", stop_s=1.9,
-                       transform=lambda f: f[::2, ::2].copy())
+    clip = derive_clip(
+        SQUAT_3Q, tmp_path / "partial.mp4", stop_s=1.9, transform=lambda f: f[::2, ::2].copy()
+    )
     assert_clear_error(*run_cli("screen", clip, "-q"), "no complete squat")
 
 
@@ -65,8 +67,7 @@ def test_several_people_of_similar_size(tmp_path):
 
 def test_several_people_resolved_with_subject_option(tmp_path):
     clip = derive_clip(SQUAT_FRONT, tmp_path / "two.mp4", stop_s=5.0, transform=side_by_side)
-    code, text = run_cli("screen", clip, "--subject", "left", "--json", tmp_path / "r.json",
-                         "-q")
+    code, text = run_cli("screen", clip, "--subject", "left", "--json", tmp_path / "r.json", "-q")
     assert code == 0, text
     result = json.loads((tmp_path / "r.json").read_text())
     assert result["input"][0]["subject"]["people_seen"] == 2
@@ -80,8 +81,9 @@ def test_small_person_in_a_wide_frame_is_found(tmp_path):
     assert code == 0, text
     result = json.loads((tmp_path / "r.json").read_text())
     assert result["input"][0]["subject"]["people_seen"] == 1
-    assert [r["bottom_s"] for r in result["reps"] if r["complete"]][:1] == pytest.approx([0.9],
-                                                                                        abs=0.3)
+    assert [r["bottom_s"] for r in result["reps"] if r["complete"]][:1] == pytest.approx(
+        [0.9], abs=0.3
+    )
 
 
 def test_unknown_model_is_rejected():
@@ -94,8 +96,9 @@ def test_missing_model_bundle_is_one_clear_error(monkeypatch):
     import glutefire.models as models
 
     monkeypatch.setattr(models, "bundle_file_name", lambda m: "no_such_bundle.task")
-    assert_clear_error(*run_cli("screen", SQUAT_FRONT, "-q"), "not installed",
-                       "build_pose_models.py")
+    assert_clear_error(
+        *run_cli("screen", SQUAT_FRONT, "-q"), "not installed", "build_pose_models.py"
+    )
 
 
 def test_altered_model_bundle_is_refused(monkeypatch):
@@ -117,13 +120,16 @@ def test_malformed_keypoint_csv(tmp_path):
 
 
 def test_view_count_mismatch(tmp_path):
-    assert_clear_error(*run_cli("screen", SQUAT_FRONT, SQUAT_3Q, "--view", "front", "--view",
-                                "side", "--view", "side"), "--view")
+    assert_clear_error(
+        *run_cli(
+            "screen", SQUAT_FRONT, SQUAT_3Q, "--view", "front", "--view", "side", "--view", "side"
+        ),
+        "--view",
+    )
 
 
 def test_unwritable_output(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    code, text = run_cli("screen", SQUAT_FRONT, "--json", blocker / "r.json", "-q",
-                         "--no-video")
+    code, text = run_cli("screen", SQUAT_FRONT, "--json", blocker / "r.json", "-q", "--no-video")
     assert_clear_error(code, text, "could not write")

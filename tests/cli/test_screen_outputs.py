@@ -36,5 +36,6 @@ def test_a_failing_optional_output_keeps_the_result_and_warns(tmp_path):
     assert result == json.loads((tmp_path / "copy.json").read_text())
     assert "knees_cave_in" in result["summary"]["present"]
     assert [w.split(" (")[0] for w in result["warnings"]] == [
-        "the keypoint CSV of clip 0 could not be written"]
+        "the keypoint CSV of clip 0 could not be written"
+    ]
     assert (out / "reps.csv").exists() and (out / "keyframe_knees_cave_in.png").exists()

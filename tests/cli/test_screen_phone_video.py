@@ -34,15 +34,25 @@ def _bottoms(result):
     return [r["bottom_s"] for r in result["reps"] if r["complete"]]
 
 
-@pytest.mark.parametrize("rotation_deg, codec, name, options", [
-    (90, "libx264", "portrait_tagged.mp4", None),
-    (270, "libx265", "iphone_portrait.mov", X265_QUIET),
-])
+@pytest.mark.parametrize(
+    "rotation_deg, codec, name, options",
+    [
+        (90, "libx264", "portrait_tagged.mp4", None),
+        (270, "libx265", "iphone_portrait.mov", X265_QUIET),
+    ],
+)
 def test_clip_stored_sideways_with_rotation_metadata_is_screened_upright(
-        tmp_path, front_5s, rotation_deg, codec, name, options):
+    tmp_path, front_5s, rotation_deg, codec, name, options
+):
     frames, fps = front_5s
-    clip = encode_clip(tmp_path / name, stored_rotated(frames, rotation_deg), fps=fps,
-                       codec=codec, rotation_deg=rotation_deg, options=options)
+    clip = encode_clip(
+        tmp_path / name,
+        stored_rotated(frames, rotation_deg),
+        fps=fps,
+        codec=codec,
+        rotation_deg=rotation_deg,
+        options=options,
+    )
     result, _ = _screen(tmp_path, clip)
     assert result["view"] == "front"
     assert (result["input"][0]["width_px"], result["input"][0]["height_px"]) == (960, 540)
@@ -54,8 +64,7 @@ def test_variable_frame_rate_copy_keeps_the_bottom_times(tmp_path, screened_fron
     from the timestamps, so the bottoms stay where the constant-rate original has them."""
     frames, fps = sample_frames(SQUAT_FRONT)
     kept, times_s = vfr_times(len(frames), fps, sparse_from_s=2.0, sparse_to_s=6.0)
-    clip = encode_clip(tmp_path / "vfr.mp4", [frames[i] for i in kept], fps=fps,
-                       times_s=times_s)
+    clip = encode_clip(tmp_path / "vfr.mp4", [frames[i] for i in kept], fps=fps, times_s=times_s)
     result, _ = _screen(tmp_path, clip)
     assert result["input"][0]["fps"] == pytest.approx(len(kept) / 10.0, rel=0.02)
     original = _bottoms(screened_front[0])
@@ -65,8 +74,13 @@ def test_variable_frame_rate_copy_keeps_the_bottom_times(tmp_path, screened_fron
 
 def test_av1_clip_is_screened(tmp_path, front_5s):
     frames, fps = front_5s
-    clip = encode_clip(tmp_path / "av1.mkv", frames, fps=fps, codec="libsvtav1",
-                       options={"svtav1-params": "log-level=0"})
+    clip = encode_clip(
+        tmp_path / "av1.mkv",
+        frames,
+        fps=fps,
+        codec="libsvtav1",
+        options={"svtav1-params": "log-level=0"},
+    )
     result, text = _screen(tmp_path, clip)
     assert _bottoms(result) == pytest.approx([0.9, 3.7], abs=0.3)
     assert result["warnings"] == [] and "warning" not in text
@@ -87,9 +101,12 @@ def test_file_cut_at_80_percent_warns_and_says_what_was_screened(tmp_path):
 def test_decoder_messages_never_surround_the_error_line(tmp_path):
     """A damaged file gives exactly one line on the terminal: the error (FFmpeg is silent)."""
     clip = cut_bytes(SQUAT_FRONT, tmp_path / "stub.mp4", 0.02)
-    proc = subprocess.run([sys.executable, "-c", "from glutefire.cli import main; main()",
-                           "screen", str(clip), "-q"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", "from glutefire.cli import main; main()", "screen", str(clip), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert proc.stdout == ""
     lines = proc.stderr.strip().splitlines()

@@ -1,6 +1,5 @@
 """`screen --person`, `intake --person` and `plan --person` store their results."""
 
-
 from sqlalchemy import func, select
 
 from conftest import ROOT, run_cli
@@ -19,15 +18,45 @@ def test_screen_plan_and_intake_are_stored(screened_3q, db_url, tmp_path):
 
     _, out = screened_3q
     kp = out / "clip0_keypoints.csv"
-    code, text = run_cli("screen", kp, "--person", "Ana", "--new-person", "--db", db_url,
-                         "--json", tmp_path / "r.json", "-q")
+    code, text = run_cli(
+        "screen",
+        kp,
+        "--person",
+        "Ana",
+        "--new-person",
+        "--db",
+        db_url,
+        "--json",
+        tmp_path / "r.json",
+        "-q",
+    )
     assert code == 0, text
-    code, text = run_cli("intake", "--answers", ROOT / "examples" / "intake_example.yaml",
-                         "--out", tmp_path / "intake.json", "--person", "Ana", "--db", db_url)
+    code, text = run_cli(
+        "intake",
+        "--answers",
+        ROOT / "examples" / "intake_example.yaml",
+        "--out",
+        tmp_path / "intake.json",
+        "--person",
+        "Ana",
+        "--db",
+        db_url,
+    )
     assert code == 0, text
-    code, text = run_cli("plan", "--intake", tmp_path / "intake.json", "--findings",
-                         tmp_path / "r.json", "--minutes-per-session", "25", "--person", "Ana",
-                         "--db", db_url, "--quiet")
+    code, text = run_cli(
+        "plan",
+        "--intake",
+        tmp_path / "intake.json",
+        "--findings",
+        tmp_path / "r.json",
+        "--minutes-per-session",
+        "25",
+        "--person",
+        "Ana",
+        "--db",
+        db_url,
+        "--quiet",
+    )
     assert code == 0, text
     engine = open_database(db_url)
     try:

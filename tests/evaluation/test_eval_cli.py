@@ -32,15 +32,35 @@ def label(id_, file, reps, **extra):
 
 
 def test_all_clips_right_prints_table_and_exits_zero(clip_dir, tmp_path):
-    labels = write_labels(tmp_path / "l.json", [
-        label("three", "three.csv", [3], bottoms_s=[1.5, 4.0, 6.5],
-              findings={"low_back_arches": "not_assessable",
-                        "insufficient_depth": ["absent", "present"]}),
-        label("two", "two.csv", [2]),
-    ])
+    labels = write_labels(
+        tmp_path / "l.json",
+        [
+            label(
+                "three",
+                "three.csv",
+                [3],
+                bottoms_s=[1.5, 4.0, 6.5],
+                findings={
+                    "low_back_arches": "not_assessable",
+                    "insufficient_depth": ["absent", "present"],
+                },
+            ),
+            label("two", "two.csv", [2]),
+        ],
+    )
     md = tmp_path / "table.md"
-    code, text = run_cli("eval", labels, clip_dir, "--min-reps-exact", "1.0",
-                         "--min-findings", "1.0", "--markdown", md, "-q")
+    code, text = run_cli(
+        "eval",
+        labels,
+        clip_dir,
+        "--min-reps-exact",
+        "1.0",
+        "--min-findings",
+        "1.0",
+        "--markdown",
+        md,
+        "-q",
+    )
     assert code == 0, text
     assert "complete reps exact 2/2 (100 %)" in text
     assert "findings agree 2/2" in text and "crashes 0" in text
@@ -49,17 +69,19 @@ def test_all_clips_right_prints_table_and_exits_zero(clip_dir, tmp_path):
 
 
 def test_wrong_count_and_shifted_bottoms_fail_the_threshold(clip_dir, tmp_path):
-    labels = write_labels(tmp_path / "l.json", [
-        label("three", "three.csv", [3], bottoms_s=[2.5, 4.0, 6.5]),  # first bottom 1 s off
-        label("two", "two.csv", [3]),
-    ])
+    labels = write_labels(
+        tmp_path / "l.json",
+        [
+            label("three", "three.csv", [3], bottoms_s=[2.5, 4.0, 6.5]),  # first bottom 1 s off
+            label("two", "two.csv", [3]),
+        ],
+    )
     code, text = run_cli("eval", labels, clip_dir, "--min-reps-exact", "0.5", "-q")
     assert code == 1
     assert "complete reps exact 0/2" in text and "below threshold" in text
 
 
-def test_a_crash_is_reported_per_clip_and_the_others_still_run(clip_dir, tmp_path,
-                                                               monkeypatch):
+def test_a_crash_is_reported_per_clip_and_the_others_still_run(clip_dir, tmp_path, monkeypatch):
     real = eval_run.analyse_keypoints
 
     def crash_on_two(ds, **kw):
@@ -68,8 +90,9 @@ def test_a_crash_is_reported_per_clip_and_the_others_still_run(clip_dir, tmp_pat
         return real(ds, **kw)
 
     monkeypatch.setattr(eval_run, "analyse_keypoints", crash_on_two)
-    labels = write_labels(tmp_path / "l.json", [label("two", "two.csv", [2]),
-                                                 label("three", "three.csv", [3])])
+    labels = write_labels(
+        tmp_path / "l.json", [label("two", "two.csv", [2]), label("three", "three.csv", [3])]
+    )
     md = tmp_path / "t.md"
     code, text = run_cli("eval", labels, clip_dir, "--markdown", md, "-q")
     assert code == 0
@@ -78,12 +101,14 @@ def test_a_crash_is_reported_per_clip_and_the_others_still_run(clip_dir, tmp_pat
 
 
 def test_expected_error_passes_only_with_that_error(clip_dir, tmp_path):
-    (clip_dir / "short.csv").write_text((clip_dir / "two.csv").read_text().splitlines()[0]
-                                        + "\n")
-    labels = write_labels(tmp_path / "l.json", [
-        label("bad", "short.csv", [0], expected_error="at least 2 frames"),
-        label("screened", "two.csv", [0], expected_error="not upright"),
-    ])
+    (clip_dir / "short.csv").write_text((clip_dir / "two.csv").read_text().splitlines()[0] + "\n")
+    labels = write_labels(
+        tmp_path / "l.json",
+        [
+            label("bad", "short.csv", [0], expected_error="at least 2 frames"),
+            label("screened", "two.csv", [0], expected_error="not upright"),
+        ],
+    )
     md = tmp_path / "t.md"
     code, _ = run_cli("eval", labels, clip_dir, "--markdown", md, "-q")
     rows = md.read_text().splitlines()
@@ -91,15 +116,36 @@ def test_expected_error_passes_only_with_that_error(clip_dir, tmp_path):
     assert "| yes |" in rows[2] and "| NO |" in rows[3]
 
 
-@pytest.mark.parametrize("content, message", [
-    ("not json", "expected a JSON labels file"),
-    (json.dumps({"clips": []}), "clips"),
-    (json.dumps({"clips": [{"id": "a", "file": "a.csv", "view": "top",
-                            "complete_reps": [1]}]}), "view"),
-    (json.dumps({"clips": [{"id": "a", "file": "a.csv", "view": "side", "complete_reps": [1],
-                            "findings": {"knee_pain": "present"}}]}), "finding codes"),
-    (json.dumps({"clips": [label("a", "a.csv", [1]), label("a", "b.csv", [1])]}), "unique"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("not json", "expected a JSON labels file"),
+        (json.dumps({"clips": []}), "clips"),
+        (
+            json.dumps(
+                {"clips": [{"id": "a", "file": "a.csv", "view": "top", "complete_reps": [1]}]}
+            ),
+            "view",
+        ),
+        (
+            json.dumps(
+                {
+                    "clips": [
+                        {
+                            "id": "a",
+                            "file": "a.csv",
+                            "view": "side",
+                            "complete_reps": [1],
+                            "findings": {"knee_pain": "present"},
+                        }
+                    ]
+                }
+            ),
+            "finding codes",
+        ),
+        (json.dumps({"clips": [label("a", "a.csv", [1]), label("a", "b.csv", [1])]}), "unique"),
+    ],
+)
 def test_bad_labels_file_is_one_error_line_and_exit_2(clip_dir, tmp_path, content, message):
     labels = tmp_path / "l.json"
     labels.write_text(content)
@@ -118,8 +164,9 @@ def test_missing_clip_folder_and_bad_threshold_are_errors(clip_dir, tmp_path):
 
 
 def test_missing_clip_is_a_failed_row_not_a_stop(clip_dir, tmp_path):
-    labels = write_labels(tmp_path / "l.json", [label("gone", "gone.mp4", [1]),
-                                                 label("two", "two.csv", [2])])
+    labels = write_labels(
+        tmp_path / "l.json", [label("gone", "gone.mp4", [1]), label("two", "two.csv", [2])]
+    )
     code, text = run_cli("eval", labels, clip_dir, "-q")
     assert code == 0 and "complete reps exact 1/2" in text and "stopped with an error 1" in text
 

@@ -48,9 +48,10 @@ def test_real_side_clip_cut_from_half_squat_to_half_squat_has_no_complete_rep(sc
     analysis = analyse_keypoints(read_keypoints(out / "clip0_keypoints.csv"))
     rep = next(r for r in analysis.reps if r.complete)
     depth = analysis.frames["squat_depth_rel"].to_numpy()
-    deep = np.flatnonzero(depth[rep.start_frame:rep.end_frame + 1] >= 0.5 * rep.depth_rel)
-    cut = analysis.keypoints.isel(time=slice(rep.start_frame + int(deep[0]),
-                                             rep.start_frame + int(deep[-1]) + 1))
+    deep = np.flatnonzero(depth[rep.start_frame : rep.end_frame + 1] >= 0.5 * rep.depth_rel)
+    cut = analysis.keypoints.isel(
+        time=slice(rep.start_frame + int(deep[0]), rep.start_frame + int(deep[-1]) + 1)
+    )
     assert cut.sizes["time"] / 30.0 > 1.5  # about 2 s, never standing
     with pytest.raises(TooFewRepsError, match="no complete squat"):
         analyse_keypoints(cut)
@@ -60,10 +61,19 @@ def test_samples_labels_all_exact(screened_3q, screened_front, tmp_path):
     cache = tmp_path / "kp"
     cache.mkdir()
     shutil.copy(screened_3q[1] / "clip0_keypoints.csv", cache / "squat_3q_pexels_6980032.csv")
-    shutil.copy(screened_front[1] / "clip0_keypoints.csv",
-                cache / "squat_front_pexels_5034577.csv")
-    code, text = run_cli("eval", SAMPLES / "labels.json", SAMPLES, "--keypoints-dir", cache,
-                         "--min-reps-exact", "1.0", "--min-findings", "1.0", "-q")
+    shutil.copy(screened_front[1] / "clip0_keypoints.csv", cache / "squat_front_pexels_5034577.csv")
+    code, text = run_cli(
+        "eval",
+        SAMPLES / "labels.json",
+        SAMPLES,
+        "--keypoints-dir",
+        cache,
+        "--min-reps-exact",
+        "1.0",
+        "--min-findings",
+        "1.0",
+        "-q",
+    )
     assert code == 0, text
     assert "crashes 0" in text
 
@@ -75,7 +85,15 @@ DEV_CLIPS = os.environ.get("GLUTEFIRE_DEV_CLIPS")
 def test_dev_clips_complete_reps_exact_without_crash(tmp_path):
     folder = Path(str(DEV_CLIPS))
     cache = os.environ.get("GLUTEFIRE_DEV_KEYPOINTS", str(tmp_path / "kp"))
-    code, text = run_cli("eval", folder / "labels.json", folder, "--keypoints-dir", cache,
-                         "--min-reps-exact", "1.0", "-q")
+    code, text = run_cli(
+        "eval",
+        folder / "labels.json",
+        folder,
+        "--keypoints-dir",
+        cache,
+        "--min-reps-exact",
+        "1.0",
+        "-q",
+    )
     assert code == 0, text
     assert "crashes 0" in text

@@ -46,7 +46,8 @@ def test_3q_clip_sagittal_findings_and_honest_limits(screened_3q):
     assert f["insufficient_depth"]["status"] == "absent"  # she reaches about chair height
     assert f["excessive_forward_lean"]["value"] == pytest.approx(42, abs=8)  # trunk from vertical
     assert f["excessive_forward_lean"]["supporting"]["trunk_minus_tibia_deg"] == pytest.approx(
-        12, abs=8)
+        12, abs=8
+    )
     assert 0 < f["insufficient_depth"]["confidence"] < 0.9  # one rep only
 
 
@@ -63,8 +64,7 @@ def test_3q_outputs_written(screened_3q):
 
 def test_keypoint_file_reruns_without_the_model(screened_3q, tmp_path):
     result, out = screened_3q
-    code, text = run_cli("screen", out / "clip0_keypoints.csv", "--json", tmp_path / "r.json",
-                         "-q")
+    code, text = run_cli("screen", out / "clip0_keypoints.csv", "--json", tmp_path / "r.json", "-q")
     assert code == 0, text
     import json
 
@@ -94,8 +94,16 @@ def test_front_and_side_clips_screened_together(screened_3q, screened_front, tmp
     _, side_out = screened_3q
     _, front_out = screened_front
     front_kp, side_kp = front_out / "clip0_keypoints.csv", side_out / "clip0_keypoints.csv"
-    code, text = run_cli("screen", front_kp, side_kp, "--heels-elevated", front_kp,
-                         "--json", tmp_path / "r.json", "-q")
+    code, text = run_cli(
+        "screen",
+        front_kp,
+        side_kp,
+        "--heels-elevated",
+        front_kp,
+        "--json",
+        tmp_path / "r.json",
+        "-q",
+    )
     assert code == 0, text
     import json
 

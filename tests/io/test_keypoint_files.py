@@ -67,8 +67,20 @@ def test_unknown_suffix_and_missing_file(tmp_path):
 
 def test_container_validation_messages():
     with pytest.raises(KeypointFormatError, match="expected positions of shape"):
-        make_keypoints(np.zeros((3, 2)), np.zeros((3,)), keypoint_names=["a", "b"],
-                       sampling_rate_hz=30, image_size_px=(10, 10), source_software="t")
+        make_keypoints(
+            np.zeros((3, 2)),
+            np.zeros((3,)),
+            keypoint_names=["a", "b"],
+            sampling_rate_hz=30,
+            image_size_px=(10, 10),
+            source_software="t",
+        )
     with pytest.raises(KeypointFormatError, match="positive frame rate"):
-        make_keypoints(np.zeros((3, 2, 2)), np.zeros((3, 2)), keypoint_names=["a", "b"],
-                       sampling_rate_hz=0, image_size_px=(10, 10), source_software="t")
+        make_keypoints(
+            np.zeros((3, 2, 2)),
+            np.zeros((3, 2)),
+            keypoint_names=["a", "b"],
+            sampling_rate_hz=0,
+            image_size_px=(10, 10),
+            source_software="t",
+        )

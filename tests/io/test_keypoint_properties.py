@@ -14,8 +14,9 @@ from glutefire.keypoints import make_keypoints
 from glutefire.landmarks import BLAZEPOSE_LANDMARKS
 
 N_KP = len(BLAZEPOSE_LANDMARKS)
-PROPERTY = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @st.composite
@@ -35,8 +36,15 @@ def keypoint_arrays(draw, *, normalised: bool = False):
 
 
 def _dataset(pos, vis, fps, size, time_s=None):
-    return make_keypoints(pos, vis, keypoint_names=BLAZEPOSE_LANDMARKS, sampling_rate_hz=fps,
-                          image_size_px=size, source_software="test", time_s=time_s)
+    return make_keypoints(
+        pos,
+        vis,
+        keypoint_names=BLAZEPOSE_LANDMARKS,
+        sampling_rate_hz=fps,
+        image_size_px=size,
+        source_software="test",
+        time_s=time_s,
+    )
 
 
 @PROPERTY
@@ -76,8 +84,7 @@ def test_millisecond_times_are_refused(tmp_path, arrays):
 def test_frame_numbers_as_times_are_refused(tmp_path):
     pos, vis, fps, size = _fixed()
     path = tmp_path / "kp.csv"
-    write_landmark_csv(_dataset(pos, vis, fps, size, time_s=np.arange(len(pos), dtype=float)),
-                       path)
+    write_landmark_csv(_dataset(pos, vis, fps, size, time_s=np.arange(len(pos), dtype=float)), path)
     with pytest.raises(KeypointFormatError, match="look like frame numbers"):
         read_keypoints(path)
 
@@ -100,8 +107,11 @@ def test_any_text_is_read_or_refused_with_one_clear_error(tmp_path, text):
 
 
 @PROPERTY
-@given(row=st.integers(2, 8), column=st.integers(0, 4 + 3 * N_KP - 1),
-       value=st.sampled_from(["", "x", "nan", "-1", "1e309", "0", "3.5", ";"]))
+@given(
+    row=st.integers(2, 8),
+    column=st.integers(0, 4 + 3 * N_KP - 1),
+    value=st.sampled_from(["", "x", "nan", "-1", "1e309", "0", "3.5", ";"]),
+)
 def test_any_edited_cell_is_read_or_refused_with_one_clear_error(tmp_path, row, column, value):
     pos, vis, fps, size = _fixed()
     path = tmp_path / "kp.csv"

@@ -23,9 +23,14 @@ def test_probe_reads_metadata():
     assert info.duration_s == pytest.approx(10.0)
 
 
-@pytest.mark.parametrize("content, message", [
-    (None, "no such file"), (b"not a video at all", "not a readable video"), (b"", "not a readable")
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "no such file"),
+        (b"not a video at all", "not a readable video"),
+        (b"", "not a readable"),
+    ],
+)
 def test_probe_rejects_bad_files(tmp_path, content, message):
     path = tmp_path / "clip.mp4"
     if content is not None:
@@ -51,7 +56,8 @@ def test_frames_stream_in_order_and_stop_early():
 
 def test_sha256_matches_sample_readme():
     assert sha256_of(SQUAT_FRONT) == (
-        "b2d404a4794a434ed45daafbb6d796f1166adeef27900645b86bbf6447cf1376")
+        "b2d404a4794a434ed45daafbb6d796f1166adeef27900645b86bbf6447cf1376"
+    )
 
 
 # --- Clips as phones write them (derived from the samples with PyAV in a temp folder) ------------
@@ -67,16 +73,24 @@ def _mean_abs_diff(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.abs(a.astype(int) - b.astype(int)).mean())
 
 
-@pytest.mark.parametrize("rotation_deg, codec, name", [
-    (90, "libx264", "rotation_tag.mp4"),  # a plain rotation tag on an H.264 MP4
-    (270, "libx265", "iphone.mov"),  # iPhone style: HEVC in QuickTime, display matrix -90 deg
-    (180, "libx264", "upside_down.mp4"),
-])
+@pytest.mark.parametrize(
+    "rotation_deg, codec, name",
+    [
+        (90, "libx264", "rotation_tag.mp4"),  # a plain rotation tag on an H.264 MP4
+        (270, "libx265", "iphone.mov"),  # iPhone style: HEVC in QuickTime, display matrix -90 deg
+        (180, "libx264", "upside_down.mp4"),
+    ],
+)
 def test_rotation_metadata_gives_upright_frames(tmp_path, front_2s, rotation_deg, codec, name):
     frames, fps = front_2s
-    clip = encode_clip(tmp_path / name, stored_rotated(frames, rotation_deg), fps=fps,
-                       codec=codec, rotation_deg=rotation_deg,
-                       options={"x265-params": "log-level=none"} if codec == "libx265" else None)
+    clip = encode_clip(
+        tmp_path / name,
+        stored_rotated(frames, rotation_deg),
+        fps=fps,
+        codec=codec,
+        rotation_deg=rotation_deg,
+        options={"x265-params": "log-level=none"} if codec == "libx265" else None,
+    )
     info = probe_video(clip)
     assert (info.width_px, info.height_px, info.rotation_deg) == (960, 540, rotation_deg)
     decoded = dict(iter_frames(clip))
@@ -96,8 +110,13 @@ def test_variable_frame_rate_frames_sit_at_their_presentation_times(tmp_path):
     fps, n = 30.0, 60  # 2 s; between 0.5 and 1.5 s only every third frame is kept
     kept, times_s = vfr_times(n, fps, sparse_from_s=0.5, sparse_to_s=1.5, keep_every=3)
     source = _time_coded(n, fps)
-    clip = encode_clip(tmp_path / "vfr.mp4", [source[i] for i in kept], fps=fps,
-                       times_s=times_s, options={"crf": "0"})
+    clip = encode_clip(
+        tmp_path / "vfr.mp4",
+        [source[i] for i in kept],
+        fps=fps,
+        times_s=times_s,
+        options={"crf": "0"},
+    )
     info = probe_video(clip)
     grid_fps = len(kept) / 2.0
     assert info.fps == pytest.approx(grid_fps, rel=0.02)
@@ -114,8 +133,13 @@ def test_variable_frame_rate_frames_sit_at_their_presentation_times(tmp_path):
 
 def test_av1_decodes(tmp_path, front_2s):
     frames, fps = front_2s
-    clip = encode_clip(tmp_path / "av1.mkv", frames, fps=fps, codec="libsvtav1",
-                       options={"svtav1-params": "log-level=0"})
+    clip = encode_clip(
+        tmp_path / "av1.mkv",
+        frames,
+        fps=fps,
+        codec="libsvtav1",
+        options={"svtav1-params": "log-level=0"},
+    )
     info = probe_video(clip)
     assert info.codec in {"libdav1d", "av1"} and info.n_frames == len(frames)
     decoded = dict(iter_frames(clip))

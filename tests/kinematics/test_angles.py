@@ -35,8 +35,9 @@ def test_foreshortened_out_of_plane_ignores_sideways_tilt():
     # a segment tilted sideways in the image plane, not towards the camera
     l_true = 100.0
     lower, upper = pts(0, 0), pts(60, -80)
-    assert angles.foreshortened_inclination_deg(lower, upper, l_true,
-                                                out_of_plane_only=True)[0] == pytest.approx(0)
+    assert angles.foreshortened_inclination_deg(lower, upper, l_true, out_of_plane_only=True)[
+        0
+    ] == pytest.approx(0)
 
 
 @pytest.mark.parametrize("knee_dx, expected_sign", [(-10, 1), (10, -1), (0, 0)])
@@ -53,8 +54,9 @@ def test_fppa_sign_valgus_positive(knee_dx, expected_sign):
 def test_kasr_and_zero_gap():
     k = angles.knee_to_ankle_separation_ratio(pts(-40, 0), pts(40, 0), pts(-50, 0), pts(50, 0))
     assert k[0] == pytest.approx(0.8)
-    assert np.isnan(angles.knee_to_ankle_separation_ratio(pts(1, 0), pts(2, 0), pts(3, 0),
-                                                          pts(3, 0))[0])
+    assert np.isnan(
+        angles.knee_to_ankle_separation_ratio(pts(1, 0), pts(2, 0), pts(3, 0), pts(3, 0))[0]
+    )
 
 
 def test_arm_trunk_angle_overhead_and_hanging():
@@ -67,8 +69,13 @@ def test_arm_trunk_angle_overhead_and_hanging():
 coords = st.floats(-500, 500, allow_nan=False)
 
 
-@given(st.tuples(coords, coords), st.tuples(coords, coords), st.tuples(coords, coords),
-       st.floats(0.1, 10), st.tuples(coords, coords))
+@given(
+    st.tuples(coords, coords),
+    st.tuples(coords, coords),
+    st.tuples(coords, coords),
+    st.floats(0.1, 10),
+    st.tuples(coords, coords),
+)
 def test_interior_angle_invariant_to_scale_and_translation(a, b, c, scale, shift):
     a, b, c = (np.array([p]) for p in (a, b, c))
     if min(np.hypot(*(a - b)[0]), np.hypot(*(c - b)[0])) < 1e-3:

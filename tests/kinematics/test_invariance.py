@@ -17,9 +17,14 @@ def transformed(ds, scale, dx, dy):
     pos = ds["position"].values * scale + np.array([dx, dy])
     w = int(ds.attrs["image_width_px"] * scale + abs(dx)) + 1
     h = int(ds.attrs["image_height_px"] * scale + abs(dy)) + 1
-    return make_keypoints(pos, ds["visibility"].values, keypoint_names=list(ds.keypoint.values),
-                          sampling_rate_hz=ds.attrs["sampling_rate_hz"], image_size_px=(w, h),
-                          source_software="synthetic")
+    return make_keypoints(
+        pos,
+        ds["visibility"].values,
+        keypoint_names=list(ds.keypoint.values),
+        sampling_rate_hz=ds.attrs["sampling_rate_hz"],
+        image_size_px=(w, h),
+        source_software="synthetic",
+    )
 
 
 SIDE = side_squat(SquatSpec(thigh_deg=75, trunk_deg=50))[0]

@@ -58,8 +58,9 @@ def test_subject_lost_then_bystander_is_reselected_with_a_warning(tmp_path):
     def people(t_ms):  # the subject leaves at 1 s; a bystander is there from 1.5 s
         return ([subject] if t_ms < 1000 else []) + ([bystander] if t_ms >= 1500 else [])
 
-    ds, report = estimate_clip(video, tracker_backend=Scripted(people),
-                               detector_backend=Scripted(lambda t: [subject]))
+    ds, report = estimate_clip(
+        video, tracker_backend=Scripted(people), detector_backend=Scripted(lambda t: [subject])
+    )
     seen = np.isfinite(ds["position"].values[:, 0, 0])
     assert seen[:10].all()  # followed while present
     assert not seen[10:19].any()  # the bystander is not taken while the subject is < 1 s away
@@ -72,7 +73,8 @@ def test_a_taller_bystander_never_replaces_a_present_subject(tmp_path):
     video = blank_clip(tmp_path / "c.mp4", 30)
     subject, tall_bystander = (20, 40, 200), (220, 10, 280)
     tracker = Scripted(lambda t: [subject] + ([tall_bystander] if t >= 500 else []))
-    ds, report = estimate_clip(video, tracker_backend=tracker,
-                               detector_backend=Scripted(lambda t: [subject]))
+    ds, report = estimate_clip(
+        video, tracker_backend=tracker, detector_backend=Scripted(lambda t: [subject])
+    )
     assert np.allclose(ds["position"].values[:, 0, 0], 20)
     assert report.warnings == [] and report.people_seen == 1

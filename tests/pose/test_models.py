@@ -17,8 +17,9 @@ MODELS = ROOT / "src" / "glutefire" / "models"
 
 
 def _build_script():
-    spec = importlib.util.spec_from_file_location("build_pose_models",
-                                                  ROOT / "scripts" / "build_pose_models.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_pose_models", ROOT / "scripts" / "build_pose_models.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -28,11 +29,11 @@ def _build_script():
 def test_every_bundle_is_installed_and_matches_the_manifest(model):
     bundle = load_bundle(model)
     assert bundle.sha256 == expected_sha256(model)
-    assert bundle.sha256 == hashlib.sha256((MODELS / bundle_file_name(model)).read_bytes()
-                                           ).hexdigest()
+    assert (
+        bundle.sha256 == hashlib.sha256((MODELS / bundle_file_name(model)).read_bytes()).hexdigest()
+    )
     with zipfile.ZipFile(MODELS / bundle_file_name(model)) as zf:
-        assert sorted(zf.namelist()) == ["pose_detector.tflite",
-                                         "pose_landmarks_detector.tflite"]
+        assert sorted(zf.namelist()) == ["pose_detector.tflite", "pose_landmarks_detector.tflite"]
 
 
 def test_bundles_differ_only_in_the_landmark_model():

@@ -71,20 +71,33 @@ def test_find_hidden_stops_at_max_people():
 
 
 def test_auto_picks_the_tallest_and_says_why():
-    chosen, why = choose_subject([cand(body(500, 300, 150)), cand(body(50, 100, 400))],
-                                 policy=SubjectPolicy.AUTO, image_width_px=800)
+    chosen, why = choose_subject(
+        [cand(body(500, 300, 150)), cand(body(50, 100, 400))],
+        policy=SubjectPolicy.AUTO,
+        image_width_px=800,
+    )
     assert chosen.height_px == pytest.approx(400)
     assert "tallest" in why and "1 other" in why
 
 
 def test_auto_refuses_two_people_of_similar_size():
     with pytest.raises(SeveralPeopleError, match="--subject"):
-        choose_subject([cand(body(50, 100, 400)), cand(body(500, 110, 380))],
-                       policy=SubjectPolicy.AUTO, image_width_px=800)
+        choose_subject(
+            [cand(body(50, 100, 400)), cand(body(500, 110, 380))],
+            policy=SubjectPolicy.AUTO,
+            image_width_px=800,
+        )
 
 
-@pytest.mark.parametrize("policy, x", [(SubjectPolicy.LEFT, 50), (SubjectPolicy.RIGHT, 500),
-                                       (SubjectPolicy.CENTER, 500), (SubjectPolicy.LARGEST, 50)])
+@pytest.mark.parametrize(
+    "policy, x",
+    [
+        (SubjectPolicy.LEFT, 50),
+        (SubjectPolicy.RIGHT, 500),
+        (SubjectPolicy.CENTER, 500),
+        (SubjectPolicy.LARGEST, 50),
+    ],
+)
 def test_explicit_policies(policy, x):
     people = [cand(body(50, 100, 400)), cand(body(500, 110, 390))]
     chosen, _ = choose_subject(people, policy=policy, image_width_px=1100)
@@ -198,7 +211,11 @@ def test_tracker_grows_the_crop_while_the_subject_is_missing():
     tracker = SubjectTracker(backend, f, (1000, 1000, 3))
     first = tracker.roi_px
     for i in range(5):
-        assert tracker.estimate(np.zeros((1000, 1000, 3), np.uint8), frame_index=i,
-                                timestamp_ms=33 * i) is None
+        assert (
+            tracker.estimate(
+                np.zeros((1000, 1000, 3), np.uint8), frame_index=i, timestamp_ms=33 * i
+            )
+            is None
+        )
     grown = tracker.roi_px
     assert grown[0] < first[0] and grown[2] > first[2] and backend.resets == 1

@@ -46,8 +46,12 @@ def test_uploader_goes_to_our_proxy_not_to_google() -> None:
     listener.settimeout(45)
     port = listener.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "https_proxy")}
-    child = subprocess.Popen([sys.executable, "-c", CREATE_MODEL, f"http://127.0.0.1:{port}"],
-                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CREATE_MODEL, f"http://127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         conn, _ = listener.accept()
         request = conn.recv(200)

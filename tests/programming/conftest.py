@@ -63,8 +63,11 @@ def options(**overrides) -> PlanOptions:
 
 def finding(code: str, *, status: str = "present", side: str = "both", heels=None) -> Finding:
     return make_finding(
-        FindingCode(code), Status(status), side=side if status == "present" else "none",
-        confidence=0.8, heels_elevated_status=None if heels is None else Status(heels),
+        FindingCode(code),
+        Status(status),
+        side=side if status == "present" else "none",
+        confidence=0.8,
+        heels_elevated_status=None if heels is None else Status(heels),
     )
 
 

@@ -98,9 +98,12 @@ def test_too_little_time_is_a_clear_error(data):
 
 @pytest.mark.parametrize("minutes", [5, 6, 8])
 def test_a_too_short_budget_is_refused_with_the_minutes_needed(data, raw_answers, minutes):
-    with pytest.raises(PlanError, match=r"expected at least \d+ minutes per session for the "
-                       r"essential exercises \(.*1 set.*with set-up and warm-up\), but got "
-                       rf"{minutes}; raise --minutes-per-session"):
+    with pytest.raises(
+        PlanError,
+        match=r"expected at least \d+ minutes per session for the "
+        r"essential exercises \(.*1 set.*with set-up and warm-up\), but got "
+        rf"{minutes}; raise --minutes-per-session",
+    ):
         _plan(data, raw_answers, minutes_per_session=minutes)
 
 

@@ -19,8 +19,16 @@ from glutefire.result import ScreeningResult
 from .conftest import ROOT, finding, options, result_with
 
 BASE = yaml.safe_load((ROOT / "examples" / "intake_example.yaml").read_text())
-CODES = ["knees_cave_in", "knees_forward", "excessive_forward_lean", "heel_rise",
-         "feet_turn_out", "asymmetric_weight_shift", "arms_fall_forward", "insufficient_depth"]
+CODES = [
+    "knees_cave_in",
+    "knees_forward",
+    "excessive_forward_lean",
+    "heel_rise",
+    "feet_turn_out",
+    "asymmetric_weight_shift",
+    "arms_fall_forward",
+    "insufficient_depth",
+]
 PAIN_SITES = ["knee", "lower_back", "groin", "shoulder", "hip"]
 INJURIES = ["patellofemoral_pain", "it_band_syndrome", "disc_herniation", "piriformis_syndrome"]
 
@@ -36,17 +44,26 @@ def intakes(draw) -> dict:
     cramp = draw(st.sampled_from([None, True, False]))
     answers["training"] = {
         "quad_dominant_percent": draw(st.sampled_from([20, 50, 80])),
-        "abdominal_training": draw(st.sampled_from(
-            ["none", "crunches_situps", "planks_bracing", "mixed"])),
+        "abdominal_training": draw(
+            st.sampled_from(["none", "crunches_situps", "planks_bracing", "mixed"])
+        ),
     }
     sites = draw(st.lists(st.sampled_from(PAIN_SITES), unique=True, max_size=3))
     answers["pain"] = {s: draw(st.integers(1, 6)) for s in sites}
     answers["injuries"] = draw(st.lists(st.sampled_from(INJURIES), unique=True, max_size=2))
-    answers["tightness"] = {k: draw(st.booleans()) for k in (
-        "hamstrings_after_glute_lifts", "groin_after_glute_lifts", "hip_flexors", "low_back")}
+    answers["tightness"] = {
+        k: draw(st.booleans())
+        for k in (
+            "hamstrings_after_glute_lifts",
+            "groin_after_glute_lifts",
+            "hip_flexors",
+            "low_back",
+        )
+    }
     answers["tightness"]["hamstrings_cramp_in_bridges"] = cramp
-    answers["jump_landing"] = draw(st.sampled_from(
-        ["no_jumping", "soft_quiet", "stiff_loud", "knees_cave_in"]))
+    answers["jump_landing"] = draw(
+        st.sampled_from(["no_jumping", "soft_quiet", "stiff_loud", "knees_cave_in"])
+    )
     return answers
 
 
@@ -56,15 +73,18 @@ def screenings(draw) -> ScreeningResult | None:
         return None
     codes = draw(st.lists(st.sampled_from(CODES), unique=True, max_size=4))
     heels = draw(st.sampled_from([None, "present", "absent"]))
-    return result_with(*(finding(c, heels=heels if c == "knees_cave_in" else None)
-                         for c in codes))
+    return result_with(*(finding(c, heels=heels if c == "knees_cave_in" else None) for c in codes))
 
 
-def _build(data, answers: dict, result: ScreeningResult | None, minutes: int,
-           maintenance: bool = False):
-    return build_plan(answers=parse_answers(answers), findings=result,
-                      options=options(minutes_per_session=minutes, maintenance=maintenance),
-                      data=data)
+def _build(
+    data, answers: dict, result: ScreeningResult | None, minutes: int, maintenance: bool = False
+):
+    return build_plan(
+        answers=parse_answers(answers),
+        findings=result,
+        options=options(minutes_per_session=minutes, maintenance=maintenance),
+        data=data,
+    )
 
 
 def _check_every_sentence(plan, data) -> None:
@@ -79,17 +99,23 @@ def _check_every_sentence(plan, data) -> None:
             assert plan.mode == "maintenance" and f"{plan.sessions_per_week} session(s)" in e.so
             continue
         rule = by_sentence[" ".join(e.so.split())]
-        groups = rule.claims if rule.claims is not None else (
-            [rule.exercises] if rule.exercises else [])
+        groups = (
+            rule.claims if rule.claims is not None else ([rule.exercises] if rule.exercises else [])
+        )
         for group in groups:
             assert set(group) & used, f"{rule.id}: {e.so!r} claims one of {group}"
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(answers=intakes(), result=screenings(), minutes=st.sampled_from([12, 15, 20, 30, 45, 60]),
-       maintenance=st.booleans())
-def test_every_explanation_sentence_is_true_of_its_plan(data, answers, result, minutes,
-                                                        maintenance):
+@given(
+    answers=intakes(),
+    result=screenings(),
+    minutes=st.sampled_from([12, 15, 20, 30, 45, 60]),
+    maintenance=st.booleans(),
+)
+def test_every_explanation_sentence_is_true_of_its_plan(
+    data, answers, result, minutes, maintenance
+):
     try:
         plan = _build(data, answers, result, minutes, maintenance)
     except PlanError as exc:

@@ -37,22 +37,41 @@ def test_every_question_fills_a_model_field_with_the_model_vocabulary():
 
 
 def test_terminal_and_form_replies_give_the_same_answers():
-    replies = {"age_years": "67", "sex": "female", "sports": "running",
-               "sitting_hours_per_day": "9", "training.quad_dominant_percent": "70",
-               "training.abdominal_training": "mixed", "pain": "knee",
-               "jump_landing": "unsure", "injuries": "none"}
-    form: dict[str, str] = {"age_years": "67", "sex": "female", "sport_running": "on",
-                            "sitting_hours_per_day": "9", "quad_dominant_percent": "70",
-                            "abdominal_training": "mixed", "pain_knee": "4",
-                            "jump_landing": "unsure", "tight_hip_flexors": "on",
-                            "tight_hamstring_flexibility_normal": "on"}
+    replies = {
+        "age_years": "67",
+        "sex": "female",
+        "sports": "running",
+        "sitting_hours_per_day": "9",
+        "training.quad_dominant_percent": "70",
+        "training.abdominal_training": "mixed",
+        "pain": "knee",
+        "jump_landing": "unsure",
+        "injuries": "none",
+    }
+    form: dict[str, str] = {
+        "age_years": "67",
+        "sex": "female",
+        "sport_running": "on",
+        "sitting_hours_per_day": "9",
+        "quad_dominant_percent": "70",
+        "abdominal_training": "mixed",
+        "pain_knee": "4",
+        "jump_landing": "unsure",
+        "tight_hip_flexors": "on",
+        "tight_hamstring_flexibility_normal": "on",
+    }
     from glutefire.programming.questions import set_path
 
     terminal: dict = {}
     for q in load_questions().questions:
-        text = replies.get(q.id, "y" if q.id in ("tightness.hip_flexors",
-                                                  "tightness.hamstring_flexibility_normal")
-                           else "n" if q.kind == "yes_no" else "")
+        text = replies.get(
+            q.id,
+            "y"
+            if q.id in ("tightness.hip_flexors", "tightness.hamstring_flexibility_normal")
+            else "n"
+            if q.kind == "yes_no"
+            else "",
+        )
         value = parse_reply(q, text)
         if q.kind == "pain_sites":
             value = {site: 4 for site in value}
@@ -61,11 +80,14 @@ def test_terminal_and_form_replies_give_the_same_answers():
     assert parse_answers(terminal) == parse_answers(answers_from_form(form.get))
 
 
-@pytest.mark.parametrize(("qid", "text", "message"), [
-    ("age_years", "200", "expected a number from 10 to 110, but got 200"),
-    ("sex", "robot", "expected one of female, male, other, but got 'robot'"),
-    ("sports", "chess", "expected items from running"),
-])
+@pytest.mark.parametrize(
+    ("qid", "text", "message"),
+    [
+        ("age_years", "200", "expected a number from 10 to 110, but got 200"),
+        ("sex", "robot", "expected one of female, male, other, but got 'robot'"),
+        ("sports", "chess", "expected items from running"),
+    ],
+)
 def test_bad_replies_say_what_was_expected(qid, text, message):
     q = next(q for q in load_questions().questions if q.id == qid)
     with pytest.raises(ValueError, match=message):

@@ -113,8 +113,12 @@ def test_safety_text_is_shown_in_terminal_and_markdown(data, raw_answers):
 
     from .conftest import options
 
-    plan = build_plan(answers=parse_answers(raw_answers), findings=None,
-                      options=options(minutes_per_session=20), data=data)
+    plan = build_plan(
+        answers=parse_answers(raw_answers),
+        findings=None,
+        options=options(minutes_per_session=20),
+        data=data,
+    )
     cautions = {c for p in plan.phases for s in p.sessions for x in s.exercises for c in x.cautions}
     assert cautions
     buffer = io.StringIO()
@@ -126,5 +130,7 @@ def test_safety_text_is_shown_in_terminal_and_markdown(data, raw_answers):
         assert "Easier (Side-lying hip abduction): Clamshell" in shown
         assert "Harder (Side-lying hip abduction): Side plank" in shown
     assert all(d.exercise_id not in markdown for d in plan.dropped)  # names, not ids
-    assert any(f"left out {name}" in terminal for name in ("Foam roll hip flexors",
-                                                            "Foam roll TFL (outer hip)"))
+    assert any(
+        f"left out {name}" in terminal
+        for name in ("Foam roll hip flexors", "Foam roll TFL (outer hip)")
+    )

@@ -16,8 +16,9 @@ def test_counts_complete_reps_with_known_bottoms(n_reps):
     spec = SquatSpec(n_reps=n_reps)
     reps, diag = run(depth_schedule(spec))
     assert [r.complete for r in reps] == [True] * n_reps
-    expected = [spec.pause_s + spec.rep_s / 2 + i * (spec.rep_s + spec.pause_s)
-                for i in range(n_reps)]
+    expected = [
+        spec.pause_s + spec.rep_s / 2 + i * (spec.rep_s + spec.pause_s) for i in range(n_reps)
+    ]
     assert [r.bottom_s for r in reps] == pytest.approx(expected, abs=0.05)
     assert diag.amplitude == pytest.approx(1.0, abs=0.05)
 
@@ -57,8 +58,12 @@ def test_reps_frame_is_indexed_by_rep():
 
 
 @settings(max_examples=25, deadline=None)
-@given(n=st.integers(1, 6), rep_s=st.floats(1.0, 4.0), pause_s=st.floats(0.3, 1.5),
-       depth=st.floats(0.2, 1.0))
+@given(
+    n=st.integers(1, 6),
+    rep_s=st.floats(1.0, 4.0),
+    pause_s=st.floats(0.3, 1.5),
+    depth=st.floats(0.2, 1.0),
+)
 def test_rep_count_matches_schedule(n, rep_s, pause_s, depth):
     d = depth * depth_schedule(SquatSpec(n_reps=n, rep_s=rep_s, pause_s=pause_s))
     reps, _ = run(d)

@@ -21,8 +21,16 @@ def test_every_code_has_one_rule_with_a_source():
 
 def test_rule_validation_rejects_unknown_code_and_missing_threshold():
     with pytest.raises(ValueError, match="expected a code"):
-        Rule(code="bad", title="t", cue="", plain="", source="s", metric="m", threshold=1,
-             views={"side": 1})
+        Rule(
+            code="bad",
+            title="t",
+            cue="",
+            plain="",
+            source="s",
+            metric="m",
+            threshold=1,
+            views={"side": 1},
+        )
     with pytest.raises(ValueError, match="expected metric, threshold and views"):
         Rule(code="heel_rise", title="t", cue="", plain="", source="s", metric="m")
 
@@ -60,17 +68,20 @@ def test_low_back_is_never_measured_and_says_why():
     assert f.status is Status.NOT_ASSESSABLE and "lumbar" in f.reason
 
 
-@pytest.mark.parametrize("spec, code, status", [
-    (SquatSpec(trunk_deg=70, shank_deg=30), "excessive_forward_lean", Status.PRESENT),
-    (SquatSpec(trunk_deg=35, shank_deg=30), "excessive_forward_lean", Status.ABSENT),
-    (SquatSpec(trunk_deg=10, shank_deg=55), "knees_forward", Status.PRESENT),
-    (SquatSpec(trunk_deg=10, shank_deg=30), "knees_forward", Status.ABSENT),
-    (SquatSpec(trunk_deg=50, shank_deg=45), "excessive_forward_lean", Status.PRESENT),
-    (SquatSpec(thigh_deg=50), "insufficient_depth", Status.PRESENT),
-    (SquatSpec(thigh_deg=88), "insufficient_depth", Status.ABSENT),
-    (SquatSpec(heel_lift_px=50), "heel_rise", Status.PRESENT),
-    (SquatSpec(heel_lift_px=0), "heel_rise", Status.ABSENT),
-])
+@pytest.mark.parametrize(
+    "spec, code, status",
+    [
+        (SquatSpec(trunk_deg=70, shank_deg=30), "excessive_forward_lean", Status.PRESENT),
+        (SquatSpec(trunk_deg=35, shank_deg=30), "excessive_forward_lean", Status.ABSENT),
+        (SquatSpec(trunk_deg=10, shank_deg=55), "knees_forward", Status.PRESENT),
+        (SquatSpec(trunk_deg=10, shank_deg=30), "knees_forward", Status.ABSENT),
+        (SquatSpec(trunk_deg=50, shank_deg=45), "excessive_forward_lean", Status.PRESENT),
+        (SquatSpec(thigh_deg=50), "insufficient_depth", Status.PRESENT),
+        (SquatSpec(thigh_deg=88), "insufficient_depth", Status.ABSENT),
+        (SquatSpec(heel_lift_px=50), "heel_rise", Status.PRESENT),
+        (SquatSpec(heel_lift_px=0), "heel_rise", Status.ABSENT),
+    ],
+)
 def test_sagittal_rules_table(spec, code, status):
     assert findings(side_squat(spec)[0])[code].status is status
 
@@ -96,8 +107,9 @@ def test_fewer_reps_lower_confidence():
 
 def test_evaluate_rule_needs_complete_reps():
     rule = next(r for r in load_rules() if r.code == "insufficient_depth")
-    table = pd.DataFrame({"complete": [False], "bottom_frame": [0],
-                          "thigh_above_horizontal_deg": [40.0]})
+    table = pd.DataFrame(
+        {"complete": [False], "bottom_frame": [0], "thigh_above_horizontal_deg": [40.0]}
+    )
     f = evaluate_rule(rule, table, pd.DataFrame(), View.SIDE, {})
     assert f.status is Status.NOT_ASSESSABLE
 

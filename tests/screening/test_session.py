@@ -40,8 +40,13 @@ def test_session_result_is_written_first_then_outputs(clips, tmp_path):
         return OutputReport([json_path])
 
     progress = []
-    session = screen_session(clips, model=MODEL, json_paths=[json_path], outputs=[output],
-                             on_progress=lambda *p: progress.append(p))
+    session = screen_session(
+        clips,
+        model=MODEL,
+        json_paths=[json_path],
+        outputs=[output],
+        on_progress=lambda *p: progress.append(p),
+    )
     assert calls == [(2, True, "front+side")]
     assert progress == [(0, 1, 1), (1, 1, 1)]  # keypoint files count as one frame each
     written = parse_result_json(json_path.read_text())
@@ -59,19 +64,21 @@ def test_a_failing_optional_output_never_loses_the_result(clips, tmp_path):
     def broken(screens, result):
         raise OSError("disk full")
 
-    session = screen_session(clips[:1], model=MODEL, json_paths=[json_path],
-                             outputs=[broken, lambda s, r: later.append(r) or OutputReport()])
+    session = screen_session(
+        clips[:1],
+        model=MODEL,
+        json_paths=[json_path],
+        outputs=[broken, lambda s, r: later.append(r) or OutputReport()],
+    )
     assert parse_result_json(json_path.read_text()) == session.result  # rewritten with warning
     assert [r.findings for r in later] == [session.result.findings]  # the next output still ran
-    assert session.result.warnings == [
-        "could not write an optional output (OSError: disk full)"]
+    assert session.result.warnings == ["could not write an optional output (OSError: disk full)"]
 
 
 def test_in_memory_keypoints_and_names_given_by_the_caller(clips):
     ds, _ = front_squat()
     live = ClipInput(Path("live-mirror"), keypoints=ds)
-    session = screen_session([live], model=MODEL,
-                             named_as=[ClipInput(Path("named.mp4"))])
+    session = screen_session([live], model=MODEL, named_as=[ClipInput(Path("named.mp4"))])
     assert session.result.input[0].path == "named.mp4"
     assert session.result.input[0].kind == "keypoints"
     assert len(session.result.input[0].sha256) == 64
@@ -92,11 +99,13 @@ def test_result_json_that_cannot_be_written_is_a_clear_error(clips, tmp_path):
 def _fails(exc: Exception):
     def write():
         raise exc
+
     return write
 
 
 def test_json_then_result_files_then_store_then_outputs_whose_failures_become_warnings(
-        clips, tmp_path):
+    clips, tmp_path
+):
     json_path = tmp_path / "result.json"
     order = []
 
@@ -111,9 +120,14 @@ def test_json_then_result_files_then_store_then_outputs_whose_failures_become_wa
         report.attempt("the keypoint CSV of clip 0", lambda: tmp_path / "kp.csv")
         return report
 
-    session = screen_session(clips[:1], model=MODEL, json_paths=[json_path],
-                             result_files=[table], outputs=[output],
-                             store=lambda result: order.append(("store", result.warnings)))
+    session = screen_session(
+        clips[:1],
+        model=MODEL,
+        json_paths=[json_path],
+        result_files=[table],
+        outputs=[output],
+        store=lambda result: order.append(("store", result.warnings)),
+    )
     assert order == [("table", True), ("store", []), ("output",)]
     warning = "the keyframe of knees_cave_in could not be written (RuntimeError: no codec)"
     assert session.result.warnings == [warning]
@@ -129,8 +143,13 @@ def test_a_result_file_that_cannot_be_written_is_an_error_after_the_json(clips, 
         raise OSError("read-only file system")
 
     with pytest.raises(InputFileError, match="could not write the result files: read-only"):
-        screen_session(clips[:1], model=MODEL, json_paths=[json_path], result_files=[table],
-                       store=stored.append)
+        screen_session(
+            clips[:1],
+            model=MODEL,
+            json_paths=[json_path],
+            result_files=[table],
+            store=stored.append,
+        )
     assert parse_result_json(json_path.read_text()).summary.complete_reps >= 1
     assert stored == []
 
@@ -156,8 +175,12 @@ def test_result_names_the_chosen_pose_model_and_its_bundle_sha256(clips, model, 
 def test_subject_warnings_reach_the_written_result(clips, tmp_path):
     screen = screen_clip(clips[0])
     lost = "subject lost at frame 40; followed the person re-found at frame 72 (1.1 s later)"
-    screen = replace(screen, subject=SubjectReport(people_seen=2, reason="the tallest full body",
-                                                   first_frame=0, warnings=[lost]))
+    screen = replace(
+        screen,
+        subject=SubjectReport(
+            people_seen=2, reason="the tallest full body", first_frame=0, warnings=[lost]
+        ),
+    )
     result = parse_result_json(build_result([screen], model=MODEL).to_json())
     subject = result.input[0].subject
     assert subject is not None and subject.warnings == [lost] and subject.people_seen == 2

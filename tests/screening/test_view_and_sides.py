@@ -13,8 +13,9 @@ from synthetic import SquatSpec, concat_clips, front_squat, hide_leg, side_squat
 
 
 def bottoms(spec):
-    return [spec.pause_s + spec.rep_s / 2 + i * (spec.rep_s + spec.pause_s)
-            for i in range(spec.n_reps)]
+    return [
+        spec.pause_s + spec.rep_s / 2 + i * (spec.rep_s + spec.pause_s) for i in range(spec.n_reps)
+    ]
 
 
 @pytest.mark.parametrize("hidden", ["left", "right"])
@@ -35,8 +36,9 @@ def test_far_leg_hidden_gives_the_same_reps_as_both_legs_seen():
     ds, _ = side_squat(SquatSpec(n_reps=4, rep_s=1.6))
     both = analyse_keypoints(ds)
     one = analyse_keypoints(hide_leg(ds, "right"))
-    assert [r.bottom_s for r in one.reps] == pytest.approx([r.bottom_s for r in both.reps],
-                                                           abs=0.05)
+    assert [r.bottom_s for r in one.reps] == pytest.approx(
+        [r.bottom_s for r in both.reps], abs=0.05
+    )
 
 
 def test_clip_cut_from_half_squat_to_half_squat_has_no_complete_rep():
@@ -180,7 +182,8 @@ def test_side_view_with_a_guessed_wide_far_shoulder_is_still_a_side_view():
     ds, _ = side_squat(SquatSpec(n_reps=2))
     wide = ds.copy(deep=True)
     wide["position"].loc[{"keypoint": "left_shoulder", "space": "x"}] = (
-        ds["position"].sel(keypoint="left_shoulder", space="x").values - 100.0)
+        ds["position"].sel(keypoint="left_shoulder", space="x").values - 100.0
+    )
     assert analyse_keypoints(wide).view.view is View.SIDE
 
 

@@ -45,8 +45,9 @@ def test_record_screening_stores_result_findings_and_rep_metrics(engine, make_re
         assert screening.clip_sha256s == ["cd" * 32]
         assert screening.software_version == "0.2.0"
         assert [f.code for f in screening.findings] == list(FINDING_CODES)
-        assert [(f.code, f.status, f.value, f.unit) for f in screening.findings
-                if f.status == "present"] == [("knees_cave_in", "present", 12.0, "deg")]
+        assert [
+            (f.code, f.status, f.value, f.unit) for f in screening.findings if f.status == "present"
+        ] == [("knees_cave_in", "present", 12.0, "deg")]
         assert uow.scalar(select(func.count()).select_from(RepMetric)) == 12
         assert screening.recorded_at.tzinfo is not None
 
@@ -166,8 +167,11 @@ def test_get_or_create_person_is_idempotent(engine):
 def test_multi_clip_screening_keeps_reps_of_each_clip(engine, make_result):
     """Front and side clips both have a rep 1: both are stored (revision 0003)."""
     one = make_result(4.0)
-    result = make_screening(n_clips=2, findings=one.findings,
-                            reps=one.reps + [r.model_copy(update={"clip": 1}) for r in one.reps])
+    result = make_screening(
+        n_clips=2,
+        findings=one.findings,
+        reps=one.reps + [r.model_copy(update={"clip": 1}) for r in one.reps],
+    )
     with unit_of_work(engine) as uow:
         record_screening(uow, "Ana", result)
     with unit_of_work(engine) as uow:

@@ -54,8 +54,9 @@ def test_postgres_without_the_driver_is_one_clear_error(monkeypatch):
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "psycopg" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "psycopg" else real(name, *a)
+    )
     with pytest.raises(DatabaseError, match=r"glutefire\[postgres\]"):
         resolve_database_url("postgresql://u@h/db", environ={})
 
@@ -66,7 +67,8 @@ def test_cli_reports_the_missing_driver(monkeypatch):
     from conftest import run_cli
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "psycopg" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "psycopg" else real(name, *a)
+    )
     code, text = run_cli("history", "--person", "ana", "--db", "postgresql://u@h/db")
     assert code == 2 and text.startswith("error:") and "glutefire[postgres]" in text

@@ -170,8 +170,10 @@ def test_per_side_values_keep_one_series_per_side_whatever_the_status(make_resul
 
 
 def test_a_front_plus_side_session_is_compared_with_the_last_front_measure(make_result):
-    side_only = with_finding(make_result(4.0, view="side"), make_finding(
-        FindingCode.KNEES_CAVE_IN, reason="needs a view from the front or back"))
+    side_only = with_finding(
+        make_result(4.0, view="side"),
+        make_finding(FindingCode.KNEES_CAVE_IN, reason="needs a view from the front or back"),
+    )
     screenings = dated(make_result(4.0), side_only, make_result(13.0))
     (row,) = compare_latest(screenings, RULES.noise)
     assert (row.previous_at, row.current_at) == (screenings[0][0], screenings[2][0])
@@ -202,9 +204,17 @@ def test_rescreen_within_noise_raises_nothing(make_result):
 
 def test_findings_without_a_documented_sdd_are_not_judged(make_result):
     previous, current = (
-        with_finding(make_result(), make_finding(
-            FindingCode.FEET_TURN_OUT, Status.ABSENT, value=v, unit="deg", per_side={"left": v},
-            confidence=0.8))
+        with_finding(
+            make_result(),
+            make_finding(
+                FindingCode.FEET_TURN_OUT,
+                Status.ABSENT,
+                value=v,
+                unit="deg",
+                per_side={"left": v},
+                confidence=0.8,
+            ),
+        )
         for v in (5.0, 30.0)
     )
     rows = {c.key: c for c in compare_screenings(previous, current, RULES.noise)}

@@ -26,11 +26,20 @@ def pdf_text(data: bytes) -> str:
 
 
 def _finding(status: str, **extra) -> Finding:
-    fields = {"side": "none", "value": 4.0 if status != "not_assessable" else None,
-              "threshold": 10.0, "unit": "deg",
-              "reason": "needs a front view; this clip is a side view", **extra}
-    return make_finding(FindingCode.KNEES_CAVE_IN, Status(status),
-                        confidence=0.8 if status != "not_assessable" else 0.0, **fields)
+    fields = {
+        "side": "none",
+        "value": 4.0 if status != "not_assessable" else None,
+        "threshold": 10.0,
+        "unit": "deg",
+        "reason": "needs a front view; this clip is a side view",
+        **extra,
+    }
+    return make_finding(
+        FindingCode.KNEES_CAVE_IN,
+        Status(status),
+        confidence=0.8 if status != "not_assessable" else 0.0,
+        **fields,
+    )
 
 
 def test_the_pattern_sentence_is_only_under_a_seen_finding():
@@ -61,19 +70,39 @@ def _handout(name: str) -> Handout:
     for phase in raw["phases"]:
         for session in phase["sessions"]:
             for x in session["exercises"]:
-                x.update(reps=12 if x["reps"] == "12-15" else x["reps"], pattern="hip_dominant",
-                         minutes=3.0, cues=["Drive through the heels."],
-                         why=[], cautions=["Hamstring cramping is common; shorten the range."],
-                         regressions=["glute_bridge"], progressions=["single_leg_glute_bridge"])
-    for key, value in {"created_on": "2026-11-01", "red_flags": [], "advice": [], "dropped": [],
-                       "explanations": [], "progression_rules": [
-                           {"id": "pain", "when": "pain during an exercise is 4-5/10",
-                            "then": "keep the same dose", "source": "Silbernagel 2007"}],
-                       "expected_results": [], "not_checked": [],
-                       "balance": {"hip_dominant_sets": 1, "knee_dominant_sets": 1}}.items():
+                x.update(
+                    reps=12 if x["reps"] == "12-15" else x["reps"],
+                    pattern="hip_dominant",
+                    minutes=3.0,
+                    cues=["Drive through the heels."],
+                    why=[],
+                    cautions=["Hamstring cramping is common; shorten the range."],
+                    regressions=["glute_bridge"],
+                    progressions=["single_leg_glute_bridge"],
+                )
+    for key, value in {
+        "created_on": "2026-11-01",
+        "red_flags": [],
+        "advice": [],
+        "dropped": [],
+        "explanations": [],
+        "progression_rules": [
+            {
+                "id": "pain",
+                "when": "pain during an exercise is 4-5/10",
+                "then": "keep the same dose",
+                "source": "Silbernagel 2007",
+            }
+        ],
+        "expected_results": [],
+        "not_checked": [],
+        "balance": {"hip_dominant_sets": 1, "knee_dominant_sets": 1},
+    }.items():
         raw[key] = value
     return Handout(
-        client_name=name, generated_on="2026-12-01", screened_on="2026-11-02",
+        client_name=name,
+        generated_on="2026-12-01",
+        screened_on="2026-11-02",
         findings=[plain_finding(_finding("present", value=14.0), "The knees moved inward.")],
         plan=Plan.model_validate(raw),
         exercise_names={e.id: e.name for e in load_library().exercises},
@@ -114,7 +143,8 @@ def test_keyframes_of_both_screenings_are_shown_side_by_side():
 
     result = make_screening(findings=[_finding("present", side="left", value=14.0)])
     content = ReportContent(
-        client_name="Ana", generated_on="2026-12-24",
+        client_name="Ana",
+        generated_on="2026-12-24",
         screening=StoredScreening(1, dt.datetime(2026, 12, 24), result),
         keyframes={"knees_cave_in": png(200), "heel_rise": png(100)},
         previous=PreviousScreening(dt.datetime(2026, 11, 2), {"knees_cave_in": png(50)}),

@@ -23,4 +23,3 @@ def client(settings: WebSettings) -> Iterator[TestClient]:
     app = create_app(settings, screen=fake_screen)
     with TestClient(app, base_url="http://testserver") as test_client:
         yield test_client
-

@@ -14,8 +14,11 @@ from webtools import PASSWORD, csrf_of, signup
 
 def _login(client, email="coach@example.org", password=PASSWORD):
     token = csrf_of(client.get("/login").text)
-    return client.post("/login", data={"csrf_token": token, "email": email,
-                                       "password": password}, follow_redirects=False)
+    return client.post(
+        "/login",
+        data={"csrf_token": token, "email": email, "password": password},
+        follow_redirects=False,
+    )
 
 
 def test_passwords_are_hashed_with_argon2_and_salted():
@@ -33,14 +36,28 @@ def test_signup_stores_only_a_hash(client):
 
 def test_signup_refuses_short_password_and_duplicate_email(client):
     token = csrf_of(client.get("/signup").text)
-    short = client.post("/signup", data={"csrf_token": token, "email": "a@example.org",
-                                         "password": "short", "display_name": "A"})
+    short = client.post(
+        "/signup",
+        data={
+            "csrf_token": token,
+            "email": "a@example.org",
+            "password": "short",
+            "display_name": "A",
+        },
+    )
     assert short.status_code == 400 and "at least 10 characters" in short.text
     signup(client)
     client.cookies.delete(SESSION_COOKIE)
     token = csrf_of(client.get("/signup").text)
-    again = client.post("/signup", data={"csrf_token": token, "email": "coach@example.org",
-                                         "password": PASSWORD, "display_name": "B"})
+    again = client.post(
+        "/signup",
+        data={
+            "csrf_token": token,
+            "email": "coach@example.org",
+            "password": PASSWORD,
+            "display_name": "B",
+        },
+    )
     assert again.status_code == 400 and "exists already" in again.text
 
 
@@ -93,8 +110,10 @@ def test_login_form_needs_its_csrf_token(client):
 def test_posts_need_the_session_csrf_token(client):
     signup(client)
     assert client.post("/clients", data={"display_name": "Ana"}).status_code == 403
-    assert client.post("/clients", data={"display_name": "Ana",
-                                         "csrf_token": "forged"}).status_code == 403
+    assert (
+        client.post("/clients", data={"display_name": "Ana", "csrf_token": "forged"}).status_code
+        == 403
+    )
 
 
 def test_expired_session_is_refused(client):
@@ -122,9 +141,16 @@ def test_next_parameter_cannot_redirect_off_site(client):
     signup(client)
     client.cookies.delete(SESSION_COOKIE)
     token = csrf_of(client.get("/login").text)
-    response = client.post("/login", data={"csrf_token": token, "email": "coach@example.org",
-                                           "password": PASSWORD, "next": "//evil.example"},
-                           follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": token,
+            "email": "coach@example.org",
+            "password": PASSWORD,
+            "next": "//evil.example",
+        },
+        follow_redirects=False,
+    )
     assert response.headers["location"] == "/clients"
 
 

@@ -27,8 +27,12 @@ def test_progress_is_visible_while_screening(client):
     csrf = signup(client)
     cid = add_client(client, csrf)
     with open(SQUAT_FRONT, "rb") as fh:
-        response = client.post(f"/clients/{cid}/uploads", data={"csrf_token": csrf},
-                               files={"clip": ("a.mp4", fh, "video/mp4")}, follow_redirects=False)
+        response = client.post(
+            f"/clients/{cid}/uploads",
+            data={"csrf_token": csrf},
+            files={"clip": ("a.mp4", fh, "video/mp4")},
+            follow_redirects=False,
+        )
     url = response.headers["location"] + ".json"
     deadline = time.monotonic() + 10
     while (job := client.get(url).json())["frames_done"] == 0 and time.monotonic() < deadline:

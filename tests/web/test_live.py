@@ -88,8 +88,12 @@ def test_websocket_reports_bad_frames_and_commands(live_client):
 
 def test_websocket_needs_login_and_same_origin(live_client):
     client, cid, _ = live_client
-    with pytest.raises(WebSocketDisconnect), client.websocket_connect(
-            f"/clients/{cid}/live/ws", headers={"origin": "http://evil.example"}):
+    with (
+        pytest.raises(WebSocketDisconnect),
+        client.websocket_connect(
+            f"/clients/{cid}/live/ws", headers={"origin": "http://evil.example"}
+        ),
+    ):
         pass
     client.cookies.clear()
     with pytest.raises(WebSocketDisconnect), client.websocket_connect(f"/clients/{cid}/live/ws"):
@@ -100,12 +104,16 @@ def test_live_cues_use_the_screening_rules_thresholds():
     from glutefire.screening.rules import load_rules
 
     rules = {r.code: r for r in load_rules()}
-    for fppa, expected in ((rules["knees_cave_in"].threshold + 8, "Knees out!"),
-                           (rules["knees_cave_in"].threshold - 8, "")):
+    for fppa, expected in (
+        (rules["knees_cave_in"].threshold + 8, "Knees out!"),
+        (rules["knees_cave_in"].threshold - 8, ""),
+    ):
         ds, _ = front_squat(SquatSpec(n_reps=1, fppa_deg=fppa))
         session = LiveSession(ReplayBackend(ds))
-        cues = {session.process(np.zeros((H, W, 3), np.uint8), float(t))["cue"]
-                for t in ds["time"].values}
+        cues = {
+            session.process(np.zeros((H, W, 3), np.uint8), float(t))["cue"]
+            for t in ds["time"].values
+        }
         if expected:
             assert expected in cues
         else:
@@ -134,8 +142,9 @@ def test_save_with_a_keyframe_that_cannot_be_drawn_is_stored_and_warns(client, m
         ws.send_text(json.dumps({"type": "save"}))
         saved = ws.receive_json()
     assert saved["type"] == "saved", saved
-    assert saved["warnings"] == ["the keyframe of knees_cave_in could not be written "
-                                 "(RuntimeError: simulated failure)"]
+    assert saved["warnings"] == [
+        "the keyframe of knees_cave_in could not be written (RuntimeError: simulated failure)"
+    ]
     with unit_of_work(client.app.state.engine) as uow:
         stored = uow.get(Screening, saved["screening_id"]).parsed_result()
     assert "knees_cave_in" in [c.value for c in stored.summary.present]
@@ -160,15 +169,19 @@ def test_live_side_view_measures_the_near_leg_with_the_knee_flexion_driver():
     assert last.sides is not None and last.sides.sides == ("right",)
     assert last.standing_max is not None  # the side view's absolute standing level
     bottom_flexion_deg = spec.thigh_deg + spec.shank_deg
-    assert np.nanmax(last.depth) == pytest.approx(bottom_flexion_deg / DEPTH_KNEE_FLEXION_DEG,
-                                                  abs=0.02)
+    assert np.nanmax(last.depth) == pytest.approx(
+        bottom_flexion_deg / DEPTH_KNEE_FLEXION_DEG, abs=0.02
+    )
     assert replies[-1]["reps"] == len(analyse_keypoints(ds).reps) == 3
 
 
-@pytest.mark.parametrize(("trunk_deg", "shank_deg", "cued"), [
-    (55.0, 50.0, True),   # trunk parallel to the shins but 55 deg from vertical: leaning
-    (30.0, 5.0, False),   # trunk well ahead of the shins but only 30 deg from vertical
-])
+@pytest.mark.parametrize(
+    ("trunk_deg", "shank_deg", "cued"),
+    [
+        (55.0, 50.0, True),  # trunk parallel to the shins but 55 deg from vertical: leaning
+        (30.0, 5.0, False),  # trunk well ahead of the shins but only 30 deg from vertical
+    ],
+)
 def test_live_lean_cue_uses_the_absolute_trunk_angle(trunk_deg, shank_deg, cued):
     from synthetic import side_squat
 
@@ -186,10 +199,10 @@ def test_valgus_cue_window_is_the_rules_descent_window():
     first = np.concatenate([np.zeros(10), rep[:20]])
     assert in_descent_window(first)  # first rep: its bottom is not known yet
     two = np.concatenate([np.zeros(10), rep, np.zeros(10)])
-    down = [in_descent_window(np.concatenate([two, rep[:i + 1]])) for i in range(30)]
+    down = [in_descent_window(np.concatenate([two, rep[: i + 1]])) for i in range(30)]
     fractions = rep[:30]
     assert all(d == (0.2 <= f <= 0.5) for d, f in zip(down, fractions, strict=True))
-    up = [in_descent_window(np.concatenate([two, rep[:i + 1]])) for i in range(31, 61)]
+    up = [in_descent_window(np.concatenate([two, rep[: i + 1]])) for i in range(31, 61)]
     assert not any(up)  # on the way up the rule does not read the knee
 
 
@@ -199,7 +212,7 @@ def test_live_valgus_cue_after_the_first_rep_only_within_the_descent_window():
     cued = np.array([r["cue"] == "Knees out!" for r in replies])
     assert cued.any()
     first_rep_end = int(np.flatnonzero(np.diff((schedule > 0).astype(int)) == -1)[0])
-    later = np.flatnonzero(cued[first_rep_end + 1:]) + first_rep_end + 1
+    later = np.flatnonzero(cued[first_rep_end + 1 :]) + first_rep_end + 1
     assert later.size > 0
     rising = np.diff(schedule, prepend=0.0) > 0
     assert rising[later].all()  # never on the way up nor at the bottom after the first rep

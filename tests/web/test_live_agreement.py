@@ -58,8 +58,9 @@ def _stream(ds):
     for t in ds["time"].values:
         session.process(image, float(t))
         last = session.last
-        seen.append((None, None) if last is None or last.view is None
-                    else (last.view.view, last.metrics))
+        seen.append(
+            (None, None) if last is None or last.view is None else (last.view.view, last.metrics)
+        )
     return session, seen
 
 

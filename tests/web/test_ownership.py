@@ -9,14 +9,26 @@ from starlette.websockets import WebSocketDisconnect
 from glutefire.web.app import create_app
 from webtools import add_client, csrf_of, fake_screen, make_settings, signup
 
-GET_ROUTES = ["/clients/{id}", "/clients/{id}/plan", "/clients/{id}/progress",
-              "/clients/{id}/sessions/new", "/clients/{id}/questionnaire",
-              "/clients/{id}/report.html", "/clients/{id}/report.pdf", "/clients/{id}/live",
-              "/clients/{id}/jobs/{job}", "/clients/{id}/jobs/{job}.json",
-              "/clients/{id}/screenings/{screening}",
-              "/clients/{id}/screenings/{screening}/keyframes/knees_cave_in.png"]
-POST_ROUTES = ["/clients/{id}/sessions", "/clients/{id}/questionnaire", "/clients/{id}/invite",
-               "/clients/{id}/uploads"]
+GET_ROUTES = [
+    "/clients/{id}",
+    "/clients/{id}/plan",
+    "/clients/{id}/progress",
+    "/clients/{id}/sessions/new",
+    "/clients/{id}/questionnaire",
+    "/clients/{id}/report.html",
+    "/clients/{id}/report.pdf",
+    "/clients/{id}/live",
+    "/clients/{id}/jobs/{job}",
+    "/clients/{id}/jobs/{job}.json",
+    "/clients/{id}/screenings/{screening}",
+    "/clients/{id}/screenings/{screening}/keyframes/knees_cave_in.png",
+]
+POST_ROUTES = [
+    "/clients/{id}/sessions",
+    "/clients/{id}/questionnaire",
+    "/clients/{id}/invite",
+    "/clients/{id}/uploads",
+]
 
 
 def _two_trainers(client: TestClient) -> tuple[int, dict, str]:
@@ -47,16 +59,20 @@ def test_other_trainers_client_is_not_found(client, setup, route):
 @pytest.mark.parametrize("route", POST_ROUTES)
 def test_other_trainers_client_cannot_be_changed(client, setup, route):
     owned, _, csrf_b = setup
-    response = client.post(route.format(id=owned), data={"csrf_token": csrf_b},
-                           files={"clip": ("x.mp4", b"0" * 10, "video/mp4")}
-                           if route.endswith("uploads") else None)
+    response = client.post(
+        route.format(id=owned),
+        data={"csrf_token": csrf_b},
+        files={"clip": ("x.mp4", b"0" * 10, "video/mp4")} if route.endswith("uploads") else None,
+    )
     assert response.status_code == 404
 
 
 def test_other_trainers_client_live_socket_is_refused(client, setup):
     owned, _, _ = setup
-    with pytest.raises(WebSocketDisconnect) as info, \
-            client.websocket_connect(f"/clients/{owned}/live/ws"):
+    with (
+        pytest.raises(WebSocketDisconnect) as info,
+        client.websocket_connect(f"/clients/{owned}/live/ws"),
+    ):
         pass
     assert info.value.code == 1008
 
@@ -77,7 +93,9 @@ def test_ownership_on_both_backends(db_url, tmp_path):
         client.cookies.clear()
         csrf_b = signup(client, "b@example.org", "B")
         assert client.get(f"/clients/{owned}").status_code == 404
-        assert client.post(f"/clients/{owned}/sessions",
-                           data={"csrf_token": csrf_b}).status_code == 404
+        assert (
+            client.post(f"/clients/{owned}/sessions", data={"csrf_token": csrf_b}).status_code
+            == 404
+        )
         assert "Ana" not in client.get("/clients").text
         assert csrf_of(client.get("/clients").text) == csrf_b

@@ -20,8 +20,12 @@ def trainer(client):
 
 
 def _post_clip(client, csrf, cid, name, content, ctype="video/mp4"):
-    return client.post(f"/clients/{cid}/uploads", data={"csrf_token": csrf, "view": "auto"},
-                       files={"clip": (name, content, ctype)}, follow_redirects=False)
+    return client.post(
+        f"/clients/{cid}/uploads",
+        data={"csrf_token": csrf, "view": "auto"},
+        files={"clip": (name, content, ctype)},
+        follow_redirects=False,
+    )
 
 
 def test_upload_runs_screening_and_shows_results(client, trainer, settings):
@@ -47,10 +51,11 @@ def test_front_and_side_clips_make_one_screening(client, trainer, settings):
 
     client.app.state.jobs._screen = record
     with open(SQUAT_FRONT, "rb") as a, open(SQUAT_FRONT, "rb") as b:
-        response = client.post(f"/clients/{cid}/uploads",
-                               data={"csrf_token": csrf, "view": "front", "view2": "side"},
-                               files={"clip": ("front.mp4", a, "video/mp4"),
-                                      "clip2": ("side.mp4", b, "video/mp4")})
+        response = client.post(
+            f"/clients/{cid}/uploads",
+            data={"csrf_token": csrf, "view": "front", "view2": "side"},
+            files={"clip": ("front.mp4", a, "video/mp4"), "clip2": ("side.mp4", b, "video/mp4")},
+        )
     assert response.status_code == 200
     job = client.get(response.url.path + ".json").json()
     assert job["frames_total"] == 500 and job["original_name"] == "front.mp4 + side.mp4"
@@ -64,9 +69,14 @@ def test_front_and_side_clips_make_one_screening(client, trainer, settings):
 def test_a_bad_second_clip_leaves_nothing_behind(client, trainer, settings):
     csrf, cid = trainer
     with open(SQUAT_FRONT, "rb") as a:
-        response = client.post(f"/clients/{cid}/uploads", data={"csrf_token": csrf},
-                               files={"clip": ("front.mp4", a, "video/mp4"),
-                                      "clip2": ("side.mp4", b"garbage" * 50, "video/mp4")})
+        response = client.post(
+            f"/clients/{cid}/uploads",
+            data={"csrf_token": csrf},
+            files={
+                "clip": ("front.mp4", a, "video/mp4"),
+                "clip2": ("side.mp4", b"garbage" * 50, "video/mp4"),
+            },
+        )
     assert response.status_code == 422
     assert list(settings.upload_dir.iterdir()) == []
 
@@ -104,9 +114,11 @@ def test_upload_refuses_a_too_big_file(client, trainer, settings):
 
 def test_upload_too_big_by_content_length_is_refused_before_reading(client, trainer, settings):
     csrf, cid = trainer
-    response = client.post(f"/clients/{cid}/uploads", content=b"x",
-                           headers={"content-length": str(settings.max_upload_bytes * 2),
-                                    "x-csrf-token": csrf})
+    response = client.post(
+        f"/clients/{cid}/uploads",
+        content=b"x",
+        headers={"content-length": str(settings.max_upload_bytes * 2), "x-csrf-token": csrf},
+    )
     assert response.status_code == 413
 
 
@@ -123,10 +135,18 @@ def test_failed_screening_is_shown_on_the_job(client, trainer):
 
 
 def _questionnaire(client, csrf, cid, **extra):
-    data = {"csrf_token": csrf, "sitting_hours_per_day": "9", "quad_dominant_percent": "70",
-            "abdominal_training": "crunches_situps", "jump_landing": "unsure",
-            "minutes_per_session": "30", "weeks": "6", "start_date": "2026-11-23",
-            "use_screening": "on", **extra}
+    data = {
+        "csrf_token": csrf,
+        "sitting_hours_per_day": "9",
+        "quad_dominant_percent": "70",
+        "abdominal_training": "crunches_situps",
+        "jump_landing": "unsure",
+        "minutes_per_session": "30",
+        "weeks": "6",
+        "start_date": "2026-11-23",
+        "use_screening": "on",
+        **extra,
+    }
     return client.post(f"/clients/{cid}/questionnaire", data=data, follow_redirects=False)
 
 
@@ -157,9 +177,11 @@ def test_log_session_and_see_progress(client, trainer):
     _questionnaire(client, csrf, cid)
     form = client.get(f"/clients/{cid}/sessions/new")
     assert "Session A" in form.text
-    response = client.post(f"/clients/{cid}/sessions", data={"csrf_token": csrf, "pain": "2",
-                                                             "effort": "6", "date": "2026-11-24"},
-                           follow_redirects=False)
+    response = client.post(
+        f"/clients/{cid}/sessions",
+        data={"csrf_token": csrf, "pain": "2", "effort": "6", "date": "2026-11-24"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     progress = client.get(f"/clients/{cid}/progress")
     assert progress.status_code == 200 and "data:image/png;base64," in progress.text
@@ -196,9 +218,16 @@ def test_client_invite_gives_access_to_their_own_record_only(client, trainer):
     path = link.replace("http://testserver", "")
     client.cookies.clear()
     token = csrf_of(client.get(path).text)
-    joined = client.post(path, data={"csrf_token": token, "email": "ana@example.org",
-                                     "password": PASSWORD, "display_name": "Ana"},
-                         follow_redirects=False)
+    joined = client.post(
+        path,
+        data={
+            "csrf_token": token,
+            "email": "ana@example.org",
+            "password": PASSWORD,
+            "display_name": "Ana",
+        },
+        follow_redirects=False,
+    )
     assert joined.status_code == 303
     me = client.get("/me", follow_redirects=False)
     assert me.headers["location"] == f"/clients/{cid}"
@@ -206,8 +235,9 @@ def test_client_invite_gives_access_to_their_own_record_only(client, trainer):
     assert client.get(f"/clients/{other}").status_code == 404
     assert client.get("/clients").status_code == 403  # not a trainer
     client_csrf = csrf_of(client.get(f"/clients/{cid}").text)
-    logged = client.post(f"/clients/{cid}/sessions", data={"csrf_token": client_csrf},
-                         follow_redirects=False)
+    logged = client.post(
+        f"/clients/{cid}/sessions", data={"csrf_token": client_csrf}, follow_redirects=False
+    )
     assert logged.status_code == 303
     upload = _post_clip(client, client_csrf, cid, "squat.mp4", b"x")
     assert upload.status_code == 403

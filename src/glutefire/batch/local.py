@@ -46,10 +46,16 @@ class _Worker:
 class LocalPool:
     """Runs tasks on ``workers`` processes; see :func:`run_local`."""
 
-    def __init__(self, tasks: Sequence[Task], *, workers: int, retries: int,
-                 max_tasks_per_worker: int | None,
-                 on_result: Callable[[TaskResult], None],
-                 task_fn: TaskFn = screen_assessment) -> None:
+    def __init__(
+        self,
+        tasks: Sequence[Task],
+        *,
+        workers: int,
+        retries: int,
+        max_tasks_per_worker: int | None,
+        on_result: Callable[[TaskResult], None],
+        task_fn: TaskFn = screen_assessment,
+    ) -> None:
         self.tasks = tasks
         self.task_fn = task_fn
         self.retries = retries
@@ -64,9 +70,12 @@ class LocalPool:
 
     def _start(self, slot: int) -> _Worker:
         inbox = self.ctx.Queue()
-        process = self.ctx.Process(target=_worker_main,
-                                   args=(slot, inbox, self.outbox, self.task_fn),
-                                   name=f"glutefire-batch-{slot}", daemon=True)
+        process = self.ctx.Process(
+            target=_worker_main,
+            args=(slot, inbox, self.outbox, self.task_fn),
+            name=f"glutefire-batch-{slot}",
+            daemon=True,
+        )
         process.start()
         return _Worker(process, inbox)
 
@@ -132,11 +141,17 @@ class LocalPool:
             self.pending.appendleft(index)
             return
         task = self.tasks[index]
-        self._finish(index, TaskResult(
-            task.index, task.assessment.person, task.assessment.test, "failed",
-            error=f"the worker screening it died (exit code {worker.process.exitcode}) on each "
-                  f"of {self.attempts[index]} attempts",
-        ))
+        self._finish(
+            index,
+            TaskResult(
+                task.index,
+                task.assessment.person,
+                task.assessment.test,
+                "failed",
+                error=f"the worker screening it died (exit code {worker.process.exitcode}) on each "
+                f"of {self.attempts[index]} attempts",
+            ),
+        )
 
     def _stop(self) -> None:
         for worker in self.workers:
@@ -149,10 +164,15 @@ class LocalPool:
                 worker.process.join()
 
 
-def run_local(tasks: Sequence[Task], *, workers: int, retries: int = 2,
-              max_tasks_per_worker: int | None = None,
-              on_result: Callable[[TaskResult], None] = lambda r: None,
-              task_fn: TaskFn = screen_assessment) -> list[TaskResult]:
+def run_local(
+    tasks: Sequence[Task],
+    *,
+    workers: int,
+    retries: int = 2,
+    max_tasks_per_worker: int | None = None,
+    on_result: Callable[[TaskResult], None] = lambda r: None,
+    task_fn: TaskFn = screen_assessment,
+) -> list[TaskResult]:
     """Screen ``tasks`` on a pool of ``workers`` processes; results in task order.
 
     ``task_fn`` runs one task in a worker (a top-level function, so ``spawn`` can import it).
@@ -161,6 +181,11 @@ def run_local(tasks: Sequence[Task], *, workers: int, retries: int = 2,
     """
     if not tasks:
         return []
-    return LocalPool(tasks, workers=workers, retries=retries,
-                     max_tasks_per_worker=max_tasks_per_worker, on_result=on_result,
-                     task_fn=task_fn).run()
+    return LocalPool(
+        tasks,
+        workers=workers,
+        retries=retries,
+        max_tasks_per_worker=max_tasks_per_worker,
+        on_result=on_result,
+        task_fn=task_fn,
+    ).run()

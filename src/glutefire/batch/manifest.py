@@ -105,8 +105,7 @@ class _Row:
 def _read_table(path: Path) -> pd.DataFrame:
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError,
-            pd.errors.EmptyDataError) as exc:
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputFileError(f"{path}: not a readable manifest CSV ({exc})") from None
     table.columns = [str(c).strip().lower() for c in table.columns]
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
@@ -133,9 +132,16 @@ def _parse_row(row: dict[str, str], base: Path, line: int) -> _Row:
             raise InputFileError(f"manifest line {line}: expected a {column}, but it is empty")
     clip = Path(row["clip"]).expanduser()
     clip = (clip if clip.is_absolute() else base / clip).resolve()
-    return _Row(line, row["person"], row["test"],
-                ClipInput(path=clip, view=_parse_view(row["view"], line),
-                          heels_elevated=_parse_bool(row.get("heels_elevated", ""), line)))
+    return _Row(
+        line,
+        row["person"],
+        row["test"],
+        ClipInput(
+            path=clip,
+            view=_parse_view(row["view"], line),
+            heels_elevated=_parse_bool(row.get("heels_elevated", ""), line),
+        ),
+    )
 
 
 def _parse_view(text: str, line: int) -> View | None:

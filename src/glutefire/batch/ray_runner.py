@@ -48,8 +48,14 @@ def _connect(ray: ModuleType, address: str, workers: int) -> bool:
     return True
 
 
-def run_ray(tasks: Sequence[Task], *, address: str = "auto", workers: int = 1, retries: int = 2,
-            on_result: Callable[[TaskResult], None] = lambda r: None) -> list[TaskResult]:
+def run_ray(
+    tasks: Sequence[Task],
+    *,
+    address: str = "auto",
+    workers: int = 1,
+    retries: int = 2,
+    on_result: Callable[[TaskResult], None] = lambda r: None,
+) -> list[TaskResult]:
     """Screen ``tasks`` as Ray tasks; results in task order."""
     if not tasks:
         return []
@@ -76,5 +82,11 @@ def _get(ray: ModuleType, ref: Any, task: Task, retries: int) -> TaskResult:
     except ray.exceptions.RayError as exc:
         a = task.assessment
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return TaskResult(task.index, a.person, a.test, "failed", attempts=retries + 1,
-                          error=f"the Ray worker screening it failed: {first_line}")
+        return TaskResult(
+            task.index,
+            a.person,
+            a.test,
+            "failed",
+            attempts=retries + 1,
+            error=f"the Ray worker screening it failed: {first_line}",
+        )

@@ -19,8 +19,9 @@ def clip_checksums(assessment: Assessment) -> list[str]:
     return [sha256_of(clip.path) for clip in assessment.clips]
 
 
-def finished_result(out_dir: Path, checksums: list[str], *, model_sha256: str,
-                    software_version: str = __version__) -> ScreeningResult | None:
+def finished_result(
+    out_dir: Path, checksums: list[str], *, model_sha256: str, software_version: str = __version__
+) -> ScreeningResult | None:
     """The stored result in ``out_dir`` if it is for these clips, this software and the pose
     model whose bundle has ``model_sha256``, else None (also when it is missing or does not
     parse: then the assessment is screened again)."""
@@ -28,7 +29,10 @@ def finished_result(out_dir: Path, checksums: list[str], *, model_sha256: str,
         result = parse_result_json((out_dir / RESULT_FILE).read_bytes())
     except (OSError, FindingsError):
         return None
-    if (result.checksums != checksums or result.software.version != software_version
-            or result.model.sha256 != model_sha256):
+    if (
+        result.checksums != checksums
+        or result.software.version != software_version
+        or result.model.sha256 != model_sha256
+    ):
         return None
     return result

@@ -39,8 +39,9 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def plan_batch(assessments: Sequence[Assessment],
-               options: BatchOptions) -> tuple[list[Task], dict[int, TaskResult]]:
+def plan_batch(
+    assessments: Sequence[Assessment], options: BatchOptions
+) -> tuple[list[Task], dict[int, TaskResult]]:
     """Tasks still to run, and the outcomes of assessments already finished (by position)."""
     tasks: list[Task] = []
     skipped: dict[int, TaskResult] = {}
@@ -53,9 +54,16 @@ def plan_batch(assessments: Sequence[Assessment],
         if done is not None:
             skipped[position] = TaskResult(position, a.person, a.test, "skipped", result=done)
             continue
-        tasks.append(Task(position, a, None if options.ship_bytes else str(out_dir),
-                          clip_bytes=_read_clips(a) if options.ship_bytes else None,
-                          model=options.model, video=options.video))
+        tasks.append(
+            Task(
+                position,
+                a,
+                None if options.ship_bytes else str(out_dir),
+                clip_bytes=_read_clips(a) if options.ship_bytes else None,
+                model=options.model,
+                video=options.video,
+            )
+        )
     return tasks, skipped
 
 
@@ -63,8 +71,12 @@ def _read_clips(a: Assessment) -> tuple[bytes, ...]:
     return tuple(clip.path.read_bytes() for clip in a.clips)
 
 
-def run_batch(assessments: Sequence[Assessment], options: BatchOptions, *,
-              on_result: ResultFn = lambda r: None) -> list[TaskResult]:
+def run_batch(
+    assessments: Sequence[Assessment],
+    options: BatchOptions,
+    *,
+    on_result: ResultFn = lambda r: None,
+) -> list[TaskResult]:
     """Screen every assessment not already finished; one outcome each, in manifest order."""
     tasks, outcomes = plan_batch(assessments, options)
     for outcome in outcomes.values():
@@ -85,10 +97,20 @@ def _runner(tasks: list[Task], options: BatchOptions, collect: ResultFn) -> None
     if options.ray is not None:
         from glutefire.batch.ray_runner import run_ray
 
-        run_ray(tasks, address=options.ray, workers=options.workers, retries=options.retries,
-                on_result=collect)
+        run_ray(
+            tasks,
+            address=options.ray,
+            workers=options.workers,
+            retries=options.retries,
+            on_result=collect,
+        )
         return
     from glutefire.batch.local import run_local
 
-    run_local(tasks, workers=options.workers, retries=options.retries,
-              max_tasks_per_worker=options.max_tasks_per_worker, on_result=collect)
+    run_local(
+        tasks,
+        workers=options.workers,
+        retries=options.retries,
+        max_tasks_per_worker=options.max_tasks_per_worker,
+        on_result=collect,
+    )

@@ -23,8 +23,19 @@ from glutefire.result import Finding, ScreeningResult, Status
 
 SUMMARY_CSV = "summary.csv"
 SUMMARY_HTML = "summary.html"
-BASE_COLUMNS = ("person", "test", "status", "attention_score", "findings_present",
-                "not_assessable", "complete_reps", "view", "result", "keyframes", "error")
+BASE_COLUMNS = (
+    "person",
+    "test",
+    "status",
+    "attention_score",
+    "findings_present",
+    "not_assessable",
+    "complete_reps",
+    "view",
+    "result",
+    "keyframes",
+    "error",
+)
 
 
 @dataclass(frozen=True)
@@ -50,27 +61,38 @@ def attention_score(result: ScreeningResult) -> float:
     return round(sum(f.confidence for f in result.present), 2)
 
 
-def summary_rows(assessments: Sequence[Assessment],
-                 outcomes: Sequence[TaskResult]) -> list[SummaryRow]:
+def summary_rows(
+    assessments: Sequence[Assessment], outcomes: Sequence[TaskResult]
+) -> list[SummaryRow]:
     """Rows sorted by attention score (highest first), then failed assessments."""
     rows = [_row(a, o) for a, o in zip(assessments, outcomes, strict=True)]
-    return sorted(rows, key=lambda r: (r.attention_score is None, -(r.attention_score or 0.0),
-                                       r.person, r.test))
+    return sorted(
+        rows,
+        key=lambda r: (r.attention_score is None, -(r.attention_score or 0.0), r.person, r.test),
+    )
 
 
 def _row(a: Assessment, outcome: TaskResult) -> SummaryRow:
     result = outcome.result
     if result is None:
-        return SummaryRow(a.person, a.test, outcome.status, None, (), (), None, "", None, (), {},
-                          outcome.error)
+        return SummaryRow(
+            a.person, a.test, outcome.status, None, (), (), None, "", None, (), {}, outcome.error
+        )
     folder = a.folder.as_posix()
     present = tuple(f.code.value for f in result.present)
     return SummaryRow(
-        a.person, a.test, outcome.status, attention_score(result), present,
+        a.person,
+        a.test,
+        outcome.status,
+        attention_score(result),
+        present,
         tuple(c.value for c in result.summary.not_assessable),
-        result.summary.complete_reps, result.view,
-        f"{folder}/{RESULT_FILE}", tuple(f"{folder}/keyframe_{code}.png" for code in present),
-        {f.code.value: _status_cell(f) for f in result.findings}, None,
+        result.summary.complete_reps,
+        result.view,
+        f"{folder}/{RESULT_FILE}",
+        tuple(f"{folder}/keyframe_{code}.png" for code in present),
+        {f.code.value: _status_cell(f) for f in result.findings},
+        None,
     )
 
 
@@ -92,12 +114,22 @@ def summary_csv(rows: Sequence[SummaryRow]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([*BASE_COLUMNS, *codes])
     for r in rows:
-        writer.writerow([
-            r.person, r.test, r.status, "" if r.attention_score is None else r.attention_score,
-            ";".join(r.present), ";".join(r.not_assessable),
-            "" if r.complete_reps is None else r.complete_reps, r.view, r.result_link or "",
-            ";".join(r.keyframes), r.error or "", *(r.findings.get(c, "") for c in codes),
-        ])
+        writer.writerow(
+            [
+                r.person,
+                r.test,
+                r.status,
+                "" if r.attention_score is None else r.attention_score,
+                ";".join(r.present),
+                ";".join(r.not_assessable),
+                "" if r.complete_reps is None else r.complete_reps,
+                r.view,
+                r.result_link or "",
+                ";".join(r.keyframes),
+                r.error or "",
+                *(r.findings.get(c, "") for c in codes),
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -110,14 +142,19 @@ def _link(path: str, text: str) -> str:
 
 
 def _screened_row(r: SummaryRow, codes: list[str]) -> str:
-    cells = [_e(r.person), _e(r.test), _e(r.attention_score), _e(r.view),
-             _e(r.complete_reps)]
-    cells += [f'<td class="{_e(r.findings.get(c, "").split(" ")[0])}">{_e(r.findings.get(c, ""))}'
-              "</td>" for c in codes]
+    cells = [_e(r.person), _e(r.test), _e(r.attention_score), _e(r.view), _e(r.complete_reps)]
+    cells += [
+        f'<td class="{_e(r.findings.get(c, "").split(" ")[0])}">{_e(r.findings.get(c, ""))}</td>'
+        for c in codes
+    ]
     links = [_link(r.result_link or "", "result")]
     links += [_link(k, Path(k).stem.removeprefix("keyframe_")) for k in r.keyframes]
-    return ("<tr>" + "".join(f"<td>{c}</td>" for c in cells[:5]) + "".join(cells[5:])
-            + f"<td>{' '.join(links)}</td></tr>")
+    return (
+        "<tr>"
+        + "".join(f"<td>{c}</td>" for c in cells[:5])
+        + "".join(cells[5:])
+        + f"<td>{' '.join(links)}</td></tr>"
+    )
 
 
 def summary_html(rows: Sequence[SummaryRow], *, title: str = "glutefire batch summary") -> str:
@@ -125,31 +162,44 @@ def summary_html(rows: Sequence[SummaryRow], *, title: str = "glutefire batch su
     screened = [r for r in rows if r.result_link]
     failed = [r for r in rows if not r.result_link]
     codes = finding_codes(rows)
-    head = "".join(f"<th>{_e(c)}</th>" for c in
-                   ["person", "test", "attention", "view", "complete reps", *codes, "links"])
+    head = "".join(
+        f"<th>{_e(c)}</th>"
+        for c in ["person", "test", "attention", "view", "complete reps", *codes, "links"]
+    )
     body = "\n".join(_screened_row(r, codes) for r in screened)
-    parts = [f"<!doctype html>\n<html><head><meta charset='utf-8'><title>{_e(title)}</title>",
-             f"<style>{_CSS}</style></head><body><h1>{_e(title)}</h1>",
-             f"<p>{len(screened)} screened, {len(failed)} could not be screened. Sorted by "
-             "attention score: the sum of the confidence of each finding present.</p>"]
+    parts = [
+        f"<!doctype html>\n<html><head><meta charset='utf-8'><title>{_e(title)}</title>",
+        f"<style>{_CSS}</style></head><body><h1>{_e(title)}</h1>",
+        f"<p>{len(screened)} screened, {len(failed)} could not be screened. Sorted by "
+        "attention score: the sum of the confidence of each finding present.</p>",
+    ]
     if failed:
-        items = "".join(f"<tr><td>{_e(r.person)}</td><td>{_e(r.test)}</td><td>{_e(r.error)}"
-                        "</td></tr>" for r in failed)
-        parts.append("<h2>Could not be screened</h2><table><tr><th>person</th><th>test</th>"
-                     f"<th>error</th></tr>{items}</table>")
+        items = "".join(
+            f"<tr><td>{_e(r.person)}</td><td>{_e(r.test)}</td><td>{_e(r.error)}</td></tr>"
+            for r in failed
+        )
+        parts.append(
+            "<h2>Could not be screened</h2><table><tr><th>person</th><th>test</th>"
+            f"<th>error</th></tr>{items}</table>"
+        )
     parts.append(f"<h2>Screened</h2><table><tr>{head}</tr>\n{body}</table>")
-    parts.append("<p class='note'>A screening aid that describes movement patterns; not a "
-                 "diagnosis.</p></body></html>\n")
+    parts.append(
+        "<p class='note'>A screening aid that describes movement patterns; not a "
+        "diagnosis.</p></body></html>\n"
+    )
     return "\n".join(parts)
 
 
-_CSS = ("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:4px 8px}.present{background:#fdd}"
-        ".not_assessable{color:#888}.note{color:#666;font-size:small}")
+_CSS = (
+    "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+    "td,th{border:1px solid #ccc;padding:4px 8px}.present{background:#fdd}"
+    ".not_assessable{color:#888}.note{color:#666;font-size:small}"
+)
 
 
-def write_summary(assessments: Sequence[Assessment], outcomes: Sequence[TaskResult],
-                  out: Path) -> list[Path]:
+def write_summary(
+    assessments: Sequence[Assessment], outcomes: Sequence[TaskResult], out: Path
+) -> list[Path]:
     """Write summary.csv and summary.html into ``out`` (each atomically)."""
     rows = summary_rows(assessments, outcomes)
     written = []

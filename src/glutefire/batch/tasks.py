@@ -71,16 +71,23 @@ def screen_assessment(task: Task) -> TaskResult:
     except OSError as exc:
         outcome = _outcome(task, "failed", error=f"could not read or write a file: {exc}")
     except Exception as exc:  # a bug or a library failure on this clip: report, don't stop
-        outcome = _outcome(task, "failed",
-                           error=f"unexpected {type(exc).__name__}: {exc} (please report this)")
+        outcome = _outcome(
+            task, "failed", error=f"unexpected {type(exc).__name__}: {exc} (please report this)"
+        )
     outcome.elapsed_s = round(time.perf_counter() - started, 3)
     return outcome
 
 
 def _outcome(task: Task, status: str, **kwargs: Any) -> TaskResult:
     a = task.assessment
-    return TaskResult(task.index, a.person, a.test, status,
-                      worker=f"{socket.gethostname()}:{os.getpid()}", **kwargs)
+    return TaskResult(
+        task.index,
+        a.person,
+        a.test,
+        status,
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+        **kwargs,
+    )
 
 
 def _screen(task: Task) -> tuple[ScreeningResult, dict[str, bytes]]:
@@ -90,12 +97,14 @@ def _screen(task: Task) -> tuple[ScreeningResult, dict[str, bytes]]:
         needs_model = any(clip_frames_needed(c) for c in clips)
         # result.json and reps.csv first; a failing optional output becomes a warning in it
         session = screen_session(
-            clips, options=SessionOptions(model=task.model,
-                                          previews=task.video),
+            clips,
+            options=SessionOptions(model=task.model, previews=task.video),
             pose_models=_worker_models(task.model) if needs_model else None,
-            named_as=task.assessment.clips, json_paths=[staging / RESULT_FILE],
+            named_as=task.assessment.clips,
+            json_paths=[staging / RESULT_FILE],
             result_files=[reps_table(staging)],
-            outputs=[folder_outputs(staging, video=task.video)])
+            outputs=[folder_outputs(staging, video=task.video)],
+        )
         return session.result, {p.name: p.read_bytes() for p in sorted(staging.iterdir())}
 
 

@@ -41,10 +41,18 @@ def register(app: typer.Typer) -> None:
 @contextmanager
 def _progress(total: int, quiet: bool) -> Iterator[Callable[[TaskResult], None]]:
     counts: dict[str, Any] = {"screened": 0, "skipped": 0, "failed": 0}  # Progress fields
-    columns = (TextColumn("batch"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("done {task.fields[screened]}, skipped {task.fields[skipped]}, "
-                          "failed {task.fields[failed]}"), TimeElapsedColumn(),
-               TextColumn("ETA"), TimeRemainingColumn())
+    columns = (
+        TextColumn("batch"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(
+            "done {task.fields[screened]}, skipped {task.fields[skipped]}, "
+            "failed {task.fields[failed]}"
+        ),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, disable=quiet) as progress:
         bar = progress.add_task("batch", total=total, **counts)
 
@@ -79,37 +87,66 @@ def _store(outcomes: Sequence[TaskResult], db: str | None) -> int:
                 stored += 1
             except (GlutefireError, IntegrityError) as exc:
                 line = f"{o.person} / {o.test}: {str(exc).splitlines()[0]}"
-                err_console.print(f"[yellow]not stored:[/] {escape(line)}",
-                                  highlight=False, soft_wrap=True)
+                err_console.print(
+                    f"[yellow]not stored:[/] {escape(line)}", highlight=False, soft_wrap=True
+                )
     return stored
 
 
 def batch(
-    manifest: Annotated[Path, typer.Argument(
-        help="Manifest CSV (person,test,view,clip[,heels_elevated]) or a folder of clips.")],
-    out: Annotated[Path, typer.Option(
-        help="Output folder: <person>/<test>/ per assessment, plus summary.csv/.html.",
-        file_okay=False)],
-    workers: Annotated[int | None, typer.Option(
-        min=1, help="Worker processes (default: all cores).")] = None,
-    ray: Annotated[str | None, typer.Option(
-        help="Run on Ray: 'auto' starts a local runtime, else a cluster address "
-             "(needs glutefire[ray]).")] = None,
-    ship_bytes: Annotated[bool, typer.Option(
-        "--ship-bytes", help="Send clips to the workers as bytes and get outputs back as bytes "
-                             "(workers without shared storage).")] = False,
-    retries: Annotated[int, typer.Option(
-        min=0, help="Resubmit a task whose worker died at most this many times.")] = 2,
+    manifest: Annotated[
+        Path,
+        typer.Argument(
+            help="Manifest CSV (person,test,view,clip[,heels_elevated]) or a folder of clips."
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="Output folder: <person>/<test>/ per assessment, plus summary.csv/.html.",
+            file_okay=False,
+        ),
+    ],
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: all cores).")
+    ] = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            help="Run on Ray: 'auto' starts a local runtime, else a cluster address "
+            "(needs glutefire[ray])."
+        ),
+    ] = None,
+    ship_bytes: Annotated[
+        bool,
+        typer.Option(
+            "--ship-bytes",
+            help="Send clips to the workers as bytes and get outputs back as bytes "
+            "(workers without shared storage).",
+        ),
+    ] = False,
+    retries: Annotated[
+        int, typer.Option(min=0, help="Resubmit a task whose worker died at most this many times.")
+    ] = 2,
     video: Annotated[bool, typer.Option(help="Also render annotated videos.")] = False,
-    resume: Annotated[bool, typer.Option(
-        help="Skip assessments whose result exists for the same clips and software.")] = True,
-    model: Annotated[PoseModel, typer.Option(
-        help="BlazePose model: lite, full, heavy (all bundled, offline).")] = DEFAULT_POSE_MODEL,
-    store: Annotated[bool, typer.Option(
-        "--store", help="Store new results per person in the tracking database.")] = False,
-    db: Annotated[str | None, typer.Option(
-        "--db", help="Database URL to store results in (implies --store; default: "
-                     "$GLUTEFIRE_DATABASE_URL, else the user data folder).")] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(help="Skip assessments whose result exists for the same clips and software."),
+    ] = True,
+    model: Annotated[
+        PoseModel, typer.Option(help="BlazePose model: lite, full, heavy (all bundled, offline).")
+    ] = DEFAULT_POSE_MODEL,
+    store: Annotated[
+        bool, typer.Option("--store", help="Store new results per person in the tracking database.")
+    ] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database URL to store results in (implies --store; default: "
+            "$GLUTEFIRE_DATABASE_URL, else the user data folder).",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Screen a whole team's clips in parallel; a bad clip is reported, never stops the batch.
@@ -120,9 +157,16 @@ def batch(
         assessments = read_batch_input(manifest)
         if _needs_model(assessments):
             check_model_available(model)
-        options = BatchOptions(out=out, workers=workers or default_workers(), ray=ray,
-                               ship_bytes=ship_bytes, retries=retries, video=video,
-                               model=model, resume=resume)
+        options = BatchOptions(
+            out=out,
+            workers=workers or default_workers(),
+            ray=ray,
+            ship_bytes=ship_bytes,
+            retries=retries,
+            video=video,
+            model=model,
+            resume=resume,
+        )
         try:
             out.mkdir(parents=True, exist_ok=True)
             with _progress(len(assessments), quiet) as advance:
@@ -138,13 +182,14 @@ def _report(outcomes: Sequence[TaskResult], out: Path, stored: int | None, quiet
     failed = [o for o in outcomes if o.status == "failed"]
     if not quiet:
         counts = {s: sum(o.status == s for o in outcomes) for s in ("screened", "skipped")}
-        console.print(f"{counts['screened']} screened, {counts['skipped']} skipped (already "
-                      f"done), {len(failed)} failed; summary: [bold]{out / SUMMARY_HTML}[/]")
+        console.print(
+            f"{counts['screened']} screened, {counts['skipped']} skipped (already "
+            f"done), {len(failed)} failed; summary: [bold]{out / SUMMARY_HTML}[/]"
+        )
         if stored is not None:
             console.print(f"{stored} new results stored in the database")
     for o in failed:
         line = f"{o.person} / {o.test}: {o.error}"
-        err_console.print(f"[bold red]failed:[/] {escape(line)}",
-                          highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]failed:[/] {escape(line)}", highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(code=EXIT_SOME_FAILED)

@@ -24,8 +24,9 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except GlutefireError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
-                          soft_wrap=True)
+        err_console.print(
+            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
         raise typer.Exit(code=exc.exit_code) from None
 
 

@@ -33,25 +33,40 @@ def _progress(quiet: bool) -> Callable[[ClipEvaluation], None]:
         if not quiet:
             mark = "ok" if e.reps_exact else ("crash" if e.crashed else "wrong")
             err_console.print(f"  {escape(e.id)}: {mark}", highlight=False)
+
     return show
 
 
 def eval_command(
-    labels: Annotated[Path, typer.Argument(help="Labels file (JSON, docs/evaluation.md).",
-                                           dir_okay=False)],
-    clip_dir: Annotated[Path, typer.Argument(help="Folder holding the labelled clips.",
-                                             file_okay=False)],
-    keypoints_dir: Annotated[Path | None, typer.Option(
-        help="Cache of keypoint CSVs (STEM.csv): used when present, written after a pose run, "
-             "so the analysis can be rerun without the pose model.", file_okay=False)] = None,
-    min_reps_exact: Annotated[float | None, typer.Option(
-        help="Exit 1 when the share of clips with complete reps exact is below this (0-1).")
+    labels: Annotated[
+        Path, typer.Argument(help="Labels file (JSON, docs/evaluation.md).", dir_okay=False)
+    ],
+    clip_dir: Annotated[
+        Path, typer.Argument(help="Folder holding the labelled clips.", file_okay=False)
+    ],
+    keypoints_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Cache of keypoint CSVs (STEM.csv): used when present, written after a pose run, "
+            "so the analysis can be rerun without the pose model.",
+            file_okay=False,
+        ),
     ] = None,
-    min_findings: Annotated[float | None, typer.Option(
-        help="Exit 1 when the share of labelled findings that agree is below this (0-1).")
+    min_reps_exact: Annotated[
+        float | None,
+        typer.Option(
+            help="Exit 1 when the share of clips with complete reps exact is below this (0-1)."
+        ),
     ] = None,
-    markdown: Annotated[Path | None, typer.Option(
-        help="Also write the table as Markdown here.", dir_okay=False)] = None,
+    min_findings: Annotated[
+        float | None,
+        typer.Option(
+            help="Exit 1 when the share of labelled findings that agree is below this (0-1)."
+        ),
+    ] = None,
+    markdown: Annotated[
+        Path | None, typer.Option(help="Also write the table as Markdown here.", dir_okay=False)
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-clip progress.")] = False,
 ) -> None:
     """Screen every labelled clip; print per clip and overall: complete reps exact, view,
@@ -62,8 +77,9 @@ def eval_command(
         label_set = load_labels(labels)
         if not clip_dir.is_dir():
             raise InputFileError(f"{clip_dir}: no such folder")
-        results, summary = evaluate(label_set, clip_dir, source=cached_keypoints(keypoints_dir),
-                                    on_clip=_progress(quiet))
+        results, summary = evaluate(
+            label_set, clip_dir, source=cached_keypoints(keypoints_dir), on_clip=_progress(quiet)
+        )
         table = Table(*HEADER, show_lines=False)
         for e in results:
             table.add_row(*(escape(c) for c in clip_row(e)))

@@ -223,8 +223,10 @@ def ask_questions() -> dict[str, Any]:
         default = q.default if q.default is not None else ("" if q.optional else None)
         value = _ask(terminal_prompt(q), partial(parse_reply, q), default)
         if q.kind == "pain_sites":
-            value = {site: _ask(f"Pain at {site}, 0-10", number_in(0, 10, integer=True))
-                     for site in value}
+            value = {
+                site: _ask(f"Pain at {site}, 0-10", number_in(0, 10, integer=True))
+                for site in value
+            }
         if value is not None:
             set_path(answers, q.id, value)
     if _ask("Add optional scales (Kujala, Oswestry, NPRS)? (y/n)", yes_no, "n"):

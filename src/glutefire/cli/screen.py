@@ -48,8 +48,10 @@ def register(app: typer.Typer) -> None:
 
 
 def schema(
-    out: Annotated[Path | None, typer.Option(
-        "--out", help="Write the schema here instead of printing it.", dir_okay=False)] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the schema here instead of printing it.", dir_okay=False),
+    ] = None,
 ) -> None:
     """Print the JSON Schema of the screening result (docs/result.schema.json)."""
     text = json.dumps(result_json_schema(), indent=2) + "\n"
@@ -72,10 +74,13 @@ def _clip_inputs(clips: list[Path], heels: list[Path], views: list[View]) -> lis
             f"expected --view once (for every clip) or once per clip ({len(paths)}), "
             f"but got it {len(views)} times"
         )
-    forced: Sequence[View | None] = (views * len(paths) if len(views) == 1
-                                     else views or [None] * len(paths))
-    return [ClipInput(path=p, view=v, heels_elevated=i >= len(clips))
-            for i, (p, v) in enumerate(zip(paths, forced, strict=True))]
+    forced: Sequence[View | None] = (
+        views * len(paths) if len(views) == 1 else views or [None] * len(paths)
+    )
+    return [
+        ClipInput(path=p, view=v, heels_elevated=i >= len(clips))
+        for i, (p, v) in enumerate(zip(paths, forced, strict=True))
+    ]
 
 
 class _Bars:
@@ -88,49 +93,92 @@ class _Bars:
 
     def __call__(self, clip: int, done: int, total: int) -> None:
         if clip not in self.tasks:
-            self.tasks[clip] = self.progress.add_task(f"pose {escape(self.inputs[clip].path.name)}",
-                                                      total=total)
+            self.tasks[clip] = self.progress.add_task(
+                f"pose {escape(self.inputs[clip].path.name)}", total=total
+            )
         self.progress.update(self.tasks[clip], completed=done)
 
 
-def _run(inputs: list[ClipInput], *, options: SessionOptions, quiet: bool,
-         json_paths: list[Path], result_files: list[ResultFileWriter], store: StoreFn | None,
-         outputs: list[OutputWriter]) -> ScreenedSession:
+def _run(
+    inputs: list[ClipInput],
+    *,
+    options: SessionOptions,
+    quiet: bool,
+    json_paths: list[Path],
+    result_files: list[ResultFileWriter],
+    store: StoreFn | None,
+    outputs: list[OutputWriter],
+) -> ScreenedSession:
     """Screen and save the session with a progress bar per clip."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
-                  "{task.total} frames"), TimeRemainingColumn(), console=console,
-                  disable=quiet, transient=True) as progress:
-        return screen_session(inputs, options=options, on_progress=_Bars(progress, inputs),
-                              json_paths=json_paths, result_files=result_files, store=store,
-                              outputs=outputs)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} frames"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
+    ) as progress:
+        return screen_session(
+            inputs,
+            options=options,
+            on_progress=_Bars(progress, inputs),
+            json_paths=json_paths,
+            result_files=result_files,
+            store=store,
+            outputs=outputs,
+        )
 
 
 def screen(
-    clips: Annotated[list[Path] | None, typer.Argument(
-        help="Squat clips of one session (video, or a keypoint CSV from --out).")] = None,
-    heels_elevated: Annotated[list[Path] | None, typer.Option(
-        "--heels-elevated",
-        help="A clip filmed with the heels raised (retest). Repeatable.")] = None,
-    view: Annotated[list[View] | None, typer.Option(
-        help="Force the camera view instead of detecting it: once for all clips, or once per "
-             "clip (clips first, then --heels-elevated clips).")] = None,
-    json_path: Annotated[Path | None, typer.Option(
-        "--json", help="Write the JSON result here.", dir_okay=False)] = None,
-    out: Annotated[Path | None, typer.Option(
-        help="Folder for result.json, reps.csv, keypoint CSVs, annotated videos, keyframes.",
-        file_okay=False)] = None,
+    clips: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Squat clips of one session (video, or a keypoint CSV from --out)."),
+    ] = None,
+    heels_elevated: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--heels-elevated", help="A clip filmed with the heels raised (retest). Repeatable."
+        ),
+    ] = None,
+    view: Annotated[
+        list[View] | None,
+        typer.Option(
+            help="Force the camera view instead of detecting it: once for all clips, or once per "
+            "clip (clips first, then --heels-elevated clips)."
+        ),
+    ] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON result here.", dir_okay=False)
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for result.json, reps.csv, keypoint CSVs, annotated videos, keyframes.",
+            file_okay=False,
+        ),
+    ] = None,
     video: Annotated[bool, typer.Option(help="Render the annotated video into --out.")] = True,
-    subject: Annotated[SubjectPolicy, typer.Option(
-        help="Who to analyse when several people are in view.")] = SubjectPolicy.AUTO,
-    model: Annotated[PoseModel, typer.Option(
-        help="BlazePose model: lite (fastest), full, heavy (most accurate); all bundled, "
-             "offline.")] = DEFAULT_POSE_MODEL,
+    subject: Annotated[
+        SubjectPolicy, typer.Option(help="Who to analyse when several people are in view.")
+    ] = SubjectPolicy.AUTO,
+    model: Annotated[
+        PoseModel,
+        typer.Option(
+            help="BlazePose model: lite (fastest), full, heavy (most accurate); all bundled, "
+            "offline."
+        ),
+    ] = DEFAULT_POSE_MODEL,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
     person: StoreAsOption = None,
     new_person: NewPersonOption = False,
-    date: Annotated[str | None, typer.Option(
-        help="When the clips were filmed, for the stored record: YYYY-MM-DD or "
-             "YYYY-MM-DDTHH:MM in the person's time zone (default now).")] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            help="When the clips were filmed, for the stored record: YYYY-MM-DD or "
+            "YYYY-MM-DDTHH:MM in the person's time zone (default now)."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Screen overhead-squat clips for movement compensations, rep by rep."""
@@ -140,17 +188,22 @@ def screen(
         elif date is not None or new_person:
             raise InputFileError("expected --person NAME with --date or --new-person, but got none")
         inputs = _clip_inputs(clips or [], heels_elevated or [], view or [])
-        options = SessionOptions(model=model, subject_policy=subject,
-                                 previews=out is not None and video)
+        options = SessionOptions(
+            model=model, subject_policy=subject, previews=out is not None and video
+        )
         json_paths = [out / RESULT_FILE] if out is not None else []
         if json_path is not None:
             json_paths.append(json_path)
         # the result first (JSON, reps.csv, database), then optional outputs: never lost
         session = _run(
-            inputs, options=options, quiet=quiet, json_paths=json_paths,
+            inputs,
+            options=options,
+            quiet=quiet,
+            json_paths=json_paths,
             result_files=[reps_table(out)] if out is not None else [],
             store=None if person is None else partial(store_screening, person, db=db, date=date),
-            outputs=[folder_outputs(out, video=video)] if out is not None else [])
+            outputs=[folder_outputs(out, video=video)] if out is not None else [],
+        )
         result = session.result
         show_warnings(result.warnings)
         if not quiet:
@@ -164,8 +217,9 @@ def screen(
 def show_warnings(warnings: list[str]) -> None:
     """One ``warning:`` line per warning on stderr (shown even with --quiet)."""
     for warning in warnings:
-        err_console.print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False,
-                          soft_wrap=True)
+        err_console.print(
+            f"[bold yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True
+        )
 
 
 def check_person(person: str, new_person: bool, date: str | None, db: str | None) -> None:
@@ -191,4 +245,3 @@ def store_screening(
         who = get_or_create_person(uow, person)
         when = parse_when(date, who.time_zone) if date is not None else None
         record_screening(uow, who.name, result, recorded_at=when)
-

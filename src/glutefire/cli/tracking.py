@@ -404,7 +404,8 @@ def intake_line(stored: dict) -> str:
     pain = answers.get("pain") or {}
     parts = [
         "pain " + ", ".join(f"{site.replace('_', ' ')} {score}/10" for site, score in pain.items())
-        if pain else "no pain",
+        if pain
+        else "no pain",
     ]
     if stored.get("red_flags"):
         parts.append(f"{len(stored['red_flags'])} warning sign(s)")

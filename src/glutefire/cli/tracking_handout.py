@@ -51,17 +51,23 @@ def _advice(report: RelapseReport, person: str) -> list[str]:
     lines = []
     t = report.timeline
     if t is not None and t.in_maintenance:
-        lines.append(f"The plan ended on {t.ended_on}: keep one short session a week "
-                     "(one set of each exercise at the same load) to keep your progress.")
+        lines.append(
+            f"The plan ended on {t.ended_on}: keep one short session a week "
+            "(one set of each exercise at the same load) to keep your progress."
+        )
     if t is not None and t.reassess_due:
         lines.append(f"A new screening was due on {t.reassess_on}: film the squat again.")
     if report.replan is not None:
-        lines.append("The new screening looks worse than the last one, so your trainer will "
-                     f"build a new plan for: {', '.join(report.replan.worse)} "
-                     f"(`glutefire plan -p {person}`).")
+        lines.append(
+            "The new screening looks worse than the last one, so your trainer will "
+            f"build a new plan for: {', '.join(report.replan.worse)} "
+            f"(`glutefire plan -p {person}`)."
+        )
     if report.routine is not None:
-        lines.append(f"Keep at least {report.routine.sessions_per_week} short session a week: "
-                     "one set of each exercise at the same load.")
+        lines.append(
+            f"Keep at least {report.routine.sessions_per_week} short session a week: "
+            "one set of each exercise at the same load."
+        )
     return lines
 
 
@@ -105,10 +111,12 @@ def build_handout(person: str, db: str | None, as_of: dt.date | None) -> Handout
 
 def handout_command(
     person: Annotated[str, typer.Option("--person", "-p", help="The person's name.")],
-    html: Annotated[Path | None, typer.Option("--html", help="Write the handout as HTML here.")]
-    = None,
-    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the handout as PDF here.")]
-    = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the handout as HTML here.")
+    ] = None,
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="Write the handout as PDF here.")
+    ] = None,
     today: Annotated[str | None, typer.Option(help="As of YYYY-MM-DD (default today).")] = None,
     db: DbOption = None,
 ) -> None:

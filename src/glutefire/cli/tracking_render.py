@@ -123,8 +123,10 @@ def _measured(value: float, unit: str | None, at: dt.datetime, view: str | None)
 
 def comparisons(rows: Sequence[Comparison]) -> None:
     if not rows:
-        console.print("Screenings: fewer than two screenings that measured the same finding; "
-                      "nothing to compare yet.")
+        console.print(
+            "Screenings: fewer than two screenings that measured the same finding; "
+            "nothing to compare yet."
+        )
         return
     table = Table(
         title=f"Re-screen of {rows[0].current_at:%Y-%m-%d}, finding by finding, against the "

@@ -18,16 +18,24 @@ def register(app: typer.Typer) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
-    db: Annotated[str | None, typer.Option(
-        help="Database URL (default: GLUTEFIRE_DATABASE_URL, else SQLite in the data folder).")
+    db: Annotated[
+        str | None,
+        typer.Option(
+            help="Database URL (default: GLUTEFIRE_DATABASE_URL, else SQLite in the data folder)."
+        ),
     ] = None,
-    data_dir: Annotated[Path | None, typer.Option(
-        "--data-dir", file_okay=False,
-        help="Folder for uploads, keyframes and the secret key (default: user data folder).")
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            file_okay=False,
+            help="Folder for uploads, keyframes and the secret key (default: user data folder).",
+        ),
     ] = None,
     max_upload_mb: Annotated[int, typer.Option(min=1, help="Largest clip accepted, MB.")] = 200,
-    secure_cookies: Annotated[bool, typer.Option(
-        help="Mark cookies Secure (serve behind HTTPS).")] = False,
+    secure_cookies: Annotated[
+        bool, typer.Option(help="Mark cookies Secure (serve behind HTTPS).")
+    ] = False,
 ) -> None:
     """Start the web app (FastAPI + uvicorn)."""
     import uvicorn
@@ -36,9 +44,12 @@ def serve(
     from glutefire.web.settings import load_settings
 
     with user_errors():
-        settings = load_settings(database_url=db, data_dir=data_dir,
-                                 max_upload_bytes=max_upload_mb * 1024 * 1024,
-                                 cookie_secure=secure_cookies)
+        settings = load_settings(
+            database_url=db,
+            data_dir=data_dir,
+            max_upload_bytes=max_upload_mb * 1024 * 1024,
+            cookie_secure=secure_cookies,
+        )
         app = create_app(settings)
     console.print(f"glutefire web app on http://{host}:{port}  (data: {settings.data_dir})")
     uvicorn.run(app, host=host, port=port, log_level="info")

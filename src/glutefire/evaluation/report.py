@@ -6,8 +6,15 @@ from collections.abc import Sequence
 
 from glutefire.evaluation.run import ClipEvaluation, EvaluationSummary
 
-HEADER = ("clip", "view (label)", "complete reps (label)", "bottoms matched", "reps exact",
-          "findings agree", "problem")
+HEADER = (
+    "clip",
+    "view (label)",
+    "complete reps (label)",
+    "bottoms matched",
+    "reps exact",
+    "findings agree",
+    "problem",
+)
 
 
 def _counts(values: Sequence[int]) -> str:
@@ -30,12 +37,17 @@ def clip_row(e: ClipEvaluation) -> tuple[str, ...]:
 
 def summary_line(s: EvaluationSummary) -> str:
     """One sentence with the totals."""
-    findings = ("no findings labelled" if s.findings_fraction is None
-                else f"findings agree {s.findings_agree}/{s.findings_labelled} "
-                     f"({100 * s.findings_fraction:.0f} %)")
-    return (f"complete reps exact {s.reps_exact}/{s.n_clips} "
-            f"({100 * s.reps_exact_fraction:.0f} %), view agrees {s.view_agree}/{s.n_clips}, "
-            f"{findings}, crashes {s.crashes}, stopped with an error {s.errors}")
+    findings = (
+        "no findings labelled"
+        if s.findings_fraction is None
+        else f"findings agree {s.findings_agree}/{s.findings_labelled} "
+        f"({100 * s.findings_fraction:.0f} %)"
+    )
+    return (
+        f"complete reps exact {s.reps_exact}/{s.n_clips} "
+        f"({100 * s.reps_exact_fraction:.0f} %), view agrees {s.view_agree}/{s.n_clips}, "
+        f"{findings}, crashes {s.crashes}, stopped with an error {s.errors}"
+    )
 
 
 def markdown_table(results: Sequence[ClipEvaluation], summary: EvaluationSummary) -> str:

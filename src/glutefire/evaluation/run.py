@@ -80,6 +80,7 @@ class EvaluationSummary:
 def cached_keypoints(cache_dir: Path | None) -> KeypointSource:
     """Keypoints of a clip: a keypoint file as it is; a video's from ``cache_dir/STEM.csv`` when
     there, else from the pose model (then written there, so the next run skips the model)."""
+
     def source(path: Path) -> xr.Dataset:
         if is_keypoint_file(path):
             return read_keypoints(path)
@@ -91,15 +92,24 @@ def cached_keypoints(cache_dir: Path | None) -> KeypointSource:
             cached.parent.mkdir(parents=True, exist_ok=True)
             write_landmark_csv(ds, cached)
         return ds
+
     return source
 
 
-def match_bottoms(found_s: Sequence[float], labelled_s: Sequence[float], *,
-                  tolerance_s: float = BOTTOM_TOLERANCE_S) -> int:
+def match_bottoms(
+    found_s: Sequence[float],
+    labelled_s: Sequence[float],
+    *,
+    tolerance_s: float = BOTTOM_TOLERANCE_S,
+) -> int:
     """How many labelled bottoms are matched by distinct found bottoms within ``tolerance_s``
     (greedy, nearest first)."""
-    pairs = sorted((abs(f - lab), i, j) for i, f in enumerate(found_s)
-                   for j, lab in enumerate(labelled_s) if abs(f - lab) <= tolerance_s)
+    pairs = sorted(
+        (abs(f - lab), i, j)
+        for i, f in enumerate(found_s)
+        for j, lab in enumerate(labelled_s)
+        if abs(f - lab) <= tolerance_s
+    )
     used_found: set[int] = set()
     used_label: set[int] = set()
     for _, i, j in pairs:
@@ -137,29 +147,54 @@ def score_clip(label: ClipLabel, analysis: ClipAnalysis) -> ClipEvaluation:
     bottoms = tuple(round(r.bottom_s, 2) for r in complete)
     labelled = label.bottoms_s or []
     matched = match_bottoms(bottoms, labelled)
-    exact = (len(complete) in label.complete_reps and label.expected_error is None
-             and matched == min(len(complete), len(labelled)))
+    exact = (
+        len(complete) in label.complete_reps
+        and label.expected_error is None
+        and matched == min(len(complete), len(labelled))
+    )
     agree, wrong = _score_findings(label, analysis)
     found = view_label(analysis)
     return ClipEvaluation(
-        id=label.id, views_expected=tuple(label.views), view_found=found,
-        reps_expected=tuple(label.complete_reps), reps_found=len(complete),
-        bottoms_found_s=bottoms, bottoms_labelled=len(labelled), bottoms_matched=matched,
-        reps_exact=exact, view_agrees=_view_agrees(label, found), findings_agree=agree,
-        findings_labelled=len(label.findings), disagreements=tuple(wrong),
-        notes=tuple(analysis.notes))
+        id=label.id,
+        views_expected=tuple(label.views),
+        view_found=found,
+        reps_expected=tuple(label.complete_reps),
+        reps_found=len(complete),
+        bottoms_found_s=bottoms,
+        bottoms_labelled=len(labelled),
+        bottoms_matched=matched,
+        reps_exact=exact,
+        view_agrees=_view_agrees(label, found),
+        findings_agree=agree,
+        findings_labelled=len(label.findings),
+        disagreements=tuple(wrong),
+        notes=tuple(analysis.notes),
+    )
 
 
 def _failed(label: ClipLabel, error: str, *, crashed: bool) -> ClipEvaluation:
-    expected = (not crashed and label.expected_error is not None
-                and label.expected_error.lower() in error.lower())
+    expected = (
+        not crashed
+        and label.expected_error is not None
+        and label.expected_error.lower() in error.lower()
+    )
     return ClipEvaluation(
-        id=label.id, views_expected=tuple(label.views), view_found="",
-        reps_expected=tuple(label.complete_reps), reps_found=None, bottoms_found_s=(),
-        bottoms_labelled=len(label.bottoms_s or []), bottoms_matched=0,
-        reps_exact=expected and 0 in label.complete_reps, view_agrees=expected,
-        findings_agree=0, findings_labelled=len(label.findings),
-        disagreements=(), error=error, crashed=crashed)
+        id=label.id,
+        views_expected=tuple(label.views),
+        view_found="",
+        reps_expected=tuple(label.complete_reps),
+        reps_found=None,
+        bottoms_found_s=(),
+        bottoms_labelled=len(label.bottoms_s or []),
+        bottoms_matched=0,
+        reps_exact=expected and 0 in label.complete_reps,
+        view_agrees=expected,
+        findings_agree=0,
+        findings_labelled=len(label.findings),
+        disagreements=(),
+        error=error,
+        crashed=crashed,
+    )
 
 
 def evaluate_clip(label: ClipLabel, clip_dir: Path, source: KeypointSource) -> ClipEvaluation:
@@ -178,9 +213,13 @@ def evaluate_clip(label: ClipLabel, clip_dir: Path, source: KeypointSource) -> C
     return score_clip(label, analysis)  # with an expected error, screening at all fails it
 
 
-def evaluate(labels: LabelSet, clip_dir: Path, *, source: KeypointSource,
-             on_clip: Callable[[ClipEvaluation], None] | None = None
-             ) -> tuple[list[ClipEvaluation], EvaluationSummary]:
+def evaluate(
+    labels: LabelSet,
+    clip_dir: Path,
+    *,
+    source: KeypointSource,
+    on_clip: Callable[[ClipEvaluation], None] | None = None,
+) -> tuple[list[ClipEvaluation], EvaluationSummary]:
     """Evaluate every labelled clip; ``on_clip`` is called after each one."""
     results = []
     for label in labels.clips:
@@ -194,9 +233,11 @@ def evaluate(labels: LabelSet, clip_dir: Path, *, source: KeypointSource,
 def summarise(results: Sequence[ClipEvaluation]) -> EvaluationSummary:
     """Totals over clips."""
     return EvaluationSummary(
-        n_clips=len(results), reps_exact=sum(r.reps_exact for r in results),
+        n_clips=len(results),
+        reps_exact=sum(r.reps_exact for r in results),
         view_agree=sum(r.view_agrees for r in results),
         findings_agree=sum(r.findings_agree for r in results),
         findings_labelled=sum(r.findings_labelled for r in results),
         crashes=sum(r.crashed for r in results),
-        errors=sum(bool(r.error) and not r.crashed for r in results))
+        errors=sum(bool(r.error) and not r.crashed for r in results),
+    )

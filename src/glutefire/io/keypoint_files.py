@@ -59,8 +59,11 @@ def write_landmark_csv(ds: xr.Dataset, path: str | Path) -> None:
             row: list[object] = [i, f"{t:.6f}", width, height]
             for k in range(len(names)):
                 seen = math.isfinite(pos[i, k, 0])
-                row.extend([f"{pos[i, k, 0]:.3f}", f"{pos[i, k, 1]:.3f}", f"{vis[i, k]:.4f}"]
-                           if seen else ["", "", "0"])
+                row.extend(
+                    [f"{pos[i, k, 0]:.3f}", f"{pos[i, k, 1]:.3f}", f"{vis[i, k]:.4f}"]
+                    if seen
+                    else ["", "", "0"]
+                )
             writer.writerow(row)
     tmp.replace(path)
 
@@ -73,8 +76,9 @@ def read_landmark_csv(path: str | Path) -> xr.Dataset:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise KeypointFormatError(f"{path}: not a readable CSV ({exc})") from None
     missing = [c for c in FRAME_COLUMNS if c not in table.columns]
-    missing += [c for n in BLAZEPOSE_LANDMARKS for c in landmark_columns(n)
-                if c not in table.columns]
+    missing += [
+        c for n in BLAZEPOSE_LANDMARKS for c in landmark_columns(n) if c not in table.columns
+    ]
     if missing:
         shown = ", ".join(missing[:4]) + (" ..." if len(missing) > 4 else "")
         raise KeypointFormatError(
@@ -84,8 +88,10 @@ def read_landmark_csv(path: str | Path) -> xr.Dataset:
     if len(table) < 2:
         raise KeypointFormatError(f"{path}: expected at least 2 frames, but got {len(table)}")
     numeric = _numeric(table, path)
-    width, height = _single_value(numeric, "image_width_px", path), _single_value(
-        numeric, "image_height_px", path)
+    width, height = (
+        _single_value(numeric, "image_width_px", path),
+        _single_value(numeric, "image_height_px", path),
+    )
     cols = [landmark_columns(n) for n in BLAZEPOSE_LANDMARKS]
     pos = np.stack([numeric[[x, y]].to_numpy(float) for x, y, _ in cols], axis=1)
     vis = np.stack([numeric[v].fillna(0.0).to_numpy(float) for _, _, v in cols], axis=1)
@@ -95,9 +101,16 @@ def read_landmark_csv(path: str | Path) -> xr.Dataset:
     _check_ranges(pos, vis, path)
     _check_pixels(pos, (width, height), path)
     rate = _rate_hz(time_s, path)
-    return make_keypoints(pos, vis, keypoint_names=BLAZEPOSE_LANDMARKS, sampling_rate_hz=rate,
-                          image_size_px=(int(width), int(height)), source_software=CSV_SOURCE,
-                          source_path=str(path), time_s=time_s)
+    return make_keypoints(
+        pos,
+        vis,
+        keypoint_names=BLAZEPOSE_LANDMARKS,
+        sampling_rate_hz=rate,
+        image_size_px=(int(width), int(height)),
+        source_software=CSV_SOURCE,
+        source_path=str(path),
+        time_s=time_s,
+    )
 
 
 def _numeric(table: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -123,8 +136,12 @@ def _check_pixels(pos: np.ndarray, size_px: tuple[float, float], path: Path) -> 
     """Refuse 0-1 normalised coordinates: they would be read as a person one pixel tall."""
     seen = pos[np.isfinite(pos).all(axis=-1)]
     low, high = NORMALISED_RANGE
-    if (len(seen) and min(size_px) > NORMALISED_MIN_SIDE_PX
-            and seen.min() >= low and seen.max() <= high):
+    if (
+        len(seen)
+        and min(size_px) > NORMALISED_MIN_SIDE_PX
+        and seen.min() >= low
+        and seen.max() <= high
+    ):
         raise KeypointFormatError(
             f"{path}: expected positions in pixels, but every x and y lies between "
             f"{seen.min():.2f} and {seen.max():.2f} in a {size_px[0]:g}x{size_px[1]:g} px image: "
@@ -180,6 +197,7 @@ def read_keypoints(path: str | Path) -> xr.Dataset:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(READERS))
-        raise KeypointFormatError(f"{path}: expected a keypoint file ({known}), but got "
-                                  f"{path.suffix or 'no suffix'}")
+        raise KeypointFormatError(
+            f"{path}: expected a keypoint file ({known}), but got {path.suffix or 'no suffix'}"
+        )
     return reader(path)

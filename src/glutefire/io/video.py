@@ -86,18 +86,24 @@ class DecodeReport:
         out = []
         screened_s = self.frames_emitted / info.fps
         shortfall_s = info.duration_s - screened_s
-        if self.stop_reason or shortfall_s > max(SHORTFALL_MIN_S,
-                                                 SHORTFALL_FRACTION * info.duration_s):
+        if self.stop_reason or shortfall_s > max(
+            SHORTFALL_MIN_S, SHORTFALL_FRACTION * info.duration_s
+        ):
             why = f" ({self.stop_reason})" if self.stop_reason else ""
             out.append(
                 f"{info.path.name}: decoding stopped early{why}: screened 0.0-{screened_s:.1f} s "
                 f"of the {info.duration_s:.1f} s the file declares; the file may be cut or damaged"
             )
         if self.bad_packets:
-            where = ("" if self.bad_from_s is None or self.bad_to_s is None
-                     else f" between {self.bad_from_s:.1f} and {self.bad_to_s:.1f} s")
-            out.append(f"{info.path.name}: {self.bad_packets} damaged video packets{where} were "
-                       "skipped; the frames there repeat the last good one")
+            where = (
+                ""
+                if self.bad_from_s is None or self.bad_to_s is None
+                else f" between {self.bad_from_s:.1f} and {self.bad_to_s:.1f} s"
+            )
+            out.append(
+                f"{info.path.name}: {self.bad_packets} damaged video packets{where} were "
+                "skipped; the frames there repeat the last good one"
+            )
         return out
 
     def skipped(self, packet: av.Packet) -> None:
@@ -135,8 +141,9 @@ def _grid_rate(stream: av.video.stream.VideoStream) -> Fraction | None:
     return None
 
 
-def _declared_duration_s(container: av.container.InputContainer,
-                         stream: av.video.stream.VideoStream) -> float | None:
+def _declared_duration_s(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream
+) -> float | None:
     if stream.duration and stream.time_base:
         return float(stream.duration * stream.time_base)
     if container.duration:
@@ -161,18 +168,27 @@ def probe_video(path: str | Path) -> VideoInfo:
         width, height = first.width, first.height
         if rotation in (90, 270):
             width, height = height, width
-        return VideoInfo(path=path, fps=fps, n_frames=max(n_frames, 1), width_px=width,
-                         height_px=height, rotation_deg=rotation, codec=stream.codec_context.name)
+        return VideoInfo(
+            path=path,
+            fps=fps,
+            n_frames=max(n_frames, 1),
+            width_px=width,
+            height_px=height,
+            rotation_deg=rotation,
+            codec=stream.codec_context.name,
+        )
 
 
-def _first_frame(container: av.container.InputContainer, stream: av.video.stream.VideoStream,
-                 path: Path) -> av.VideoFrame:
+def _first_frame(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream, path: Path
+) -> av.VideoFrame:
     try:
         for frame in container.decode(stream):
             return frame
     except av.FFmpegError as exc:
-        raise InputFileError(f"{path}: not a readable video (could not decode a first frame: "
-                             f"{_reason(exc)})") from None
+        raise InputFileError(
+            f"{path}: not a readable video (could not decode a first frame: {_reason(exc)})"
+        ) from None
     raise InputFileError(f"{path}: not a readable video (could not decode a first frame)")
 
 
@@ -196,8 +212,11 @@ def _upright_bgr(frame: av.VideoFrame, rotation_deg: int) -> np.ndarray:
 FrameTap = Callable[[np.ndarray], None]
 
 
-def _decoded(container: av.container.InputContainer, stream: av.video.stream.VideoStream,
-             report: DecodeReport) -> Iterator[av.VideoFrame]:
+def _decoded(
+    container: av.container.InputContainer,
+    stream: av.video.stream.VideoStream,
+    report: DecodeReport,
+) -> Iterator[av.VideoFrame]:
     """Decoded frames in presentation order; packets that fail to decode are skipped (and
     counted); a file that cannot be read further ends decoding with ``report.stop_reason``."""
     packets = container.demux(stream)
@@ -220,12 +239,14 @@ def _decoded(container: av.container.InputContainer, stream: av.video.stream.Vid
 
 
 def _frame_time_s(frame: av.VideoFrame) -> float | None:
-    return None if frame.pts is None or frame.time_base is None else float(frame.pts *
-                                                                           frame.time_base)
+    return (
+        None if frame.pts is None or frame.time_base is None else float(frame.pts * frame.time_base)
+    )
 
 
-def _uniform(frames: Iterator[av.VideoFrame], fps: float,
-             report: DecodeReport) -> Iterator[tuple[int, av.VideoFrame]]:
+def _uniform(
+    frames: Iterator[av.VideoFrame], fps: float, report: DecodeReport
+) -> Iterator[tuple[int, av.VideoFrame]]:
     """Place decoded frames on the grid ``slot = round((t - t0) * fps)``; a slot with no frame of
     its own repeats the previous one, and of several frames in one slot the latest is kept."""
     t0: float | None = None
@@ -254,9 +275,13 @@ def _sequential(frames: Iterator[av.VideoFrame]) -> Iterator[tuple[int, av.Video
     yield from enumerate(frames)
 
 
-def iter_frames(path: str | Path, *, tap: FrameTap | None = None,
-                report: DecodeReport | None = None,
-                uniform: bool = True) -> Iterator[tuple[int, np.ndarray]]:
+def iter_frames(
+    path: str | Path,
+    *,
+    tap: FrameTap | None = None,
+    report: DecodeReport | None = None,
+    uniform: bool = True,
+) -> Iterator[tuple[int, np.ndarray]]:
     """Yield ``(frame_index, bgr_image)``, upright, decoded in a background thread.
 
     With ``uniform`` (the default) frame ``i`` is the clip at ``i / fps`` s on the uniform grid
@@ -334,8 +359,12 @@ def read_frame(path: str | Path, frame_index: int) -> np.ndarray:
         t0 = _start_time_s(container, stream)
         target_s = t0 + frame_index / info.fps
         if stream.time_base is not None and frame_index > 0:
-            container.seek(max(int((target_s - 1.0 / info.fps) / stream.time_base), 0),
-                           stream=stream, backward=True, any_frame=False)
+            container.seek(
+                max(int((target_s - 1.0 / info.fps) / stream.time_base), 0),
+                stream=stream,
+                backward=True,
+                any_frame=False,
+            )
         best: av.VideoFrame | None = None
         report = DecodeReport()
         for frame in _decoded(container, stream, report):
@@ -348,8 +377,9 @@ def read_frame(path: str | Path, frame_index: int) -> np.ndarray:
     return _upright_bgr(best, info.rotation_deg)
 
 
-def _start_time_s(container: av.container.InputContainer,
-                  stream: av.video.stream.VideoStream) -> float:
+def _start_time_s(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream
+) -> float:
     """PTS of the first decoded frame (the grid's origin), in seconds."""
     for frame in _decoded(container, stream, DecodeReport()):
         t = _frame_time_s(frame)
@@ -374,19 +404,27 @@ class VideoWriter:
     at the front, playable in browsers. ``crf`` trades size for quality (x264 scale: 0 lossless,
     23 default, 51 worst); ``preset`` trades encoding speed for size."""
 
-    def __init__(self, path: Path, *, fps: float, size_px: tuple[int, int], crf: int = 26,
-                 preset: str = "veryfast", container_format: str = "mp4") -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        fps: float,
+        size_px: tuple[int, int],
+        crf: int = 26,
+        preset: str = "veryfast",
+        container_format: str = "mp4",
+    ) -> None:
         self.path = path
         self.size_px = size_px
         options = {"movflags": "+faststart"} if container_format == "mp4" else {}
         try:
-            self._container = av.open(str(path), mode="w", format=container_format,
-                                      options=options)
+            self._container = av.open(str(path), mode="w", format=container_format, options=options)
         except (av.FFmpegError, OSError) as exc:
             raise InputFileError(f"{path}: cannot write a video here ({_reason(exc)})") from None
         rate = Fraction(fps).limit_denominator(1001)
         self._stream = self._container.add_stream(
-            "libx264", rate=rate, options={"crf": str(crf), "preset": preset})
+            "libx264", rate=rate, options={"crf": str(crf), "preset": preset}
+        )
         self._stream.width, self._stream.height = size_px
         self._stream.pix_fmt = "yuv420p"
         self._index = 0
@@ -433,8 +471,10 @@ class PreviewWriter:
         self.path = path
         self.info = info
         self.scale = min(1.0, max_side_px / max(info.width_px, info.height_px))
-        self.size = (int(info.width_px * self.scale) // 2 * 2,
-                     int(info.height_px * self.scale) // 2 * 2)
+        self.size = (
+            int(info.width_px * self.scale) // 2 * 2,
+            int(info.height_px * self.scale) // 2 * 2,
+        )
         self.failure = ""  # why the preview could not be written ("" = it was)
         self._writer: VideoWriter | None = None
 
@@ -443,9 +483,14 @@ class PreviewWriter:
             return
         try:
             if self._writer is None:
-                self._writer = VideoWriter(self.path, fps=self.info.fps, size_px=self.size,
-                                           crf=PREVIEW_CRF, preset=PREVIEW_PRESET,
-                                           container_format="matroska")
+                self._writer = VideoWriter(
+                    self.path,
+                    fps=self.info.fps,
+                    size_px=self.size,
+                    crf=PREVIEW_CRF,
+                    preset=PREVIEW_PRESET,
+                    container_format="matroska",
+                )
             self._writer.write(cv2.resize(frame, self.size, interpolation=cv2.INTER_AREA))
         except Exception as exc:  # optional output: never stops the decoding it rides on
             self._fail(exc)
@@ -475,7 +520,7 @@ def letterbox(frame: np.ndarray, width: int, height: int) -> np.ndarray:
     w, h = int(frame.shape[1] * scale) // 2 * 2, int(frame.shape[0] * scale) // 2 * 2
     canvas = np.zeros((height, width, 3), np.uint8)
     x, y = (width - w) // 2, (height - h) // 2
-    canvas[y:y + h, x:x + w] = cv2.resize(frame, (w, h), interpolation=cv2.INTER_AREA)
+    canvas[y : y + h, x : x + w] = cv2.resize(frame, (w, h), interpolation=cv2.INTER_AREA)
     return canvas
 
 

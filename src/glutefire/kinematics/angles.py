@@ -33,9 +33,13 @@ def inclination_deg(lower: np.ndarray, upper: np.ndarray, *, forward_sign: float
     return np.degrees(np.arctan2(forward_sign * seg[..., 0], seg[..., 1]))
 
 
-def foreshortened_inclination_deg(lower: np.ndarray, upper: np.ndarray,
-                                  reference_length_px: float, *,
-                                  out_of_plane_only: bool = False) -> np.ndarray:
+def foreshortened_inclination_deg(
+    lower: np.ndarray,
+    upper: np.ndarray,
+    reference_length_px: float,
+    *,
+    out_of_plane_only: bool = False,
+) -> np.ndarray:
     """Unsigned tilt from vertical, in [0, 90], recovered from foreshortening.
 
     A segment of true length L (``reference_length_px``, its image length when it is
@@ -53,8 +57,9 @@ def foreshortened_inclination_deg(lower: np.ndarray, upper: np.ndarray,
     return np.degrees(np.arctan2(depth, dy))
 
 
-def fppa_deg(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray,
-             midline: np.ndarray) -> np.ndarray:
+def fppa_deg(
+    hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, midline: np.ndarray
+) -> np.ndarray:
     """Knee frontal plane projection angle (front or back view), in [-180, 180].
 
     180 minus the hip-knee-ankle angle; positive (valgus) when the knee lies on the same side of
@@ -68,8 +73,9 @@ def fppa_deg(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray,
     return np.where(knee_side == mid_side, deviation, -deviation)
 
 
-def medial_offset_px(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray,
-                     midline: np.ndarray) -> np.ndarray:
+def medial_offset_px(
+    hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, midline: np.ndarray
+) -> np.ndarray:
     """Distance of the knee from the hip-ankle line (front or back view), in pixels; positive
     when the knee lies on the midline side of the line (valgus), negative outside it."""
     axis = ankle - hip
@@ -81,8 +87,9 @@ def medial_offset_px(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray,
     return np.where(knee_side == mid_side, dist, -dist)
 
 
-def knee_to_ankle_separation_ratio(left_knee: np.ndarray, right_knee: np.ndarray,
-                                   left_ankle: np.ndarray, right_ankle: np.ndarray) -> np.ndarray:
+def knee_to_ankle_separation_ratio(
+    left_knee: np.ndarray, right_knee: np.ndarray, left_ankle: np.ndarray, right_ankle: np.ndarray
+) -> np.ndarray:
     """KASR: horizontal knee separation / horizontal ankle separation (front view). 1 = knees
     as wide as ankles; below 1 = knees inside the ankles (evidence.md §2.2)."""
     ankle_gap = np.abs(left_ankle[..., 0] - right_ankle[..., 0])

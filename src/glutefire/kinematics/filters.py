@@ -29,8 +29,9 @@ class CleaningReport:
     frames_unseen: dict[str, int]
 
 
-def hampel(values: np.ndarray, *, window: int = 7, n_sigma: float = 3.0,
-           min_deviation: float = 0.0) -> np.ndarray:
+def hampel(
+    values: np.ndarray, *, window: int = 7, n_sigma: float = 3.0, min_deviation: float = 0.0
+) -> np.ndarray:
     """Boolean mask of outliers in a 1-D series: points further than ``n_sigma`` scaled MADs, and
     further than ``min_deviation``, from the centred rolling median of ``window`` samples.
     NaNs are never outliers."""
@@ -43,8 +44,9 @@ def hampel(values: np.ndarray, *, window: int = 7, n_sigma: float = 3.0,
     return out.to_numpy() & np.isfinite(values)
 
 
-def hampel_frame(table: pd.DataFrame, *, window: int, n_sigma: float,
-                 min_deviation: float) -> np.ndarray:
+def hampel_frame(
+    table: pd.DataFrame, *, window: int, n_sigma: float, min_deviation: float
+) -> np.ndarray:
     """:func:`hampel` applied to every column of ``table`` at once; returns a boolean array."""
     median = table.rolling(window, center=True, min_periods=1).median()
     deviation = (table - median).abs()
@@ -63,13 +65,15 @@ def interpolate_short_gaps(values: np.ndarray, *, max_gap: int) -> np.ndarray:
     idx = np.arange(len(out))
     for start, stop in zip(edges[::2], edges[1::2], strict=True):
         if start > 0 and stop < len(out) and stop - start <= max_gap:
-            out[start:stop] = np.interp(idx[start:stop], [start - 1, stop],
-                                        [out[start - 1], out[stop]])
+            out[start:stop] = np.interp(
+                idx[start:stop], [start - 1, stop], [out[start - 1], out[stop]]
+            )
     return out
 
 
-def lowpass(values: np.ndarray, *, cutoff_hz: float, sampling_rate_hz: float,
-            order: int = 4) -> np.ndarray:
+def lowpass(
+    values: np.ndarray, *, cutoff_hz: float, sampling_rate_hz: float, order: int = 4
+) -> np.ndarray:
     """Zero-lag Butterworth low-pass applied to each finite run; runs too short to filter are
     left as they are. NaNs stay NaN."""
     nyquist = 0.5 * sampling_rate_hz
@@ -86,10 +90,16 @@ def lowpass(values: np.ndarray, *, cutoff_hz: float, sampling_rate_hz: float,
     return out
 
 
-def clean_keypoints(ds: xr.Dataset, *, min_visibility: float = MIN_VISIBILITY,
-                    spike_window_s: float = 0.25, spike_n_sigma: float = 3.0,
-                    spike_min_frac: float = 0.02, max_gap_s: float = 0.25, cutoff_hz: float = 6.0
-                    ) -> tuple[xr.Dataset, CleaningReport]:
+def clean_keypoints(
+    ds: xr.Dataset,
+    *,
+    min_visibility: float = MIN_VISIBILITY,
+    spike_window_s: float = 0.25,
+    spike_n_sigma: float = 3.0,
+    spike_min_frac: float = 0.02,
+    max_gap_s: float = 0.25,
+    cutoff_hz: float = 6.0,
+) -> tuple[xr.Dataset, CleaningReport]:
     """Return a cleaned copy of the keypoint dataset and a report of what changed.
 
     A spike must depart from the local median by ``spike_n_sigma`` robust SDs *and* by at least
@@ -104,8 +114,12 @@ def clean_keypoints(ds: xr.Dataset, *, min_visibility: float = MIN_VISIBILITY,
     pos[unseen] = np.nan
     names = [str(k) for k in ds.coords["keypoint"].values]
     n_frames, n_kp = pos.shape[:2]
-    flat = hampel_frame(pd.DataFrame(pos.reshape(n_frames, n_kp * 2)), window=window,
-                        n_sigma=spike_n_sigma, min_deviation=min_jump_px)
+    flat = hampel_frame(
+        pd.DataFrame(pos.reshape(n_frames, n_kp * 2)),
+        window=window,
+        n_sigma=spike_n_sigma,
+        min_deviation=min_jump_px,
+    )
     spike_mask = np.asarray(flat.reshape(n_frames, n_kp, 2).any(axis=2), dtype=bool)
     pos[spike_mask] = np.nan
     spikes = {name: int(spike_mask[:, k].sum()) for k, name in enumerate(names)}

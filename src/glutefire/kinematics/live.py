@@ -65,14 +65,16 @@ def seen_only(ds: xr.Dataset, *, min_visibility: float = MIN_VISIBILITY) -> xr.D
     return ds.copy(data={"position": masked, "visibility": visibility})
 
 
-def frame_metrics(ds: xr.Dataset, est: ViewEstimate,
-                  sides: tuple[str, ...] = SIDES) -> pd.DataFrame:
+def frame_metrics(
+    ds: xr.Dataset, est: ViewEstimate, sides: tuple[str, ...] = SIDES
+) -> pd.DataFrame:
     """The offline per-frame table for visible landmarks, measured on the legs in ``sides``."""
     return compute_frame_metrics(ds, est, sides)
 
 
-def live_frame(ds: xr.Dataset, *, min_visibility: float = MIN_VISIBILITY,
-               window_frames: int = WINDOW_FRAMES) -> LiveFrame:
+def live_frame(
+    ds: xr.Dataset, *, min_visibility: float = MIN_VISIBILITY, window_frames: int = WINDOW_FRAMES
+) -> LiveFrame:
     """Depth, view and newest frame's metrics from the raw keypoints received so far."""
     if window_frames < 1:
         raise ValueError(f"expected a window of at least 1 frame, but got {window_frames}")
@@ -83,6 +85,10 @@ def live_frame(ds: xr.Dataset, *, min_visibility: float = MIN_VISIBILITY,
         return LiveFrame(1.0 - hip_height(seen), None, pd.Series(dtype=float))
     sides = choose_sides(seen, est.view)
     window = seen.isel(time=slice(-window_frames, None))
-    return LiveFrame(rep_driver(seen, est, sides.sides), est,
-                     frame_metrics(window, est, sides.sides).iloc[-1], sides,
-                     standing_max_depth(est.view))
+    return LiveFrame(
+        rep_driver(seen, est, sides.sides),
+        est,
+        frame_metrics(window, est, sides.sides).iloc[-1],
+        sides,
+        standing_max_depth(est.view),
+    )

@@ -101,8 +101,9 @@ def _sagittal(ds: xr.Dataset, est: ViewEstimate, lower: str, upper: str) -> np.n
     lo, up = point(ds, lower), point(ds, upper)
     if est.view is View.SIDE:
         return angles.inclination_deg(lo, up, forward_sign=est.facing_sign)
-    return angles.foreshortened_inclination_deg(lo, up, _ref_length(lo, up),
-                                                out_of_plane_only=est.view.frontal)
+    return angles.foreshortened_inclination_deg(
+        lo, up, _ref_length(lo, up), out_of_plane_only=est.view.frontal
+    )
 
 
 def _mid(ds: xr.Dataset, part: str) -> np.ndarray:
@@ -122,8 +123,10 @@ class SideChoice:
 
 def leg_visibility(ds: xr.Dataset) -> dict[str, float]:
     """Mean model visibility of each leg's hip, knee and ankle over the clip, in [0, 1]."""
-    return {s: float(np.mean([np.nanmean(visibility_of(ds, f"{s}_{part}"))
-                              for part in LEG_LANDMARKS])) for s in SIDES}
+    return {
+        s: float(np.mean([np.nanmean(visibility_of(ds, f"{s}_{part}")) for part in LEG_LANDMARKS]))
+        for s in SIDES
+    }
 
 
 def choose_sides(ds: xr.Dataset, view: View) -> SideChoice:
@@ -134,29 +137,36 @@ def choose_sides(ds: xr.Dataset, view: View) -> SideChoice:
     best = max(SIDES, key=lambda s: vis[s])
     other = SIDES[1 - SIDES.index(best)]
     if view is View.SIDE:
-        return SideChoice((best,), vis, f"{best} leg (near side; {other} leg mean visibility "
-                                        f"{vis[other]:.2f} vs {vis[best]:.2f})")
+        return SideChoice(
+            (best,),
+            vis,
+            f"{best} leg (near side; {other} leg mean visibility "
+            f"{vis[other]:.2f} vs {vis[best]:.2f})",
+        )
     seen = tuple(s for s in SIDES if vis[s] >= MIN_LEG_VISIBILITY)
     if len(seen) == 2:
         return SideChoice(seen, vis, "both legs")
-    return SideChoice((best,), vis, f"{best} leg only ({other} leg mean visibility "
-                                    f"{vis[other]:.2f})")
+    return SideChoice(
+        (best,), vis, f"{best} leg only ({other} leg mean visibility {vis[other]:.2f})"
+    )
 
 
 def _trunk_lean(ds: xr.Dataset, est: ViewEstimate) -> np.ndarray:
     hip, shoulder = _mid(ds, "hip"), _mid(ds, "shoulder")
     if est.view is View.SIDE:
         return angles.inclination_deg(hip, shoulder, forward_sign=est.facing_sign)
-    return angles.foreshortened_inclination_deg(hip, shoulder, _ref_length(hip, shoulder),
-                                                out_of_plane_only=est.view.frontal)
+    return angles.foreshortened_inclination_deg(
+        hip, shoulder, _ref_length(hip, shoulder), out_of_plane_only=est.view.frontal
+    )
 
 
 def _leg_columns(ds: xr.Dataset, est: ViewEstimate, trunk: np.ndarray) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for s in SIDES:
         if est.view is View.SIDE:  # thigh: knee ahead of the hip is positive
-            thigh = -angles.inclination_deg(point(ds, f"{s}_knee"), point(ds, f"{s}_hip"),
-                                            forward_sign=est.facing_sign)
+            thigh = -angles.inclination_deg(
+                point(ds, f"{s}_knee"), point(ds, f"{s}_hip"), forward_sign=est.facing_sign
+            )
         else:
             thigh = _sagittal(ds, est, f"{s}_knee", f"{s}_hip")
         shank = _sagittal(ds, est, f"{s}_ankle", f"{s}_knee")
@@ -169,15 +179,25 @@ def _leg_columns(ds: xr.Dataset, est: ViewEstimate, trunk: np.ndarray) -> dict[s
 
 def _frontal_columns(ds: xr.Dataset, standing: np.ndarray) -> dict[str, np.ndarray]:
     midline = _mid(ds, "hip")
-    out = {col("knee_fppa", s): angles.fppa_deg(point(ds, f"{s}_hip"), point(ds, f"{s}_knee"),
-                                                point(ds, f"{s}_ankle"), midline) for s in SIDES}
+    out = {
+        col("knee_fppa", s): angles.fppa_deg(
+            point(ds, f"{s}_hip"), point(ds, f"{s}_knee"), point(ds, f"{s}_ankle"), midline
+        )
+        for s in SIDES
+    }
     for s in SIDES:
         hip, ankle = point(ds, f"{s}_hip"), point(ds, f"{s}_ankle")
-        out[col("knee_medial_offset", s)] = 100.0 * angles.medial_offset_px(
-            hip, point(ds, f"{s}_knee"), ankle, midline) / _ref_length(hip, ankle)
+        out[col("knee_medial_offset", s)] = (
+            100.0
+            * angles.medial_offset_px(hip, point(ds, f"{s}_knee"), ankle, midline)
+            / _ref_length(hip, ankle)
+        )
     out[KASR] = angles.knee_to_ankle_separation_ratio(
-        point(ds, "left_knee"), point(ds, "right_knee"),
-        point(ds, "left_ankle"), point(ds, "right_ankle"))
+        point(ds, "left_knee"),
+        point(ds, "right_knee"),
+        point(ds, "left_ankle"),
+        point(ds, "right_ankle"),
+    )
     la, ra = point(ds, "left_ankle"), point(ds, "right_ankle")
     gap = la[:, 0] - ra[:, 0]  # + when the person's left is on image right
     left_dir = np.sign(np.nanmedian(gap)) if np.isfinite(gap).any() else 1.0
@@ -189,8 +209,10 @@ def _frontal_columns(ds: xr.Dataset, standing: np.ndarray) -> dict[str, np.ndarr
         out[col("foot_turnout", s)] = turnout
         base = turnout[standing]
         out[col("foot_turnout_change", s)] = (
-            turnout - np.nanmedian(base) if np.isfinite(base).any()
-            else np.full(len(turnout), np.nan))
+            turnout - np.nanmedian(base)
+            if np.isfinite(base).any()
+            else np.full(len(turnout), np.nan)
+        )
     return out
 
 
@@ -228,8 +250,7 @@ def hip_height(ds: xr.Dataset, sides: tuple[str, ...] = SIDES) -> np.ndarray:
     return _nanmean_rows(np.vstack(rows))
 
 
-def squat_depth(columns: dict[str, np.ndarray], view: View,
-                sides: tuple[str, ...]) -> np.ndarray:
+def squat_depth(columns: dict[str, np.ndarray], view: View, sides: tuple[str, ...]) -> np.ndarray:
     """The rep driver (:data:`SQUAT_DEPTH`) from already computed per-frame columns."""
     if view is View.SIDE:
         flexion = _nanmean_rows(np.vstack([columns[col("knee_flexion", s)] for s in sides]))
@@ -255,8 +276,9 @@ def rep_driver(ds: xr.Dataset, est: ViewEstimate, sides: tuple[str, ...]) -> np.
     return squat_depth(columns, est.view, sides)
 
 
-def compute_frame_metrics(ds: xr.Dataset, est: ViewEstimate,
-                          sides: tuple[str, ...] = SIDES) -> pd.DataFrame:
+def compute_frame_metrics(
+    ds: xr.Dataset, est: ViewEstimate, sides: tuple[str, ...] = SIDES
+) -> pd.DataFrame:
     """All per-frame metrics for cleaned keypoints ``ds`` seen from ``est.view``; the driver,
     depth and the rep-level sagittal summaries use the legs in ``sides``
     (:func:`choose_sides`); per-side columns are computed for both legs."""
@@ -277,8 +299,7 @@ def compute_frame_metrics(ds: xr.Dataset, est: ViewEstimate,
     return table
 
 
-def _knee_past_toe(ds: xr.Dataset, side: str, standing: np.ndarray,
-                   facing: float) -> np.ndarray:
+def _knee_past_toe(ds: xr.Dataset, side: str, standing: np.ndarray, facing: float) -> np.ndarray:
     """Knee ahead of the toe tip along the facing direction, % of standing foot length."""
     knee, heel, toe = (point(ds, f"{side}_{p}") for p in ("knee", "heel", "foot_index"))
     lengths = np.hypot(*(toe - heel)[standing].T)
@@ -288,14 +309,21 @@ def _knee_past_toe(ds: xr.Dataset, side: str, standing: np.ndarray,
     return 100.0 * facing * (knee[:, 0] - toe[:, 0]) / foot_len
 
 
-def _sagittal_only_columns(ds: xr.Dataset, standing: np.ndarray,
-                           facing: float) -> dict[str, np.ndarray]:
+def _sagittal_only_columns(
+    ds: xr.Dataset, standing: np.ndarray, facing: float
+) -> dict[str, np.ndarray]:
     """Heel rise and arm angle: seen in side and oblique views (the heel hides behind the foot
     and the arm moves out of the image plane in a front view)."""
     out = {col("heel_rise", s): _heel_rise(ds, s, standing) for s in SIDES}
     out.update({col("knee_past_toe", s): _knee_past_toe(ds, s, standing, facing) for s in SIDES})
-    arms = np.vstack([angles.arm_trunk_angle_deg(point(ds, f"{s}_hip"), point(ds, f"{s}_shoulder"),
-                                                 point(ds, f"{s}_wrist")) for s in SIDES])
+    arms = np.vstack(
+        [
+            angles.arm_trunk_angle_deg(
+                point(ds, f"{s}_hip"), point(ds, f"{s}_shoulder"), point(ds, f"{s}_wrist")
+            )
+            for s in SIDES
+        ]
+    )
     out[ARM_TRUNK] = _nanmean_rows(arms)
     return out
 

@@ -83,12 +83,17 @@ def detect_view(ds: xr.Dataset) -> ViewEstimate:
     hip_w = np.abs(point(ds, "left_hip")[:, 0] - point(ds, "right_hip")[:, 0])
     widths = 0.5 * (shoulder_w + hip_w) / trunk_len
     if np.isfinite(widths).sum() < 5:  # one side's hip and shoulder unseen: side-on
-        return ViewEstimate(view=View.SIDE, width_ratio=0.0, trunk_tilt_deg=median_tilt,
-                            facing_sign=facing_sign(ds))
+        return ViewEstimate(
+            view=View.SIDE, width_ratio=0.0, trunk_tilt_deg=median_tilt, facing_sign=facing_sign(ds)
+        )
     ratio = float(np.nanmedian(widths))
     narrow = float(np.nanmedian(narrow_width_ratio(ds)))
-    return ViewEstimate(view=_classify(ds, ratio, narrow), width_ratio=ratio,
-                        trunk_tilt_deg=median_tilt, facing_sign=facing_sign(ds))
+    return ViewEstimate(
+        view=_classify(ds, ratio, narrow),
+        width_ratio=ratio,
+        trunk_tilt_deg=median_tilt,
+        facing_sign=facing_sign(ds),
+    )
 
 
 def _classify(ds: xr.Dataset, ratio: float, narrow_ratio: float) -> View:
@@ -96,17 +101,20 @@ def _classify(ds: xr.Dataset, ratio: float, narrow_ratio: float) -> View:
         return View.SIDE
     if ratio < FRONTAL_MIN_RATIO:
         return View.OBLIQUE
-    left_on_image_right = np.nanmedian(point(ds, "left_shoulder")[:, 0]
-                                       - point(ds, "right_shoulder")[:, 0]) > 0
+    left_on_image_right = (
+        np.nanmedian(point(ds, "left_shoulder")[:, 0] - point(ds, "right_shoulder")[:, 0]) > 0
+    )
     return View.FRONT if left_on_image_right else View.BACK
 
 
 def facing_sign(ds: xr.Dataset) -> float:
     """+1 when the toes point to image-right, -1 to image-left (median over frames and feet)."""
-    dx = np.concatenate([
-        point(ds, f"{s}_foot_index")[:, 0] - point(ds, f"{s}_heel")[:, 0]
-        for s in ("left", "right")
-    ])
+    dx = np.concatenate(
+        [
+            point(ds, f"{s}_foot_index")[:, 0] - point(ds, f"{s}_heel")[:, 0]
+            for s in ("left", "right")
+        ]
+    )
     med = np.nanmedian(dx) if np.isfinite(dx).any() else 0.0
     if med == 0.0 or not np.isfinite(med):
         nose_dx = point(ds, "nose")[:, 0] - _mid(ds, "shoulder")[:, 0]
@@ -138,8 +146,7 @@ def view_change_frames(ds: xr.Dataset) -> list[tuple[int, int]]:
     span before them."""
     rate = float(ds.attrs["sampling_rate_hz"])
     window = max(1, int(round(VIEW_SMOOTHING_S * rate)))
-    smooth = pd.Series(narrow_width_ratio(ds)).rolling(window, center=True,
-                                                        min_periods=1).median()
+    smooth = pd.Series(narrow_width_ratio(ds)).rolling(window, center=True, min_periods=1).median()
     side = (smooth.ffill().bfill() <= SIDE_MAX_RATIO).to_numpy()
     n = len(side)
     edges = [0, *(np.flatnonzero(np.diff(side.astype(int))) + 1).tolist(), n]

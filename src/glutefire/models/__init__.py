@@ -58,8 +58,7 @@ def load_bundle(model: PoseModel | str) -> ModelBundle:
         model = PoseModel(model)
     except ValueError:
         choices = ", ".join(m.value for m in PoseModel)
-        raise ModelUnavailableError(
-            f"expected pose model {choices}, but got {model!r}") from None
+        raise ModelUnavailableError(f"expected pose model {choices}, but got {model!r}") from None
     name = bundle_file_name(model)
     data = read_packaged_bytes(name, package=__name__)
     if data is None:

@@ -24,8 +24,10 @@ class FramePose:
         seen = self.visibility >= min_visibility
         pts = self.position_px[seen] if seen.sum() >= 4 else self.position_px
         return (
-            float(pts[:, 0].min()), float(pts[:, 1].min()),
-            float(pts[:, 0].max()), float(pts[:, 1].max()),
+            float(pts[:, 0].min()),
+            float(pts[:, 1].min()),
+            float(pts[:, 0].max()),
+            float(pts[:, 1].max()),
         )
 
 
@@ -37,8 +39,9 @@ class PoseBackend(Protocol):
     version: str
     keypoint_names: tuple[str, ...]
 
-    def estimate_all(self, image_bgr: np.ndarray, *,
-                     timestamp_ms: int | None = None) -> list[FramePose]:
+    def estimate_all(
+        self, image_bgr: np.ndarray, *, timestamp_ms: int | None = None
+    ) -> list[FramePose]:
         """Landmarks of everyone found in ``image_bgr`` (possibly nobody).
 
         ``timestamp_ms``: the frame's time in a video stream; None for the previous frame's time

@@ -60,18 +60,26 @@ def estimate_clip(
     for index, frame in iter_frames(video.path, tap=frame_tap, report=decode_report):
         pose: FramePose | None = None
         if tracker is not None:
-            pose = tracker.estimate(frame, frame_index=index,
-                                    timestamp_ms=round(1000.0 * index / video.fps))
+            pose = tracker.estimate(
+                frame, frame_index=index, timestamp_ms=round(1000.0 * index / video.fps)
+            )
         elif index > search_frames:
             break
         elif candidates := find_candidates(frame, detector_backend):
-            subject, why = choose_subject(candidates, policy=policy,
-                                          image_width_px=video.width_px)
-            follower = SubjectFollower(subject, policy, video.width_px,
-                                       lost_after_frames=max(1, round(LOST_AFTER_S * video.fps)))
+            subject, why = choose_subject(candidates, policy=policy, image_width_px=video.width_px)
+            follower = SubjectFollower(
+                subject,
+                policy,
+                video.width_px,
+                lost_after_frames=max(1, round(LOST_AFTER_S * video.fps)),
+            )
             tracker = SubjectTracker(tracker_backend, follower, frame.shape)
-            report = SubjectReport(people_seen=len(candidates), reason=why, first_frame=index,
-                                   warnings=follower.warnings)
+            report = SubjectReport(
+                people_seen=len(candidates),
+                reason=why,
+                first_frame=index,
+                warnings=follower.warnings,
+            )
             pose = subject.pose
         _append(positions, visibilities, pose, n_kp)
         if on_frame is not None:
@@ -82,7 +90,8 @@ def estimate_clip(
             "body, well lit, with the person facing or side-on to the camera"
         )
     ds = make_keypoints(
-        np.stack(positions), np.stack(visibilities),
+        np.stack(positions),
+        np.stack(visibilities),
         keypoint_names=tracker_backend.keypoint_names,
         sampling_rate_hz=video.fps,
         image_size_px=(video.width_px, video.height_px),
@@ -92,8 +101,9 @@ def estimate_clip(
     return ds, report
 
 
-def _append(positions: list[np.ndarray], visibilities: list[np.ndarray],
-            pose: FramePose | None, n_kp: int) -> None:
+def _append(
+    positions: list[np.ndarray], visibilities: list[np.ndarray], pose: FramePose | None, n_kp: int
+) -> None:
     if pose is None:
         positions.append(np.full((n_kp, 2), np.nan))
         visibilities.append(np.zeros(n_kp))

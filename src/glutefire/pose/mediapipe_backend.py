@@ -55,9 +55,13 @@ def model_info(model: PoseModel | str = DEFAULT_POSE_MODEL) -> dict[str, object]
     Raises :class:`ModelUnavailableError` if the bundle is not installed or altered.
     """
     bundle = load_bundle(model)
-    return {"name": MediaPipePose.name, "variant": bundle.model.value,
-            "file": bundle.file_name, "sha256": bundle.sha256,
-            "version": metadata.version("mediapipe")}
+    return {
+        "name": MediaPipePose.name,
+        "variant": bundle.model.value,
+        "file": bundle.file_name,
+        "sha256": bundle.sha256,
+        "version": metadata.version("mediapipe"),
+    }
 
 
 def check_model_available(model: PoseModel | str) -> None:
@@ -75,9 +79,14 @@ class MediaPipePose:
     name = "mediapipe-blazepose"
     keypoint_names = BLAZEPOSE_LANDMARKS
 
-    def __init__(self, *, model: PoseModel | str = DEFAULT_POSE_MODEL,
-                 static_image: bool = False, num_poses: int = MAX_PEOPLE,
-                 min_detection_confidence: float = 0.5) -> None:
+    def __init__(
+        self,
+        *,
+        model: PoseModel | str = DEFAULT_POSE_MODEL,
+        static_image: bool = False,
+        num_poses: int = MAX_PEOPLE,
+        min_detection_confidence: float = 0.5,
+    ) -> None:
         self.bundle: ModelBundle = load_bundle(model)
         self.version = metadata.version("mediapipe")
         self.static_image = static_image
@@ -116,8 +125,9 @@ class MediaPipePose:
         self._finalizer = weakref.finalize(self, _close_landmarker, landmarker)
         return landmarker
 
-    def estimate_all(self, image_bgr: np.ndarray, *,
-                     timestamp_ms: int | None = None) -> list[FramePose]:
+    def estimate_all(
+        self, image_bgr: np.ndarray, *, timestamp_ms: int | None = None
+    ) -> list[FramePose]:
         """Landmarks of everyone found in one BGR image, in pixels of that image."""
         import mediapipe as mp
 
@@ -171,8 +181,10 @@ def _close_landmarker(landmarker: Any) -> None:
 
 def _frame_pose(landmarks: list[Any], width_px: int, height_px: int) -> FramePose:
     """Normalised landmarks (x, y in 0-1 of the image) to pixels; a missing visibility is 0."""
-    raw = np.array([(lm.x, lm.y, 0.0 if lm.visibility is None else lm.visibility)
-                    for lm in landmarks], dtype=np.float64)
+    raw = np.array(
+        [(lm.x, lm.y, 0.0 if lm.visibility is None else lm.visibility) for lm in landmarks],
+        dtype=np.float64,
+    )
     position = raw[:, :2] * np.array([width_px, height_px], dtype=float)
     return FramePose(position_px=position, visibility=np.clip(raw[:, 2], 0.0, 1.0))
 
@@ -196,6 +208,8 @@ class PoseModels:
 
 def open_pose_models(model: PoseModel | str = DEFAULT_POSE_MODEL) -> PoseModels:
     """The one factory for screening models (CLI, batch workers, web jobs)."""
-    return PoseModels(tracker=MediaPipePose(model=model),
-                      detector=MediaPipePose(model=model, static_image=True),
-                      model=PoseModel(model))
+    return PoseModels(
+        tracker=MediaPipePose(model=model),
+        detector=MediaPipePose(model=model, static_image=True),
+        model=PoseModel(model),
+    )

@@ -20,8 +20,9 @@ from glutefire.pose.backend import FramePose, PoseBackend
 from glutefire.pose.subject import Candidate, as_candidate
 
 
-def find_candidates(image_bgr: np.ndarray, detector: PoseBackend, *,
-                    max_people: int = 3) -> list[Candidate]:
+def find_candidates(
+    image_bgr: np.ndarray, detector: PoseBackend, *, max_people: int = 3
+) -> list[Candidate]:
     """Everyone ``detector`` (image mode) finds in ``image_bgr``, tallest first; the whole image
     first, then, if nobody is found there, overlapping square tiles."""
     found = _find_in(image_bgr, detector, max_people=max_people)
@@ -34,16 +35,16 @@ def find_candidates(image_bgr: np.ndarray, detector: PoseBackend, *,
     return sorted(found, key=lambda c: c.height_px, reverse=True)[:max_people]
 
 
-def _find_in(image_bgr: np.ndarray, detector: PoseBackend, *,
-             max_people: int) -> list[Candidate]:
+def _find_in(image_bgr: np.ndarray, detector: PoseBackend, *, max_people: int) -> list[Candidate]:
     found = [as_candidate(p) for p in detector.estimate_all(image_bgr)][:max_people]
     if found:
         found += find_hidden(image_bgr, found, detector, max_people=max_people)
     return found
 
 
-def find_hidden(image_bgr: np.ndarray, known: list[Candidate], detector: PoseBackend, *,
-                max_people: int = 3) -> list[Candidate]:
+def find_hidden(
+    image_bgr: np.ndarray, known: list[Candidate], detector: PoseBackend, *, max_people: int = 3
+) -> list[Candidate]:
     """People the detector did not report next to ``known`` ones: grey out everyone known and
     ask again, until nobody new turns up or ``max_people`` are known."""
     found = list(known)
@@ -53,8 +54,11 @@ def find_hidden(image_bgr: np.ndarray, known: list[Candidate], detector: PoseBac
         _grey_out(masked, cand, fill)
     hidden: list[Candidate] = []
     while len(found) < max_people:
-        new = [c for c in (as_candidate(p) for p in detector.estimate_all(masked))
-               if not any(_center_inside(c, other) for other in found)]
+        new = [
+            c
+            for c in (as_candidate(p) for p in detector.estimate_all(masked))
+            if not any(_center_inside(c, other) for other in found)
+        ]
         if not new:
             break
         for cand in new[: max_people - len(found)]:
@@ -75,14 +79,16 @@ def _tiles(image: np.ndarray) -> list[tuple[int, int, np.ndarray]]:
     n = int(np.ceil(2 * span / side)) - 1
     starts = np.linspace(0, span - side, n).astype(int)
     if width >= height:
-        return [(int(s), 0, image[:, s:s + side]) for s in starts]
-    return [(0, int(s), image[s:s + side, :]) for s in starts]
+        return [(int(s), 0, image[:, s : s + side]) for s in starts]
+    return [(0, int(s), image[s : s + side, :]) for s in starts]
 
 
 def shifted(pose: FramePose, dx_px: float, dy_px: float) -> FramePose:
     """``pose`` moved by (``dx_px``, ``dy_px``): crop coordinates to image coordinates."""
-    return FramePose(position_px=pose.position_px + np.array([dx_px, dy_px], dtype=float),
-                     visibility=pose.visibility)
+    return FramePose(
+        position_px=pose.position_px + np.array([dx_px, dy_px], dtype=float),
+        visibility=pose.visibility,
+    )
 
 
 def _grey_out(image: np.ndarray, cand: Candidate, fill: np.ndarray) -> None:
@@ -90,8 +96,10 @@ def _grey_out(image: np.ndarray, cand: Candidate, fill: np.ndarray) -> None:
     x0, y0, x1, y1 = cand.bbox_px
     dx, dy = 0.1 * (x1 - x0), 0.1 * (y1 - y0)
     height, width = image.shape[:2]
-    image[int(max(0, y0 - dy)):int(min(height, y1 + dy)),
-          int(max(0, x0 - dx)):int(min(width, x1 + dx))] = fill
+    image[
+        int(max(0, y0 - dy)) : int(min(height, y1 + dy)),
+        int(max(0, x0 - dx)) : int(min(width, x1 + dx)),
+    ] = fill
 
 
 def _center_inside(cand: Candidate, other: Candidate) -> bool:

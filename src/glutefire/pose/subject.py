@@ -81,8 +81,9 @@ def as_candidate(pose: FramePose) -> Candidate:
     return Candidate(pose=pose, bbox_px=pose.bbox_px(), completeness=completeness)
 
 
-def choose_subject(candidates: list[Candidate], *, policy: SubjectPolicy,
-                   image_width_px: int) -> tuple[Candidate, str]:
+def choose_subject(
+    candidates: list[Candidate], *, policy: SubjectPolicy, image_width_px: int
+) -> tuple[Candidate, str]:
     """Pick the subject; return it and a sentence saying why. Raise on ambiguity in AUTO."""
     if not candidates:
         raise ValueError("expected at least one candidate, but got none")
@@ -159,8 +160,9 @@ class SubjectFollower:
     def _reselect(self, candidates: list[Candidate], frame_index: int) -> Candidate | None:
         """Choose again by policy after the subject was lost; None while AUTO is ambiguous."""
         try:
-            chosen, why = choose_subject(candidates, policy=self.policy,
-                                         image_width_px=self.image_width_px)
+            chosen, why = choose_subject(
+                candidates, policy=self.policy, image_width_px=self.image_width_px
+            )
         except SeveralPeopleError:
             return None
         self.warnings.append(

@@ -26,8 +26,9 @@ Box = tuple[int, int, int, int]
 class SubjectTracker:
     """Runs a video-mode ``backend`` on a crop around the subject; returns full-image poses."""
 
-    def __init__(self, backend: PoseBackend, follower: SubjectFollower,
-                 image_shape: tuple[int, ...]) -> None:
+    def __init__(
+        self, backend: PoseBackend, follower: SubjectFollower, image_shape: tuple[int, ...]
+    ) -> None:
         self._backend = backend
         self._follower = follower
         self._shape = image_shape
@@ -39,12 +40,15 @@ class SubjectTracker:
         """Current crop (x0, y0, x1, y1) in pixels."""
         return self._roi
 
-    def estimate(self, image_bgr: np.ndarray, *, frame_index: int,
-                 timestamp_ms: int) -> FramePose | None:
+    def estimate(
+        self, image_bgr: np.ndarray, *, frame_index: int, timestamp_ms: int
+    ) -> FramePose | None:
         """The subject's landmarks in full-image pixels, or None when not found in this frame."""
         x0, y0, x1, y1 = self._roi
-        poses = [shifted(p, x0, y0) for p in
-                 self._backend.estimate_all(image_bgr[y0:y1, x0:x1], timestamp_ms=timestamp_ms)]
+        poses = [
+            shifted(p, x0, y0)
+            for p in self._backend.estimate_all(image_bgr[y0:y1, x0:x1], timestamp_ms=timestamp_ms)
+        ]
         pose = self._follower.follow(poses, frame_index)
         if pose is None:
             self._on_miss()
@@ -65,8 +69,12 @@ class SubjectTracker:
         x0, y0, x1, y1 = self._roi
         mx, my = EDGE_MARGIN_FRACTION * (x1 - x0), EDGE_MARGIN_FRACTION * (y1 - y0)
         height, width = self._shape[:2]
-        near_edge = ((bx0 - x0 < mx and x0 > 0) or (x1 - bx1 < mx and x1 < width)
-                     or (by0 - y0 < my and y0 > 0) or (y1 - by1 < my and y1 < height))
+        near_edge = (
+            (bx0 - x0 < mx and x0 > 0)
+            or (x1 - bx1 < mx and x1 < width)
+            or (by0 - y0 < my and y0 > 0)
+            or (y1 - by1 < my and y1 < height)
+        )
         if near_edge:
             self._move_to(roi_for((bx0, by0, bx1, by1), self._shape))
 

@@ -138,9 +138,8 @@ def build_plan(
         phases=phases,
         dropped=dropped(ctx, phases, cuts),
         reduced=[c for c in cuts if isinstance(c, Reduced)],
-        explanations=explanations(
-            recs, phases, {e.id: e.name for e in data.library.exercises}
-        ) + _older_adult_explanation(options, data.phases, older=older, spw=spw),
+        explanations=explanations(recs, phases, {e.id: e.name for e in data.library.exercises})
+        + _older_adult_explanation(options, data.phases, older=older, spw=spw),
         balance=balance(phases, spw),
         progression_rules=progression_rules(data.progression),
         expected_results=expected_results(
@@ -182,8 +181,10 @@ def _stopped_plan(options: PlanOptions, *, mode, spw, flags, table) -> Plan:
 
 def is_older_adult(answers: Answers, cfg: PhasesConfig) -> bool:
     dose = cfg.maintenance.older_adults
-    return dose is not None and answers.age_years is not None and (
-        answers.age_years >= dose.min_age_years
+    return (
+        dose is not None
+        and answers.age_years is not None
+        and (answers.age_years >= dose.min_age_years)
     )
 
 
@@ -213,9 +214,7 @@ def _older_adult_explanation(
 def _build_phases(ctx: Context, options: PlanOptions, *, spw: int, older: bool = False):
     phases, cuts = [], []
     labels = ["A", "B"][: min(spw, 2)]
-    for template, week_from, week_to in phase_windows(
-        options, ctx.data.phases, older_adult=older
-    ):
+    for template, week_from, week_to in phase_windows(options, ctx.data.phases, older_adult=older):
         sessions = []
         for variant, label in enumerate(labels):
             items = [
@@ -255,5 +254,3 @@ def _record_cut(cut: budget.Cut, phase: str, label: str) -> Dropped | Reduced:
         sets_to=cut.sets_to,
         reason=cut.reason,
     )
-
-

@@ -109,7 +109,8 @@ def not_checked(findings: ScreeningResult | None) -> list[NotChecked]:
     ]
     for f in findings.with_status(Status.PRESENT):
         if f.code is FindingCode.KNEES_CAVE_IN and f.heels_elevated_status in (
-            None, Status.NOT_ASSESSABLE
+            None,
+            Status.NOT_ASSESSABLE,
         ):
             items.append(
                 NotChecked(
@@ -133,8 +134,10 @@ def spare_time_note(minutes_per_session: int, phases: list[PlanPhase]) -> str | 
     lengths = [s.minutes for p in phases for s in p.sessions]
     if not lengths or max(lengths) > minutes_per_session - SHORT_SESSION_MARGIN_MIN:
         return None
-    span = f"{min(lengths):.0f}-{max(lengths):.0f}" if min(lengths) < max(lengths) else (
-        f"{max(lengths):.0f}"
+    span = (
+        f"{min(lengths):.0f}-{max(lengths):.0f}"
+        if min(lengths) < max(lengths)
+        else (f"{max(lengths):.0f}")
     )
     return (
         f"Sessions take about {span} minutes of the {minutes_per_session} you have: every "

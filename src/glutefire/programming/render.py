@@ -147,9 +147,7 @@ def print_plan(plan: Plan, console: Console) -> None:
         for line in _phase_safety(phase):
             console.print(escape(f"  - {line}"), highlight=False)
     for explanation in plan.explanations:
-        console.print(
-            escape(f"- Because {explanation.because}: {explanation.so}"), highlight=False
-        )
+        console.print(escape(f"- Because {explanation.because}: {explanation.so}"), highlight=False)
     for dropped in [d for d in plan.dropped if not d.reason.startswith("ranked below")]:
         console.print(
             f"[dim]- left out {escape(_name(dropped.exercise_id))}: {escape(dropped.reason)}[/]",

@@ -137,5 +137,3 @@ def _key_ids(picked: list[Exercise]) -> set[str]:
     if other or activate:
         keys.add((other or activate)[0].id)
     return keys
-
-

@@ -28,31 +28,50 @@ def _scale_for(width: int, height: int, max_side_px: int) -> float:
     return min(1.0, max_side_px / max(width, height))
 
 
-def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float,
-          color: tuple[int, int, int] = WHITE, *, outline: bool = True) -> None:
+def _text(
+    img: np.ndarray,
+    text: str,
+    org: tuple[int, int],
+    scale: float,
+    color: tuple[int, int, int] = WHITE,
+    *,
+    outline: bool = True,
+) -> None:
     thickness = max(1, int(round(2 * scale)))
     if outline:
-        cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, BLACK, thickness + 2,
-                    cv2.LINE_AA)
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, color, thickness,
-                cv2.LINE_AA)
+        cv2.putText(
+            img, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, BLACK, thickness + 2, cv2.LINE_AA
+        )
+    cv2.putText(
+        img, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, color, thickness, cv2.LINE_AA
+    )
 
 
 def _panel(img: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> None:
     """Darken a rectangle so plain text on it stays readable (cheaper than outlined text)."""
-    region = img[max(y0, 0):y1, max(x0, 0):x1]
+    region = img[max(y0, 0) : y1, max(x0, 0) : x1]
     region //= 3
 
 
-def draw_skeleton(img: np.ndarray, points: dict[str, np.ndarray], scale: float,
-                  color: tuple[int, int, int] = GREEN) -> None:
+def draw_skeleton(
+    img: np.ndarray,
+    points: dict[str, np.ndarray],
+    scale: float,
+    color: tuple[int, int, int] = GREEN,
+) -> None:
     """Draw limbs between finite landmark positions (already in the image's pixels)."""
     for a, b in SKELETON_EDGES:
         pa, pb = points.get(a), points.get(b)
         if pa is None or pb is None or not (np.isfinite(pa).all() and np.isfinite(pb).all()):
             continue
-        cv2.line(img, tuple(int(v) for v in pa), tuple(int(v) for v in pb), color,
-                 max(2, int(3 * scale)), cv2.LINE_AA)
+        cv2.line(
+            img,
+            tuple(int(v) for v in pa),
+            tuple(int(v) for v in pb),
+            color,
+            max(2, int(3 * scale)),
+            cv2.LINE_AA,
+        )
     for p in points.values():
         if np.isfinite(p).all():
             cv2.circle(img, tuple(int(v) for v in p), max(2, int(4 * scale)), WHITE, -1)
@@ -70,10 +89,13 @@ class Overlay:
     def of(cls, screen: ClipScreen) -> Overlay:
         """Prepare the overlay of a screened clip."""
         cleaned = screen.analysis.cleaned
-        text = [[_rep_label(screen, i), *_angle_lines(row, screen.analysis.view.view.frontal)]
-                for i, row in enumerate(screen.analysis.frames.to_dict("records"))]
-        return cls([str(k) for k in cleaned.coords["keypoint"].values],
-                   cleaned["position"].values, text)
+        text = [
+            [_rep_label(screen, i), *_angle_lines(row, screen.analysis.view.view.frontal)]
+            for i, row in enumerate(screen.analysis.frames.to_dict("records"))
+        ]
+        return cls(
+            [str(k) for k in cleaned.coords["keypoint"].values], cleaned["position"].values, text
+        )
 
 
 def _angle_lines(row: dict[str, float], frontal: bool) -> list[str]:
@@ -111,8 +133,9 @@ def _rep_label(screen: ClipScreen, frame: int) -> str:
     return ""
 
 
-def annotate_frame(img: np.ndarray, overlay: Overlay, frame: int, scale: float,
-                   cue: str = "", title: str = "") -> np.ndarray:
+def annotate_frame(
+    img: np.ndarray, overlay: Overlay, frame: int, scale: float, cue: str = "", title: str = ""
+) -> np.ndarray:
     """Draw the overlay for one frame; ``img`` is already scaled by ``scale``."""
     pos = overlay.position_px[frame] * scale
     size = float(np.clip(min(img.shape[:2]) / 500, 0.6, 1.5))  # text scale for this image
@@ -138,9 +161,14 @@ VIDEO_MAX_SIDE_PX = PREVIEW_MAX_SIDE_PX
 VIDEO_CRF = 26
 
 
-def render_video(screen: ClipScreen, clip_findings: list[Finding], out_path: Path, *,
-                 max_side_px: int = VIDEO_MAX_SIDE_PX,
-                 on_frame: Callable[[int], None] | None = None) -> Path:
+def render_video(
+    screen: ClipScreen,
+    clip_findings: list[Finding],
+    out_path: Path,
+    *,
+    max_side_px: int = VIDEO_MAX_SIDE_PX,
+    on_frame: Callable[[int], None] | None = None,
+) -> Path:
     """Write the annotated clip as H.264 MP4 (browser-playable), at most ``max_side_px`` on its
     long side, at the clip's uniform frame rate (frame ``i`` is the keypoints' frame ``i``)."""
     video = screen.video
@@ -154,8 +182,11 @@ def render_video(screen: ClipScreen, clip_findings: list[Finding], out_path: Pat
     overlay = Overlay.of(screen)
 
     def draw(index: int, frame: np.ndarray) -> np.ndarray:
-        img = (frame if frame.shape[1::-1] == size
-               else cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR))
+        img = (
+            frame
+            if frame.shape[1::-1] == size
+            else cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR)
+        )
         return annotate_frame(img, overlay, index, scale, cues.get(index, ""))
 
     source, preview = video.path, False
@@ -173,9 +204,13 @@ def render_video(screen: ClipScreen, clip_findings: list[Finding], out_path: Pat
     return out_path
 
 
-def _draw_all(frames: Iterator[tuple[int, np.ndarray]], n: int,
-              draw: Callable[[int, np.ndarray], np.ndarray], writer: VideoWriter,
-              on_frame: Callable[[int], None] | None) -> None:
+def _draw_all(
+    frames: Iterator[tuple[int, np.ndarray]],
+    n: int,
+    draw: Callable[[int, np.ndarray], np.ndarray],
+    writer: VideoWriter,
+    on_frame: Callable[[int], None] | None,
+) -> None:
     """Frames are drawn by two threads (OpenCV releases the GIL) and written in order by this
     one; at most a few frames wait, so memory stays flat."""
     pending: deque[tuple[int, Future[np.ndarray]]] = deque()
@@ -190,8 +225,11 @@ def _draw_all(frames: Iterator[tuple[int, np.ndarray]], n: int,
             _write_next(writer, pending, on_frame)
 
 
-def _write_next(writer: VideoWriter, pending: deque[tuple[int, Future[np.ndarray]]],
-                on_frame: Callable[[int], None] | None) -> None:
+def _write_next(
+    writer: VideoWriter,
+    pending: deque[tuple[int, Future[np.ndarray]]],
+    on_frame: Callable[[int], None] | None,
+) -> None:
     index, job = pending.popleft()
     writer.write(job.result())
     if on_frame is not None:
@@ -202,8 +240,9 @@ def _usable(path: Path | None) -> TypeGuard[Path]:
     return path is not None and path.exists() and path.stat().st_size > 0
 
 
-def write_keyframe(screen: ClipScreen, finding: Finding, out_path: Path, *,
-                   max_side_px: int = 960) -> Path:
+def write_keyframe(
+    screen: ClipScreen, finding: Finding, out_path: Path, *, max_side_px: int = 960
+) -> Path:
     """PNG of the evidence frame of one finding, with its value and threshold."""
     assert finding.evidence_frame is not None, "a finding with a value has an evidence frame"
     frame = finding.evidence_frame
@@ -215,10 +254,15 @@ def write_keyframe(screen: ClipScreen, finding: Finding, out_path: Path, *,
     else:  # keypoint file: draw on a blank canvas of the original size
         attrs = screen.analysis.keypoints.attrs
         scale = _scale_for(attrs["image_width_px"], attrs["image_height_px"], max_side_px)
-        img = np.full((int(attrs["image_height_px"] * scale), int(attrs["image_width_px"] * scale),
-                       3), 40, np.uint8)
-    title = (f"{finding.title} ({finding.side}): {finding.value} {finding.unit} "
-             f"(threshold {finding.threshold})")
+        img = np.full(
+            (int(attrs["image_height_px"] * scale), int(attrs["image_width_px"] * scale), 3),
+            40,
+            np.uint8,
+        )
+    title = (
+        f"{finding.title} ({finding.side}): {finding.value} {finding.unit} "
+        f"(threshold {finding.threshold})"
+    )
     annotate_frame(img, Overlay.of(screen), frame, scale, finding.cue, title)
     if not cv2.imwrite(str(out_path), img):
         raise OSError(f"{out_path}: could not write the image")

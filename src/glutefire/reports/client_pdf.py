@@ -43,15 +43,17 @@ def to_handout(content: ReportContent) -> _handout.Handout:
     from glutefire.programming.library import load_library
 
     screening = content.screening
-    titles = ({f.code.value: f.title for f in screening.result.findings}
-              if screening is not None else {})
+    titles = (
+        {f.code.value: f.title for f in screening.result.findings} if screening is not None else {}
+    )
     return _handout.Handout(
         client_name=content.client_name,
         generated_on=content.generated_on,
         screened_on=f"{screening.recorded_at:%Y-%m-%d}" if screening is not None else None,
         findings=_handout.plain_findings(screening.result) if screening is not None else [],
-        keyframes=[(f"Keyframe: {titles.get(code, code)}", png)
-                   for code, png in content.keyframes.items()],
+        keyframes=[
+            (f"Keyframe: {titles.get(code, code)}", png) for code, png in content.keyframes.items()
+        ],
         keyframe_pairs=_pairs(content, titles),
         plan=content.plan,
         exercise_names={e.id: e.name for e in load_library().exercises},
@@ -69,8 +71,10 @@ def _pairs(content: ReportContent, titles: Mapping[str, str]) -> list[_handout.K
     return [
         _handout.KeyframePair(
             titles.get(code, code.replace("_", " ")),
-            f"{previous.recorded_at:%Y-%m-%d}", previous.keyframes[code],
-            f"{screening.recorded_at:%Y-%m-%d}", png,
+            f"{previous.recorded_at:%Y-%m-%d}",
+            previous.keyframes[code],
+            f"{screening.recorded_at:%Y-%m-%d}",
+            png,
         )
         for code, png in content.keyframes.items()
         if code in previous.keyframes

@@ -28,6 +28,7 @@ def explained_findings(result: ScreeningResult) -> list[ExplainedFinding]:
     """Findings with the rule's plain-words explanation, present ones first."""
     plain = {rule.code: rule.plain for rule in load_rules()}
     order = list(Status)
-    items = [ExplainedFinding(**dict(f), plain=plain.get(f.code.value, ""))
-             for f in result.findings]
+    items = [
+        ExplainedFinding(**dict(f), plain=plain.get(f.code.value, "")) for f in result.findings
+    ]
     return sorted(items, key=lambda f: order.index(f.status))

@@ -23,8 +23,11 @@ from glutefire.programming.render import dose_text
 from glutefire.reports.explained import explained_findings
 from glutefire.result import DISCLAIMER, Finding, ScreeningResult, Status
 
-VERDICT_WORDS = {Status.PRESENT: "Seen", Status.ABSENT: "Not seen",
-                 Status.NOT_ASSESSABLE: "Not checked"}
+VERDICT_WORDS = {
+    Status.PRESENT: "Seen",
+    Status.ABSENT: "Not seen",
+    Status.NOT_ASSESSABLE: "Not checked",
+}
 SIDE_WORDS = {"left": "on the left", "right": "on the right", "both": "on both sides"}
 FONT = "dejavu"
 
@@ -94,8 +97,12 @@ def plain_finding(finding: Finding, plain_sentence: str) -> PlainFinding:
     else:
         reason = finding.reason or "it could not be measured in this clip"
         sentence = reason.rstrip(".")[:1].upper() + reason.rstrip(".")[1:] + "."
-    return PlainFinding(finding.title, VERDICT_WORDS[status], sentence.strip(),
-                        _measured(finding) if status is not Status.NOT_ASSESSABLE else "")
+    return PlainFinding(
+        finding.title,
+        VERDICT_WORDS[status],
+        sentence.strip(),
+        _measured(finding) if status is not Status.NOT_ASSESSABLE else "",
+    )
 
 
 def plain_findings(result: ScreeningResult) -> list[PlainFinding]:
@@ -124,7 +131,9 @@ def render_html(handout: Handout, *, for_pdf: bool = False) -> str:
     """The handout as an HTML page (``for_pdf``: the body only, in fpdf2's HTML subset)."""
     template = _environment().get_template("handout.html.j2")
     return template.render(
-        h=handout, for_pdf=for_pdf, disclaimer=DISCLAIMER,
+        h=handout,
+        for_pdf=for_pdf,
+        disclaimer=DISCLAIMER,
         names=lambda ids: _names(ids, handout.exercise_names),
     )
 
@@ -140,8 +149,12 @@ def render_pdf(handout: Handout) -> bytes:
     """The same handout as PDF bytes (DejaVu Sans: Latin, Greek and Cyrillic names print)."""
     fonts = packaged_file("fonts", package="glutefire.reports")
     pdf = _Doc(format="A4")
-    for style, file in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf"),
-                        ("I", "DejaVuSans.ttf"), ("BI", "DejaVuSans-Bold.ttf")):
+    for style, file in (
+        ("", "DejaVuSans.ttf"),
+        ("B", "DejaVuSans-Bold.ttf"),
+        ("I", "DejaVuSans.ttf"),
+        ("BI", "DejaVuSans-Bold.ttf"),
+    ):
         pdf.add_font(FONT, style, str(fonts / file))  # no oblique file shipped
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()

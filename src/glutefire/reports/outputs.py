@@ -27,8 +27,9 @@ def write_reps_table(screens: list[ClipScreen], out: Path) -> Path:
     return out / REPS_FILE
 
 
-def write_optional_outputs(screens: list[ClipScreen], result: ScreeningResult, out: Path, *,
-                           video: bool) -> OutputReport:
+def write_optional_outputs(
+    screens: list[ClipScreen], result: ScreeningResult, out: Path, *, video: bool
+) -> OutputReport:
     """Clip keypoint CSVs, annotated videos (``video``) and keyframes into ``out``; never
     raises: each file that fails is a warning in the report."""
     from glutefire.reports.annotate import render_video
@@ -43,14 +44,19 @@ def write_optional_outputs(screens: list[ClipScreen], result: ScreeningResult, o
         kp = out / f"clip{i}_keypoints.csv"
         report.attempt(f"the keypoint CSV of clip {i}", partial(_keypoints, s, kp))
         if video and s.video is not None:
-            report.attempt(f"the annotated video of clip {i}", partial(
-                render_video, s, result.findings_by_clip[i], out / f"clip{i}_annotated.mp4"))
+            report.attempt(
+                f"the annotated video of clip {i}",
+                partial(
+                    render_video, s, result.findings_by_clip[i], out / f"clip{i}_annotated.mp4"
+                ),
+            )
     report.add(write_keyframes(screens, result, out, name="keyframe_{code}.png"))
     return report
 
 
-def write_keyframes(screens: list[ClipScreen], result: ScreeningResult, folder: Path, *,
-                    name: str = "{code}.png") -> OutputReport:
+def write_keyframes(
+    screens: list[ClipScreen], result: ScreeningResult, folder: Path, *, name: str = "{code}.png"
+) -> OutputReport:
     """One annotated PNG per present finding, ``folder / name.format(code=...)``; never raises
     (web jobs and live mode store the screening before)."""
     from glutefire.reports.annotate import write_keyframe
@@ -64,8 +70,9 @@ def write_keyframes(screens: list[ClipScreen], result: ScreeningResult, folder: 
     for f in result.findings:
         if f.status is Status.PRESENT and f.evidence_frame is not None:
             path = folder / name.format(code=f.code.value)
-            report.attempt(f"the keyframe of {f.code.value}",
-                           partial(write_keyframe, screens[f.clip], f, path))
+            report.attempt(
+                f"the keyframe of {f.code.value}", partial(write_keyframe, screens[f.clip], f, path)
+            )
     return report
 
 

@@ -8,8 +8,7 @@ from rich.table import Table
 
 from glutefire.result import Finding, ScreeningResult, Status
 
-STATUS_STYLE = {Status.PRESENT: "bold red", Status.ABSENT: "green",
-                Status.NOT_ASSESSABLE: "dim"}
+STATUS_STYLE = {Status.PRESENT: "bold red", Status.ABSENT: "green", Status.NOT_ASSESSABLE: "dim"}
 
 
 def _value(f: Finding) -> str:
@@ -23,8 +22,10 @@ def _print_inputs(result: ScreeningResult, console: Console) -> None:
     """One line per clip, then its notes (legs measured, view changes, warnings)."""
     for clip in result.input:
         extra = " (heels raised)" if clip.heels_elevated else ""
-        console.print(f"[bold]{escape(clip.path)}[/]: {clip.view} view{extra}, "
-                      f"{clip.duration_s:.1f} s at {clip.fps:.0f} fps")
+        console.print(
+            f"[bold]{escape(clip.path)}[/]: {clip.view} view{extra}, "
+            f"{clip.duration_s:.1f} s at {clip.fps:.0f} fps"
+        )
         if clip.subject is not None:
             console.print(f"  analysed {escape(clip.subject.reason)}")
         for note in clip.notes:
@@ -39,17 +40,28 @@ def print_summary(result: ScreeningResult, console: Console) -> None:
     for name in ("clip", "rep", "start s", "bottom s", "end s", "complete"):
         reps.add_column(name, justify="right")
     for r in result.reps:
-        reps.add_row(str(r.clip), str(r.index), f"{r.start_s:.2f}", f"{r.bottom_s:.2f}",
-                     f"{r.end_s:.2f}", "yes" if r.complete else "partial")
+        reps.add_row(
+            str(r.clip),
+            str(r.index),
+            f"{r.start_s:.2f}",
+            f"{r.bottom_s:.2f}",
+            f"{r.end_s:.2f}",
+            "yes" if r.complete else "partial",
+        )
     console.print(reps)
     table = Table(title="Findings (movement patterns, not a diagnosis)")
     for name in ("finding", "status", "side", "measured", "reps", "confidence"):
         table.add_column(name)
     for f in result.findings:
         status = f.status.value.replace("_", " ")
-        table.add_row(escape(f.title), f"[{STATUS_STYLE[f.status]}]{status}[/]", f.side,
-                      _value(f), ",".join(map(str, f.reps)) or "-",
-                      f.confidence_label if f.status is not Status.NOT_ASSESSABLE else "-")
+        table.add_row(
+            escape(f.title),
+            f"[{STATUS_STYLE[f.status]}]{status}[/]",
+            f.side,
+            _value(f),
+            ",".join(map(str, f.reps)) or "-",
+            f.confidence_label if f.status is not Status.NOT_ASSESSABLE else "-",
+        )
     console.print(table)
     for f in result.findings:
         if f.status is Status.NOT_ASSESSABLE:

@@ -74,8 +74,9 @@ def segment_reps(
     exit_ = standing + exit_frac * amplitude
     if standing_max is not None:
         exit_ = min(exit_, standing_max)
-    diag = SegmentationDiagnostics(float(standing), float(deep), float(enter), float(exit_),
-                                   amplitude)
+    diag = SegmentationDiagnostics(
+        float(standing), float(deep), float(enter), float(exit_), amplitude
+    )
     if amplitude < min_amplitude:
         return [], diag
     spans = _spans(filled, enter, exit_)
@@ -83,12 +84,22 @@ def segment_reps(
     reps: list[Rep] = []
     for start, end, complete in spans:
         start, end = _widen(filled, start, end, settle)
-        bottom = start + int(np.argmax(filled[start:end + 1]))
+        bottom = start + int(np.argmax(filled[start : end + 1]))
         if complete and time_s[end] - time_s[start] < min_duration_s:
             continue
-        reps.append(Rep(len(reps) + 1, start, bottom, end, float(time_s[start]),
-                        float(time_s[bottom]), float(time_s[end]), complete,
-                        float(filled[bottom])))
+        reps.append(
+            Rep(
+                len(reps) + 1,
+                start,
+                bottom,
+                end,
+                float(time_s[start]),
+                float(time_s[bottom]),
+                float(time_s[end]),
+                complete,
+                float(filled[bottom]),
+            )
+        )
     return reps, diag
 
 

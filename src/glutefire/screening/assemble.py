@@ -34,23 +34,35 @@ def _input_entry(index: int, screen: ClipScreen) -> ClipEntry:
     time_s = a.keypoints.coords["time"].values
     subject = None
     if screen.subject is not None:
-        subject = Subject(people_seen=screen.subject.people_seen, reason=screen.subject.reason,
-                          warnings=list(screen.subject.warnings))
+        subject = Subject(
+            people_seen=screen.subject.people_seen,
+            reason=screen.subject.reason,
+            warnings=list(screen.subject.warnings),
+        )
     return ClipEntry(
-        clip=index, path=str(screen.clip.path), sha256=screen.sha256,
+        clip=index,
+        path=str(screen.clip.path),
+        sha256=screen.sha256,
         kind="video" if screen.video else "keypoints",
-        view=a.view.view.value, view_forced=a.view_forced,
+        view=a.view.view.value,
+        view_forced=a.view_forced,
         view_width_ratio=finite_or_none(a.view.width_ratio),
         heels_elevated=screen.clip.heels_elevated,
-        fps=round(float(attrs["sampling_rate_hz"]), 3), n_frames=len(time_s),
+        fps=round(float(attrs["sampling_rate_hz"]), 3),
+        n_frames=len(time_s),
         duration_s=round(float(time_s[-1] - time_s[0]) + 1.0 / attrs["sampling_rate_hz"], 3),
-        width_px=int(attrs["image_width_px"]), height_px=int(attrs["image_height_px"]),
+        width_px=int(attrs["image_width_px"]),
+        height_px=int(attrs["image_height_px"]),
         keypoint_source=str(attrs["source_software"]),
         spikes_removed=int(sum(a.cleaning.spikes_removed.values())),
         rep_detection={k: finite_or_none(v) for k, v in vars(a.segmentation).items()},
         legs_used=list(a.sides.sides) if a.sides is not None else None,
-        view_segments=[ViewSegmentEntry(start_s=round(seg.start_s, 3), end_s=round(seg.end_s, 3),
-                                        view=seg.view.value) for seg in a.segments],
+        view_segments=[
+            ViewSegmentEntry(
+                start_s=round(seg.start_s, 3), end_s=round(seg.end_s, 3), view=seg.view.value
+            )
+            for seg in a.segments
+        ],
         notes=list(a.notes),
         subject=subject,
     )
@@ -59,10 +71,16 @@ def _input_entry(index: int, screen: ClipScreen) -> ClipEntry:
 def _reps(index: int, table: pd.DataFrame) -> list[RepRecord]:
     timing = ["start_s", "bottom_s", "end_s", "complete", "bottom_frame"]
     return [
-        RepRecord(clip=index, index=int(rep), start_s=round(float(row["start_s"]), 3),
-                  bottom_s=round(float(row["bottom_s"]), 3), end_s=round(float(row["end_s"]), 3),
-                  complete=bool(row["complete"]), bottom_frame=int(row["bottom_frame"]),
-                  metrics=_metrics(row.drop(timing)))
+        RepRecord(
+            clip=index,
+            index=int(rep),
+            start_s=round(float(row["start_s"]), 3),
+            bottom_s=round(float(row["bottom_s"]), 3),
+            end_s=round(float(row["end_s"]), 3),
+            complete=bool(row["complete"]),
+            bottom_frame=int(row["bottom_frame"]),
+            metrics=_metrics(row.drop(timing)),
+        )
         for rep, row in table.iterrows()
     ]
 

@@ -34,11 +34,14 @@ def check_in_frame(ds: xr.Dataset, required: tuple[str, ...] = SQUAT_REQUIRED) -
     found = np.isfinite(ds["position"].values[:, :, 0]).any(axis=1)
     pos = ds["position"].sel(keypoint=list(required)).values[found]
     x, y = pos[..., 0], pos[..., 1]
-    outside = ((x < -EDGE_TOLERANCE * width) | (x > (1 + EDGE_TOLERANCE) * width)
-               | (y < -EDGE_TOLERANCE * height) | (y > (1 + EDGE_TOLERANCE) * height))
+    outside = (
+        (x < -EDGE_TOLERANCE * width)
+        | (x > (1 + EDGE_TOLERANCE) * width)
+        | (y < -EDGE_TOLERANCE * height)
+        | (y > (1 + EDGE_TOLERANCE) * height)
+    )
     share = outside.mean(axis=0)
-    bad = [name for name, s in zip(required, share, strict=True)
-           if s > MAX_OUT_OF_FRAME_FRACTION]
+    bad = [name for name, s in zip(required, share, strict=True) if s > MAX_OUT_OF_FRAME_FRACTION]
     if bad:
         parts = ", ".join(sorted({b.split("_", 1)[1] for b in bad}))
         raise OutOfFrameError(

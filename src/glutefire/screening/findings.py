@@ -53,7 +53,7 @@ class Finding:
 
     @property
     def confidence_label(self) -> str:
-        """"high", "moderate" or "low" (bands in ``data/screening_policy.yaml``)."""
+        """ "high", "moderate" or "low" (bands in ``data/screening_policy.yaml``)."""
         return confidence_label(self.confidence)
 
     def as_dict(self) -> dict[str, object]:
@@ -66,17 +66,27 @@ class Finding:
 
 
 def _not_assessable(rule: Rule, reason: str) -> Finding:
-    return Finding(code=rule.code, title=rule.title, status=Status.NOT_ASSESSABLE, reason=reason,
-                   threshold=rule.threshold, unit=rule.unit, source=rule.source,
-                   caveat=rule.caveat, metric=rule.metric, cue=rule.cue)
+    return Finding(
+        code=rule.code,
+        title=rule.title,
+        status=Status.NOT_ASSESSABLE,
+        reason=reason,
+        threshold=rule.threshold,
+        unit=rule.unit,
+        source=rule.source,
+        caveat=rule.caveat,
+        metric=rule.metric,
+        cue=rule.cue,
+    )
 
 
 def _expand(template: str, sides: Sequence[str]) -> list[str]:
     return [template.format(side=s) for s in sides] if "{side}" in template else [template]
 
 
-def _visibility(vis: pd.DataFrame, rule: Rule, side: str | None,
-                frames: np.ndarray) -> tuple[float, float]:
+def _visibility(
+    vis: pd.DataFrame, rule: Rule, side: str | None, frames: np.ndarray
+) -> tuple[float, float]:
     """(mean, lowest per-landmark mean) visibility of the rule's landmarks around the reps'
     bottoms. For a rule that is not sided, the landmarks of the better seen side count (a side
     view sees one leg), with the landmarks that name no side."""
@@ -85,8 +95,7 @@ def _visibility(vis: pd.DataFrame, rule: Rule, side: str | None,
     else:
         expanded = [n for t in rule.landmarks for n in _expand(t, ("left", "right"))]
         plain = [n for n in expanded if not n.startswith(("left_", "right_"))]
-        groups = [[n for n in expanded if n.startswith(f"{s}_")] + plain
-                  for s in ("left", "right")]
+        groups = [[n for n in expanded if n.startswith(f"{s}_")] + plain for s in ("left", "right")]
     best = (0.0, 0.0)
     for names in (g for g in groups if g):
         per_landmark = vis.iloc[frames][names].mean()
@@ -95,8 +104,9 @@ def _visibility(vis: pd.DataFrame, rule: Rule, side: str | None,
     return best
 
 
-def evaluate_rule(rule: Rule, reps: pd.DataFrame, visibility: pd.DataFrame, view: View,
-                  standing: dict[str, float]) -> Finding:
+def evaluate_rule(
+    rule: Rule, reps: pd.DataFrame, visibility: pd.DataFrame, view: View, standing: dict[str, float]
+) -> Finding:
     """Apply one rule to the per-rep table of one clip."""
     if rule.not_assessable_reason is not None:
         return _not_assessable(rule, rule.not_assessable_reason)
@@ -104,8 +114,9 @@ def evaluate_rule(rule: Rule, reps: pd.DataFrame, visibility: pd.DataFrame, view
     if view.value not in rule.views:
         needs = " or ".join(sorted(rule.views))
         article = "an" if view.value[0] in "aeiou" else "a"
-        return _not_assessable(rule, f"needs a view from the {needs}; this clip is {article} "
-                                     f"{view.value} view")
+        return _not_assessable(
+            rule, f"needs a view from the {needs}; this clip is {article} {view.value} view"
+        )
     complete = reps[reps["complete"]]
     if complete.empty:
         return _not_assessable(rule, "no complete repetition")
@@ -130,18 +141,25 @@ def evaluate_rule(rule: Rule, reps: pd.DataFrame, visibility: pd.DataFrame, view
         if worst >= MIN_MEAN_VISIBILITY:
             return _not_assessable(rule, rule.unmeasured_reason)
         return _not_assessable(
-            rule, f"the landmarks it needs were poorly visible (mean visibility {worst:.2f})")
+            rule, f"the landmarks it needs were poorly visible (mean visibility {worst:.2f})"
+        )
     return _decide(rule, complete, per_side, visibilities, view)
 
 
 def _rep_frames(complete: pd.DataFrame) -> np.ndarray:
-    frames = [np.arange(int(r.bottom_frame) - 3, int(r.bottom_frame) + 4)
-              for r in complete.itertuples()]
+    frames = [
+        np.arange(int(r.bottom_frame) - 3, int(r.bottom_frame) + 4) for r in complete.itertuples()
+    ]
     return np.clip(np.concatenate(frames), 0, None)
 
 
-def _decide(rule: Rule, complete: pd.DataFrame, per_side: dict[str, float],
-            visibilities: dict[str, float], view: View) -> Finding:
+def _decide(
+    rule: Rule,
+    complete: pd.DataFrame,
+    per_side: dict[str, float],
+    visibilities: dict[str, float],
+    view: View,
+) -> Finding:
     flagged_sides = [k for k, v in per_side.items() if rule.exceeds(v)]
     worst_key = max(per_side, key=lambda k: _severity(rule, per_side[k]))
     value = per_side[worst_key]
@@ -154,14 +172,27 @@ def _decide(rule: Rule, complete: pd.DataFrame, per_side: dict[str, float],
     confidence = rule.views[view.value] * min(1.0, vis) * REP_COUNT_FACTOR.get(n, 1.0)
     reason = _reason(rule, status, value, n)
     return Finding(
-        code=rule.code, title=rule.title, status=status, side=side, value=round(value, 2),
-        threshold=rule.threshold, unit=rule.unit, reps=rep_hits,
+        code=rule.code,
+        title=rule.title,
+        status=status,
+        side=side,
+        value=round(value, 2),
+        threshold=rule.threshold,
+        unit=rule.unit,
+        reps=rep_hits,
         evidence_frame=int(complete.loc[evidence_rep, "bottom_frame"]),
-        evidence_time_s=float(complete.loc[evidence_rep, "bottom_s"]), confidence=confidence,
-        reason=reason, source=rule.source, caveat=rule.caveat, metric=rule.metric,
+        evidence_time_s=float(complete.loc[evidence_rep, "bottom_s"]),
+        confidence=confidence,
+        reason=reason,
+        source=rule.source,
+        caveat=rule.caveat,
+        metric=rule.metric,
         per_side={k: round(v, 2) for k, v in per_side.items()},
-        supporting={m: round(float(complete[m].mean()), 3) for m in rule.supporting
-                    if m in complete and complete[m].notna().any()},
+        supporting={
+            m: round(float(complete[m].mean()), 3)
+            for m in rule.supporting
+            if m in complete and complete[m].notna().any()
+        },
         cue=rule.cue,
     )
 
@@ -203,8 +234,10 @@ def _worst_rep(rule: Rule, complete: pd.DataFrame, key: str) -> int:
 
 def _reason(rule: Rule, status: Status, value: float, n_reps: int) -> str:
     compare = "beyond" if status is Status.PRESENT else "within"
-    text = (f"mean {value:.1f} {rule.unit} over {n_reps} complete rep(s), {compare} the "
-            f"threshold of {rule.threshold:g} {rule.unit}")
+    text = (
+        f"mean {value:.1f} {rule.unit} over {n_reps} complete rep(s), {compare} the "
+        f"threshold of {rule.threshold:g} {rule.unit}"
+    )
     if rule.measure:
         text += f" (measure: {' '.join(rule.measure.split())})"
     if n_reps < RECOMMENDED_REPS:
@@ -212,7 +245,12 @@ def _reason(rule: Rule, status: Status, value: float, n_reps: int) -> str:
     return text
 
 
-def evaluate_all(reps: pd.DataFrame, visibility: pd.DataFrame, view: View,
-                 standing: dict[str, float], rules: Sequence[Rule] | None = None) -> list[Finding]:
+def evaluate_all(
+    reps: pd.DataFrame,
+    visibility: pd.DataFrame,
+    view: View,
+    standing: dict[str, float],
+    rules: Sequence[Rule] | None = None,
+) -> list[Finding]:
     """Apply every rule, in the order of the finding codes."""
     return [evaluate_rule(r, reps, visibility, view, standing) for r in (rules or load_rules())]

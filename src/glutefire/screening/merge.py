@@ -34,12 +34,14 @@ def to_result(finding: Finding) -> result.Finding:
 def best_findings(per_clip: list[list[Finding]]) -> list[Finding]:
     """For each code in report order, the finding of the clip (or clip part) best suited to
     decide it."""
-    return [max((f for fs in per_clip for f in fs if f.code == code), key=_rank)
-            for code in FindingCode]
+    return [
+        max((f for fs in per_clip for f in fs if f.code == code), key=_rank) for code in FindingCode
+    ]
 
 
-def merge_findings(per_clip: list[list[Finding]],
-                   heels_elevated: list[bool]) -> list[result.Finding]:
+def merge_findings(
+    per_clip: list[list[Finding]], heels_elevated: list[bool]
+) -> list[result.Finding]:
     """Overall findings, one per code in report order, from each clip's findings. A heel-raised
     retest is compared with the flat-foot clips only: given alone it decides, and is compared
     with nothing."""
@@ -51,8 +53,9 @@ def merge_findings(per_clip: list[list[Finding]],
     for best in best_findings(normal):
         out = to_result(best)
         if best.code == RETEST_CODE and retest:
-            out = out.model_copy(update=_retest(best, [f for fs in retest for f in fs
-                                                       if f.code == best.code]))
+            out = out.model_copy(
+                update=_retest(best, [f for fs in retest for f in fs if f.code == best.code])
+            )
         merged.append(out)
     return merged
 
@@ -60,13 +63,17 @@ def merge_findings(per_clip: list[list[Finding]],
 def _retest(best: Finding, retests: list[Finding]) -> dict[str, object]:
     """Retest fields of the merged knee finding (keys of :class:`glutefire.result.Finding`)."""
     chosen = max(retests, key=_rank)
-    extra: dict[str, object] = {"heels_elevated_status": chosen.status,
-                                "heels_elevated_value": chosen.value}
+    extra: dict[str, object] = {
+        "heels_elevated_status": chosen.status,
+        "heels_elevated_value": chosen.value,
+    }
     if best.status is Status.PRESENT and chosen.status is Status.ABSENT:
         extra["interpretation"] = ANKLE_NOTE
     elif best.status is Status.PRESENT and chosen.status is Status.PRESENT:
-        extra["interpretation"] = ("knees caved in with and without the heels raised: ankle "
-                                   "mobility alone does not explain it")
+        extra["interpretation"] = (
+            "knees caved in with and without the heels raised: ankle "
+            "mobility alone does not explain it"
+        )
     return extra
 
 

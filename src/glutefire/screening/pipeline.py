@@ -60,8 +60,9 @@ from glutefire.screening.merge import best_findings
 STANDING_LEVEL = screening_policy().standing_level.value
 
 
-def make_pose_backend(model: PoseModel | str = DEFAULT_POSE_MODEL, *,
-                      static_image: bool = False) -> PoseBackend:
+def make_pose_backend(
+    model: PoseModel | str = DEFAULT_POSE_MODEL, *, static_image: bool = False
+) -> PoseBackend:
     """One pose model instance (live mode's tracker); offline, raises ModelUnavailableError if
     the bundle is missing or altered."""
     return MediaPipePose(model=model, static_image=static_image)
@@ -187,24 +188,31 @@ def _short(exc: GlutefireError) -> str:
     return text.split(": ", 1)[1] if ": " in text else text
 
 
-def _analyse_part(ds: xr.Dataset, cleaned: xr.Dataset, cleaning: CleaningReport,
-                  view: View | None) -> ClipAnalysis:
+def _analyse_part(
+    ds: xr.Dataset, cleaned: xr.Dataset, cleaning: CleaningReport, view: View | None
+) -> ClipAnalysis:
     """Analyse keypoints seen from one view (detected unless ``view`` is given)."""
     detected = detect_view(cleaned)
     estimate = detected
     notes = []
     if view is not None:
-        estimate = ViewEstimate(view=view, width_ratio=detected.width_ratio,
-                                trunk_tilt_deg=detected.trunk_tilt_deg,
-                                facing_sign=detected.facing_sign)
+        estimate = ViewEstimate(
+            view=view,
+            width_ratio=detected.width_ratio,
+            trunk_tilt_deg=detected.trunk_tilt_deg,
+            facing_sign=detected.facing_sign,
+        )
         conflict = _forced_view_conflict(view, detected)
         if conflict:
             notes.append(conflict)
     sides = choose_sides(ds, estimate.view)
     notes.append(_sides_note(sides))
     frames = compute_frame_metrics(cleaned, estimate, sides.sides)
-    reps, diag = segment_reps(frames[SQUAT_DEPTH].to_numpy(), frames.index.to_numpy(),
-                              standing_max=standing_max_depth(estimate.view))
+    reps, diag = segment_reps(
+        frames[SQUAT_DEPTH].to_numpy(),
+        frames.index.to_numpy(),
+        standing_max=standing_max_depth(estimate.view),
+    )
     if not any(r.complete for r in reps):
         raise TooFewRepsError(
             f"{ds.attrs.get('source_path', 'clip')}: no complete squat found "
@@ -217,8 +225,21 @@ def _analyse_part(ds: xr.Dataset, cleaned: xr.Dataset, cleaning: CleaningReport,
     findings = evaluate_all(rep_table, visibility, estimate.view, standing)
     time_s = ds.coords["time"].values
     segment = ViewSegment(0, len(time_s), float(time_s[0]), float(time_s[-1]), estimate.view)
-    return ClipAnalysis(ds, cleaned, cleaning, estimate, view is not None, frames, reps, diag,
-                        rep_table, findings, notes=notes, sides=sides, segments=[segment])
+    return ClipAnalysis(
+        ds,
+        cleaned,
+        cleaning,
+        estimate,
+        view is not None,
+        frames,
+        reps,
+        diag,
+        rep_table,
+        findings,
+        notes=notes,
+        sides=sides,
+        segments=[segment],
+    )
 
 
 def seen_in_image(ds: xr.Dataset) -> pd.DataFrame:
@@ -228,8 +249,12 @@ def seen_in_image(ds: xr.Dataset) -> pd.DataFrame:
     pos = ds["position"].values
     width, height = ds.attrs["image_width_px"], ds.attrs["image_height_px"]
     with np.errstate(invalid="ignore"):
-        inside = ((pos[..., 0] >= 0) & (pos[..., 0] <= width)
-                  & (pos[..., 1] >= 0) & (pos[..., 1] <= height))
+        inside = (
+            (pos[..., 0] >= 0)
+            & (pos[..., 0] <= width)
+            & (pos[..., 1] >= 0)
+            & (pos[..., 1] <= height)
+        )
     vis = np.where(inside, ds["visibility"].values, 0.0)
     return pd.DataFrame(vis, columns=[str(k) for k in ds.coords["keypoint"].values])
 
@@ -237,15 +262,23 @@ def seen_in_image(ds: xr.Dataset) -> pd.DataFrame:
 def _forced_view_conflict(forced: View, detected: ViewEstimate) -> str:
     """A warning when a forced view contradicts the landmarks (side vs front/back), else ''."""
     if (forced is View.SIDE and detected.view.frontal) or (
-            forced.frontal and detected.view is View.SIDE):
-        return (f"warning: --view {forced.value} contradicts the landmarks, which look like a "
-                f"{detected.view.value} view (shoulder and hip width {detected.width_ratio:.2f} "
-                "of trunk length); findings measured for the forced view may be wrong")
+        forced.frontal and detected.view is View.SIDE
+    ):
+        return (
+            f"warning: --view {forced.value} contradicts the landmarks, which look like a "
+            f"{detected.view.value} view (shoulder and hip width {detected.width_ratio:.2f} "
+            "of trunk length); findings measured for the forced view may be wrong"
+        )
     return ""
 
 
-def combine_parts(ds: xr.Dataset, cleaned: xr.Dataset, cleaning: CleaningReport,
-                  parts: list[tuple[int, ClipAnalysis]], skipped: list[str]) -> ClipAnalysis:
+def combine_parts(
+    ds: xr.Dataset,
+    cleaned: xr.Dataset,
+    cleaning: CleaningReport,
+    parts: list[tuple[int, ClipAnalysis]],
+    skipped: list[str],
+) -> ClipAnalysis:
     """One analysis of a clip whose parts (first frame, analysis) were screened in their own
     views: frames, reps and rep tables joined with clip frame numbers, each finding from the
     part best suited to it (:func:`~glutefire.screening.merge.best_findings`)."""
@@ -253,35 +286,63 @@ def combine_parts(ds: xr.Dataset, cleaned: xr.Dataset, cleaning: CleaningReport,
     tables, frame_tables, segments, notes = [], [], [], []
     for offset, part in parts:
         for rep in part.reps:
-            reps.append(replace(rep, index=len(reps) + 1, start_frame=rep.start_frame + offset,
-                                bottom_frame=rep.bottom_frame + offset,
-                                end_frame=rep.end_frame + offset))
+            reps.append(
+                replace(
+                    rep,
+                    index=len(reps) + 1,
+                    start_frame=rep.start_frame + offset,
+                    bottom_frame=rep.bottom_frame + offset,
+                    end_frame=rep.end_frame + offset,
+                )
+            )
         table = part.rep_table.copy()
         table["bottom_frame"] = table["bottom_frame"] + offset
         tables.append(table)
         frame_table = part.frames.copy()
         frame_table["frame"] = frame_table["frame"] + offset
         frame_tables.append(frame_table)
-        segments += [replace(seg, start_frame=seg.start_frame + offset,
-                             end_frame=seg.end_frame + offset) for seg in part.segments]
+        segments += [
+            replace(seg, start_frame=seg.start_frame + offset, end_frame=seg.end_frame + offset)
+            for seg in part.segments
+        ]
         n_complete = sum(r.complete for r in part.reps)
-        notes.append(f"{_span_text(part.keypoints)}: {part.view.view.value} view, "
-                     f"{n_complete} complete rep(s); " + "; ".join(part.notes))
+        notes.append(
+            f"{_span_text(part.keypoints)}: {part.view.view.value} view, "
+            f"{n_complete} complete rep(s); " + "; ".join(part.notes)
+        )
     rep_table = pd.concat(tables, ignore_index=True)
     rep_table.index = pd.RangeIndex(1, len(rep_table) + 1, name="rep")
     findings = best_findings([_shift_findings(p.findings, off) for off, p in parts])
     main = max((p for _, p in parts), key=lambda p: sum(r.complete for r in p.reps))
     if len(parts) > 1:
         views = " then ".join(seg.view.value for seg in segments)
-        notes.insert(0, f"the view changed mid-clip ({views}); each part was screened in its "
-                        "own view and each finding taken from the part suited to it")
+        notes.insert(
+            0,
+            f"the view changed mid-clip ({views}); each part was screened in its "
+            "own view and each finding taken from the part suited to it",
+        )
     else:
-        notes.insert(0, f"the view changed mid-clip; only the {segments[0].view.value} view "
-                        f"part ({_span_text(parts[0][1].keypoints)}) could be screened")
+        notes.insert(
+            0,
+            f"the view changed mid-clip; only the {segments[0].view.value} view "
+            f"part ({_span_text(parts[0][1].keypoints)}) could be screened",
+        )
     frames = _whole_clip_frames(pd.concat(frame_tables), ds)
-    return ClipAnalysis(ds, cleaned, cleaning, main.view, False, frames,
-                        reps, main.segmentation, rep_table, findings, notes=notes + skipped,
-                        sides=main.sides, segments=segments)
+    return ClipAnalysis(
+        ds,
+        cleaned,
+        cleaning,
+        main.view,
+        False,
+        frames,
+        reps,
+        main.segmentation,
+        rep_table,
+        findings,
+        notes=notes + skipped,
+        sides=main.sides,
+        segments=segments,
+    )
 
 
 def _whole_clip_frames(frames: pd.DataFrame, ds: xr.Dataset) -> pd.DataFrame:
@@ -294,8 +355,10 @@ def _whole_clip_frames(frames: pd.DataFrame, ds: xr.Dataset) -> pd.DataFrame:
 
 
 def _shift_findings(findings: list[Finding], offset: int) -> list[Finding]:
-    return [replace(f, evidence_frame=None if f.evidence_frame is None
-                    else f.evidence_frame + offset) for f in findings]
+    return [
+        replace(f, evidence_frame=None if f.evidence_frame is None else f.evidence_frame + offset)
+        for f in findings
+    ]
 
 
 def _sides_note(sides: SideChoice) -> str:
@@ -315,12 +378,17 @@ class EstimatedKeypoints:
     preview_path: Path | None = None
 
 
-def estimate_keypoints(clip: ClipInput, *, model: PoseModel | str = DEFAULT_POSE_MODEL,
-                       subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
-                       on_frame: ProgressFn | None = None,
-                       pose_models: PoseModels | None = None,
-                       video: VideoInfo | None = None, preview: Path | None = None,
-                       preview_max_side_px: int = PREVIEW_MAX_SIDE_PX) -> EstimatedKeypoints:
+def estimate_keypoints(
+    clip: ClipInput,
+    *,
+    model: PoseModel | str = DEFAULT_POSE_MODEL,
+    subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
+    on_frame: ProgressFn | None = None,
+    pose_models: PoseModels | None = None,
+    video: VideoInfo | None = None,
+    preview: Path | None = None,
+    preview_max_side_px: int = PREVIEW_MAX_SIDE_PX,
+) -> EstimatedKeypoints:
     """The clip's raw keypoints: read from a keypoint file, or estimated from the video.
 
     ``video``: the clip's probe, when the caller already has it. Other arguments as for
@@ -341,20 +409,35 @@ def estimate_keypoints(clip: ClipInput, *, model: PoseModel | str = DEFAULT_POSE
         if preview is not None:
             tap = PreviewWriter(preview, video, max_side_px=preview_max_side_px)
             stack.callback(tap.close)
-        ds, subject = estimate_clip(video, tracker_backend=pose_models.tracker,
-                                    detector_backend=pose_models.detector,
-                                    policy=subject_policy, on_frame=on_frame, frame_tap=tap,
-                                    decode_report=decoding)
-    return EstimatedKeypoints(ds, video, subject, notes=decoding.warnings(video),
-                              preview_path=preview if tap is not None and tap.usable else None)
+        ds, subject = estimate_clip(
+            video,
+            tracker_backend=pose_models.tracker,
+            detector_backend=pose_models.detector,
+            policy=subject_policy,
+            on_frame=on_frame,
+            frame_tap=tap,
+            decode_report=decoding,
+        )
+    return EstimatedKeypoints(
+        ds,
+        video,
+        subject,
+        notes=decoding.warnings(video),
+        preview_path=preview if tap is not None and tap.usable else None,
+    )
 
 
-def screen_clip(clip: ClipInput, *, model: PoseModel | str = DEFAULT_POSE_MODEL,
-                subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
-                on_frame: ProgressFn | None = None,
-                pose_models: PoseModels | None = None, video: VideoInfo | None = None,
-                preview: Path | None = None,
-                preview_max_side_px: int = PREVIEW_MAX_SIDE_PX) -> ClipScreen:
+def screen_clip(
+    clip: ClipInput,
+    *,
+    model: PoseModel | str = DEFAULT_POSE_MODEL,
+    subject_policy: SubjectPolicy = SubjectPolicy.AUTO,
+    on_frame: ProgressFn | None = None,
+    pose_models: PoseModels | None = None,
+    video: VideoInfo | None = None,
+    preview: Path | None = None,
+    preview_max_side_px: int = PREVIEW_MAX_SIDE_PX,
+) -> ClipScreen:
     """Screen one video, keypoint file or in-memory keypoint set end to end.
 
     ``model``: the BlazePose variant (lite, full, heavy). ``pose_models`` (tracker, detector)
@@ -365,15 +448,28 @@ def screen_clip(clip: ClipInput, *, model: PoseModel | str = DEFAULT_POSE_MODEL,
     decoding (for the annotated video, which then need not decode the original again).
     """
     est = estimate_keypoints(
-        clip, model=model, subject_policy=subject_policy,
-        on_frame=on_frame, pose_models=pose_models, video=video, preview=preview,
-        preview_max_side_px=preview_max_side_px)
+        clip,
+        model=model,
+        subject_policy=subject_policy,
+        on_frame=on_frame,
+        pose_models=pose_models,
+        video=video,
+        preview=preview,
+        preview_max_side_px=preview_max_side_px,
+    )
     analysis = analyse_keypoints(est.keypoints, view=clip.view)
     if clip.keypoints is not None:
         digest = hashlib.sha256(est.keypoints["position"].values.tobytes()).hexdigest()
         return ClipScreen(clip, digest, analysis)
-    return ClipScreen(clip, sha256_of(clip.path), analysis, video=est.video, subject=est.subject,
-                      notes=est.notes, preview_path=est.preview_path)
+    return ClipScreen(
+        clip,
+        sha256_of(clip.path),
+        analysis,
+        video=est.video,
+        subject=est.subject,
+        notes=est.notes,
+        preview_path=est.preview_path,
+    )
 
 
 def standing_frames(frames: pd.DataFrame) -> np.ndarray:

@@ -80,8 +80,11 @@ def load_rules() -> tuple[Rule, ...]:
     return tuple(sorted(rules, key=lambda r: FINDING_CODES.index(r.code)))
 
 
-_COMPARE = {"above": "> {t:g} {u}", "below": "< {t:g} {u}",
-            "abs_above": "absolute value > {t:g} {u}"}
+_COMPARE = {
+    "above": "> {t:g} {u}",
+    "below": "< {t:g} {u}",
+    "abs_above": "absolute value > {t:g} {u}",
+}
 
 
 def _present_when(rule: Rule) -> str:
@@ -91,8 +94,10 @@ def _present_when(rule: Rule) -> str:
     if rule.sided:
         text += " (per side)"
     if rule.precondition is not None:
-        text += (f"; judged only if {rule.precondition.metric} <= {rule.precondition.max:g} "
-                 "when standing")
+        text += (
+            f"; judged only if {rule.precondition.metric} <= {rule.precondition.max:g} "
+            "when standing"
+        )
     return text
 
 
@@ -102,13 +107,16 @@ def _cell(text: str) -> str:
 
 def rules_table_markdown(rules: tuple[Rule, ...] | None = None) -> str:
     """The thresholds table of docs/screening.md, generated from the rules (one row per code)."""
-    rows = ["| finding | metric | present when | views (confidence factor) | source |",
-            "|---|---|---|---|---|"]
+    rows = [
+        "| finding | metric | present when | views (confidence factor) | source |",
+        "|---|---|---|---|---|",
+    ]
     for rule in rules or load_rules():
         views = ", ".join(f"{v} {f:g}" for v, f in rule.views.items()) or "-"
         metric = f"`{rule.metric}`" if rule.metric else "-"
         if rule.measure:
             metric += f": {_cell(rule.measure)}"
-        rows.append(f"| {rule.title} | {metric} | "
-                    f"{_present_when(rule)} | {views} | {_cell(rule.source)} |")
+        rows.append(
+            f"| {rule.title} | {metric} | {_present_when(rule)} | {views} | {_cell(rule.source)} |"
+        )
     return "\n".join(rows) + "\n"

@@ -142,15 +142,30 @@ def screen_session(
             pose_models = make_pose_models(options.model)  # loaded once for all clips
             stack.callback(pose_models.close)
         scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="glutefire-previews-"))
-        screens = [_screen_one(i, clip, options, pose_models, on_progress,
-                               Path(scratch) / f"clip{i}.mkv" if options.previews else None)
-                   for i, clip in enumerate(clips)]
+        screens = [
+            _screen_one(
+                i,
+                clip,
+                options,
+                pose_models,
+                on_progress,
+                Path(scratch) / f"clip{i}.mkv" if options.previews else None,
+            )
+            for i, clip in enumerate(clips)
+        ]
         if named_as is not None:
-            screens = [replace(s, clip=replace(n, keypoints=None))
-                       for s, n in zip(screens, named_as, strict=True)]
+            screens = [
+                replace(s, clip=replace(n, keypoints=None))
+                for s, n in zip(screens, named_as, strict=True)
+            ]
         result = build_result(screens, model=model or pose_model_info(options.model))
-        return save_session(ScreenedSession(result, screens), json_paths=json_paths,
-                            result_files=result_files, store=store, outputs=outputs)
+        return save_session(
+            ScreenedSession(result, screens),
+            json_paths=json_paths,
+            result_files=result_files,
+            store=store,
+            outputs=outputs,
+        )
 
 
 def save_session(
@@ -193,19 +208,29 @@ def clip_frames_needed(clip: ClipInput) -> bool:
     return clip.keypoints is None and not is_keypoint_file(clip.path)
 
 
-def _screen_one(index: int, clip: ClipInput, options: SessionOptions,
-                pose_models: PoseModels | None, on_progress: SessionProgressFn | None,
-                preview: Path | None) -> ClipScreen:
+def _screen_one(
+    index: int,
+    clip: ClipInput,
+    options: SessionOptions,
+    pose_models: PoseModels | None,
+    on_progress: SessionProgressFn | None,
+    preview: Path | None,
+) -> ClipScreen:
     video, total = clip_frames(clip)
 
     def on_frame(frame: int) -> None:
         if on_progress is not None:
             on_progress(index, frame + 1, total)
 
-    screen = screen_clip(clip, model=options.model,
-                         subject_policy=options.subject_policy, on_frame=on_frame,
-                         pose_models=pose_models if video is not None else None, video=video,
-                         preview=preview if video is not None else None)
+    screen = screen_clip(
+        clip,
+        model=options.model,
+        subject_policy=options.subject_policy,
+        on_frame=on_frame,
+        pose_models=pose_models if video is not None else None,
+        video=video,
+        preview=preview if video is not None else None,
+    )
     if on_progress is not None:
         on_progress(index, total, total)
     return screen
@@ -215,17 +240,18 @@ def _run_writer(writer: OutputWriter, session: ScreenedSession, report: OutputRe
     try:
         report.add(writer(session.screens, session.result))
     except Exception as exc:  # an optional output (video codec, disk) must never lose the result
-        report.warnings.append(
-            f"could not write an optional output ({type(exc).__name__}: {exc})")
+        report.warnings.append(f"could not write an optional output ({type(exc).__name__}: {exc})")
 
 
-def _record_warnings(session: ScreenedSession, warnings: list[str],
-                     json_paths: Sequence[Path]) -> None:
+def _record_warnings(
+    session: ScreenedSession, warnings: list[str], json_paths: Sequence[Path]
+) -> None:
     """Step 4: append ``warnings`` to the result and rewrite its JSON files."""
     from glutefire.errors import InputFileError
 
     session.result = session.result.model_copy(
-        update={"warnings": [*session.result.warnings, *warnings]})
+        update={"warnings": [*session.result.warnings, *warnings]}
+    )
     for path in json_paths:
         try:
             write_result_json(session.result, path)

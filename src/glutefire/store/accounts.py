@@ -40,12 +40,17 @@ def normalise_email(email: str) -> str:
     return cleaned
 
 
-def create_account(uow: Session, *, email: str, password_hash: str, role: str,
-                   display_name: str) -> Account:
+def create_account(
+    uow: Session, *, email: str, password_hash: str, role: str, display_name: str
+) -> Account:
     if role not in ROLES:
         raise RecordError(f"expected role trainer or client, but got {role!r}")
-    account = Account(email=normalise_email(email), password_hash=password_hash, role=role,
-                      display_name=validate_person_name(display_name))
+    account = Account(
+        email=normalise_email(email),
+        password_hash=password_hash,
+        role=role,
+        display_name=validate_person_name(display_name),
+    )
     try:
         with uow.begin_nested():
             uow.add(account)
@@ -65,13 +70,19 @@ def find_account(uow: Session, email: str) -> Account | None:
 # --- login sessions ---
 
 
-def create_web_session(uow: Session, account: Account, *, token_sha256: str, csrf_token: str,
-                       ttl_s: int) -> WebSession:
+def create_web_session(
+    uow: Session, account: Account, *, token_sha256: str, csrf_token: str, ttl_s: int
+) -> WebSession:
     """A new login session; expired sessions of every account are removed on the way."""
     now = utcnow()
     uow.execute(delete(WebSession).where(WebSession.expires_at <= now))
-    row = WebSession(account_id=account.id, token_sha256=token_sha256, csrf_token=csrf_token,
-                     created_at=now, expires_at=now + dt.timedelta(seconds=ttl_s))
+    row = WebSession(
+        account_id=account.id,
+        token_sha256=token_sha256,
+        csrf_token=csrf_token,
+        created_at=now,
+        expires_at=now + dt.timedelta(seconds=ttl_s),
+    )
     uow.add(row)
     uow.flush()
     return row
@@ -95,14 +106,16 @@ def end_web_session(uow: Session, token_sha256: str) -> None:
 # --- clients ---
 
 
-def create_client(uow: Session, trainer: Account, display_name: str, *,
-                  time_zone: str = "UTC") -> Client:
+def create_client(
+    uow: Session, trainer: Account, display_name: str, *, time_zone: str = "UTC"
+) -> Client:
     """A client of ``trainer``; their history is kept on a new person with a unique name."""
     if trainer.role != "trainer":
         raise RecordError("expected a trainer account to own the client")
     name = validate_person_name(display_name)
-    person = Person(name=f"{name} [web-{uuid.uuid4().hex[:10]}]",
-                    time_zone=validate_time_zone(time_zone))
+    person = Person(
+        name=f"{name} [web-{uuid.uuid4().hex[:10]}]", time_zone=validate_time_zone(time_zone)
+    )
     client = Client(trainer_id=trainer.id, person=person, display_name=name)
     uow.add(client)
     uow.flush()
@@ -110,9 +123,11 @@ def create_client(uow: Session, trainer: Account, display_name: str, *,
 
 
 def trainer_clients(uow: Session, trainer: Account) -> list[Client]:
-    return list(uow.scalars(
-        select(Client).where(Client.trainer_id == trainer.id).order_by(Client.display_name)
-    ))
+    return list(
+        uow.scalars(
+            select(Client).where(Client.trainer_id == trainer.id).order_by(Client.display_name)
+        )
+    )
 
 
 def client_for(uow: Session, account: Account, client_id: int) -> Client | None:
@@ -137,8 +152,12 @@ def own_client(uow: Session, account: Account) -> Client | None:
 
 def create_invite(uow: Session, client: Client, *, token_sha256: str, ttl_s: int) -> ClientInvite:
     now = utcnow()
-    row = ClientInvite(client_id=client.id, token_sha256=token_sha256, created_at=now,
-                       expires_at=now + dt.timedelta(seconds=ttl_s))
+    row = ClientInvite(
+        client_id=client.id,
+        token_sha256=token_sha256,
+        created_at=now,
+        expires_at=now + dt.timedelta(seconds=ttl_s),
+    )
     uow.add(row)
     uow.flush()
     return row
@@ -164,15 +183,22 @@ def accept_invite(uow: Session, invite: ClientInvite, account: Account) -> Clien
 # --- upload jobs ---
 
 
-def create_job(uow: Session, client: Client, *, clips: list[dict[str, Any]],
-               size_bytes: int) -> UploadJob:
+def create_job(
+    uow: Session, client: Client, *, clips: list[dict[str, Any]], size_bytes: int
+) -> UploadJob:
     """A queued job; ``clips`` as documented on :class:`UploadJob`."""
     if not clips:
         raise RecordError("expected at least one clip in an upload job")
     shown = " + ".join(str(c["original_name"]) for c in clips)
-    job = UploadJob(client_id=client.id, status="queued", clips=clips,
-                    original_name=shown[:255], size_bytes=size_bytes, frames_done=0,
-                    frames_total=sum(int(c["frames"]) for c in clips))
+    job = UploadJob(
+        client_id=client.id,
+        status="queued",
+        clips=clips,
+        original_name=shown[:255],
+        size_bytes=size_bytes,
+        frames_done=0,
+        frames_total=sum(int(c["frames"]) for c in clips),
+    )
     uow.add(job)
     uow.flush()
     return job
@@ -191,6 +217,8 @@ def update_job(uow: Session, job_id: int, **values: object) -> UploadJob:
 
 
 def client_jobs(uow: Session, client: Client) -> list[UploadJob]:
-    return list(uow.scalars(
-        select(UploadJob).where(UploadJob.client_id == client.id).order_by(UploadJob.id.desc())
-    ))
+    return list(
+        uow.scalars(
+            select(UploadJob).where(UploadJob.client_id == client.id).order_by(UploadJob.id.desc())
+        )
+    )

@@ -299,9 +299,7 @@ def last_session_label(
         query = query.where(SessionLog.performed_at < before)
     if since is not None:
         query = query.where(SessionLog.performed_at >= since)
-    return uow.scalar(
-        query.order_by(SessionLog.performed_at.desc(), SessionLog.id.desc()).limit(1)
-    )
+    return uow.scalar(query.order_by(SessionLog.performed_at.desc(), SessionLog.id.desc()).limit(1))
 
 
 def log_session(

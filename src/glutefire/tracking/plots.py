@@ -67,8 +67,12 @@ def plot_pain(
     ax.axhspan(3, 5, color="#fff3b0", label="4-5 acceptable")
     ax.axhspan(5, 10, color="#fde2e4", label=">5 too much")
     if points:
-        ax.plot([p[0] for p in points], [p[1] for p in points], "o-",  # type: ignore[arg-type]
-                color=PAIN_COLOUR)
+        ax.plot(
+            [p[0] for p in points],
+            [p[1] for p in points],
+            "o-",  # type: ignore[arg-type]
+            color=PAIN_COLOUR,
+        )
     else:
         ax.text(0.5, 0.5, "no pain scores logged yet", transform=ax.transAxes, ha="center")
     ax.set_ylim(0, 10)
@@ -94,8 +98,13 @@ def plot_metric(
             color="#e0e0e0",
             label=f"first screen +/- {series.sdd:g}{unit}: no real change",
         )
-    ax.plot(series.times, series.values, "o-",  # type: ignore[arg-type]
-            color=METRIC_COLOUR, label=series.key)
+    ax.plot(
+        series.times,
+        series.values,
+        "o-",  # type: ignore[arg-type]
+        color=METRIC_COLOUR,
+        label=series.key,
+    )
     ax.set_ylabel(f"{series.label}{unit}")
     ax.set_title(f"{series.label} over screenings")
     ax.legend(loc="best", fontsize=8, frameon=False)

@@ -87,8 +87,11 @@ class RelapseRules:
             return self
         return replace(
             self,
-            adherence=replace(self.adherence, min_sessions_per_week=self.older_sessions_per_week
-                              or self.adherence.min_sessions_per_week),
+            adherence=replace(
+                self.adherence,
+                min_sessions_per_week=self.older_sessions_per_week
+                or self.adherence.min_sessions_per_week,
+            ),
             maintenance_sessions_per_week=self.older_sessions_per_week
             or self.maintenance_sessions_per_week,
             maintenance_sets_per_exercise=self.older_sets_per_exercise
@@ -322,8 +325,9 @@ def judge(change: float, rule: NoiseRule | None) -> str:
     return WORSE if worse else BETTER
 
 
-def _compare(old: FindingMeasure, new: FindingMeasure, old_at: dt.datetime,
-             new_at: dt.datetime) -> Comparison:
+def _compare(
+    old: FindingMeasure, new: FindingMeasure, old_at: dt.datetime, new_at: dt.datetime
+) -> Comparison:
     rule = new.rule
     return Comparison(
         key=new.key,
@@ -359,12 +363,21 @@ def compare_latest(screenings: Sequence[Dated], rules: Sequence[NoiseRule]) -> l
 
 
 def compare_screenings(
-    previous: ScreeningResult, current: ScreeningResult, rules: Sequence[NoiseRule],
-    *, previous_at: dt.datetime | None = None, current_at: dt.datetime | None = None,
+    previous: ScreeningResult,
+    current: ScreeningResult,
+    rules: Sequence[NoiseRule],
+    *,
+    previous_at: dt.datetime | None = None,
+    current_at: dt.datetime | None = None,
 ) -> list[Comparison]:
     """Two results compared finding by finding (dates default to the results' ``created_at``)."""
-    return compare_latest([(previous_at or previous.created_at, previous),
-                           (current_at or current.created_at, current)], rules)
+    return compare_latest(
+        [
+            (previous_at or previous.created_at, previous),
+            (current_at or current.created_at, current),
+        ],
+        rules,
+    )
 
 
 # --- the plan over time ---
@@ -500,8 +513,12 @@ def past_gaps(
     record after training resumes."""
     gaps, run = [], []
     for week in [*weeks, None]:
-        low = (week is not None and week.complete and week.planned > 0
-               and week.done < rule.min_sessions_per_week)
+        low = (
+            week is not None
+            and week.complete
+            and week.planned > 0
+            and week.done < rule.min_sessions_per_week
+        )
         if low and week is not None:
             run.append(week)
             continue

@@ -115,8 +115,9 @@ def maintenance_phase(plan: Mapping[str, Any], *, sets_per_exercise: int) -> dic
     seen: dict[str, dict[str, Any]] = {}
     for session in phases[-1]["sessions"] if phases else []:
         for exercise in session.get("exercises", []):
-            seen.setdefault(str(exercise.get("exercise_id")),
-                            {**exercise, "sets": sets_per_exercise})
+            seen.setdefault(
+                str(exercise.get("exercise_id")), {**exercise, "sets": sets_per_exercise}
+            )
     weeks = int(plan.get("weeks") or 0)
     return {
         "name": MAINTENANCE_PHASE,
@@ -249,9 +250,7 @@ def build_session_entry(
     if performed_at.tzinfo is None:
         raise RecordError(f"expected a time-zone-aware time, but got {performed_at!r}")
     local_day = performed_at.astimezone(ZoneInfo(time_zone)).date()
-    label, planned = _planned_session(
-        plan, local_day, last_label, session_label, maintenance_sets
-    )
+    label, planned = _planned_session(plan, local_day, last_label, session_label, maintenance_sets)
     exercises = apply_overrides(planned, skip=skip, sets=sets)
     if not exercises:
         raise RecordError(

@@ -28,8 +28,9 @@ FORM_OVERHEAD_BYTES = 64 * 1024
 
 class BodyTooLarge(HTTPException):
     def __init__(self, limit: int) -> None:
-        super().__init__(status_code=413,
-                         detail=f"expected a clip of at most {limit // (1024 * 1024)} MB")
+        super().__init__(
+            status_code=413, detail=f"expected a clip of at most {limit // (1024 * 1024)} MB"
+        )
 
 
 class BodySizeLimit:
@@ -64,15 +65,23 @@ class BodySizeLimit:
 
 async def _plain(send: Send, status: int, text: str) -> None:
     body = text.encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
-def create_app(settings: WebSettings, *, screen: ScreenFn = screen_videos,
-               live_backend_factory: Any = None) -> FastAPI:
+def create_app(
+    settings: WebSettings, *, screen: ScreenFn = screen_videos, live_backend_factory: Any = None
+) -> FastAPI:
     """Build the app. ``screen`` and ``live_backend_factory`` can be swapped in tests."""
 
     @contextlib.asynccontextmanager
@@ -80,9 +89,13 @@ def create_app(settings: WebSettings, *, screen: ScreenFn = screen_videos,
         settings.upload_dir.mkdir(parents=True, exist_ok=True)
         settings.keyframe_dir.mkdir(parents=True, exist_ok=True)
         engine = open_database(settings.database_url)
-        runner = JobRunner(engine, upload_dir=settings.upload_dir,
-                           keyframe_dir=settings.keyframe_dir,
-                           workers=settings.screening_workers, screen=screen)
+        runner = JobRunner(
+            engine,
+            upload_dir=settings.upload_dir,
+            keyframe_dir=settings.keyframe_dir,
+            workers=settings.screening_workers,
+            screen=screen,
+        )
         runner.fail_interrupted()
         app.state.engine = engine
         app.state.jobs = runner
@@ -92,8 +105,9 @@ def create_app(settings: WebSettings, *, screen: ScreenFn = screen_videos,
             runner.shutdown()
             engine.dispose()
 
-    app = FastAPI(title="glutefire", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url=None)
+    app = FastAPI(
+        title="glutefire", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
     app.state.settings = settings
     app.state.signer = CookieSigner(settings.secret_key, settings.session_ttl_s)
     app.state.login_limiter = LoginRateLimiter(settings.login_attempts, settings.login_window_s)
@@ -115,9 +129,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",  # invite tokens in URLs never leave the site
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; "
-                               "media-src 'self' blob:; connect-src 'self'; "
-                               "style-src 'self'; script-src 'self'; "
-                               "frame-ancestors 'none'",
+    "media-src 'self' blob:; connect-src 'self'; "
+    "style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'",
 }
 
 
@@ -148,6 +162,7 @@ def _error_page(request: Request, status: int, message: str) -> Response:
     if request.headers.get("accept", "").startswith("application/json"):
         return Response(message, status_code=status, media_type="text/plain")
     templates: Jinja2Templates = request.app.state.templates
-    html = templates.get_template("error.html").render(status=status, message=message,
-                                                       principal=None)
+    html = templates.get_template("error.html").render(
+        status=status, message=message, principal=None
+    )
     return HTMLResponse(html, status_code=status)

@@ -68,8 +68,9 @@ def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-def principal_from_cookie(engine: Engine, signer: CookieSigner, cookie: str | None
-                          ) -> Principal | None:
+def principal_from_cookie(
+    engine: Engine, signer: CookieSigner, cookie: str | None
+) -> Principal | None:
     token = signer.unsign(cookie) if cookie else None
     if token is None:
         return None
@@ -83,8 +84,9 @@ def principal_from_cookie(engine: Engine, signer: CookieSigner, cookie: str | No
 
 
 def optional_principal(request: Request) -> Principal | None:
-    return principal_from_cookie(request.app.state.engine, request.app.state.signer,
-                                 request.cookies.get(SESSION_COOKIE))
+    return principal_from_cookie(
+        request.app.state.engine, request.app.state.signer, request.cookies.get(SESSION_COOKIE)
+    )
 
 
 def current_principal(request: Request) -> Principal:
@@ -109,8 +111,9 @@ async def _submitted_token(request: Request) -> str:
     return value if isinstance(value, str) else ""
 
 
-async def check_csrf(request: Request,
-                     principal: Annotated[Principal, Depends(current_principal)]) -> None:
+async def check_csrf(
+    request: Request, principal: Annotated[Principal, Depends(current_principal)]
+) -> None:
     """Every state-changing request of a logged-in account carries its session's CSRF token."""
     if not same(await _submitted_token(request), principal.csrf_token):
         raise HTTPException(status_code=403, detail="missing or wrong CSRF token; reload the page")
@@ -129,17 +132,25 @@ def load_client(engine: Engine, principal: Principal, client_id: int) -> ClientR
         client = client_for(uow, uow.get_one(Account, principal.account_id), client_id)
         if client is None:
             raise HTTPException(status_code=404, detail="no such client")
-        return ClientRef(client.id, client.display_name, client.person.name, client.person_id,
-                         client.trainer_id, client.account_id is not None)
+        return ClientRef(
+            client.id,
+            client.display_name,
+            client.person.name,
+            client.person_id,
+            client.trainer_id,
+            client.account_id is not None,
+        )
 
 
-def owned_client(client_id: int, request: Request,
-                 principal: Annotated[Principal, Depends(current_principal)]) -> ClientRef:
+def owned_client(
+    client_id: int, request: Request, principal: Annotated[Principal, Depends(current_principal)]
+) -> ClientRef:
     return load_client(request.app.state.engine, principal, client_id)
 
 
-def trainer_client(client_id: int, request: Request,
-                   principal: Annotated[Principal, Depends(current_trainer)]) -> ClientRef:
+def trainer_client(
+    client_id: int, request: Request, principal: Annotated[Principal, Depends(current_trainer)]
+) -> ClientRef:
     return load_client(request.app.state.engine, principal, client_id)
 
 

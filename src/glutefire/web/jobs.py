@@ -34,8 +34,9 @@ PROGRESS_EVERY_S = 0.3
 ScreenFn = Callable[[list[ClipInput], ProgressFn, Path, StoreFn], ScreenedSession]
 
 
-def screen_videos(clips: list[ClipInput], on_frame: ProgressFn, keyframes: Path,
-                  store: StoreFn) -> ScreenedSession:
+def screen_videos(
+    clips: list[ClipInput], on_frame: ProgressFn, keyframes: Path, store: StoreFn
+) -> ScreenedSession:
     """The one session screen (as ``glutefire screen``): the result is stored with ``store``,
     then keyframes are written into ``keyframes`` (a keyframe that fails is a warning in the
     session's result). ``on_frame`` gets the frame index counted over all clips."""
@@ -47,15 +48,23 @@ def screen_videos(clips: list[ClipInput], on_frame: ProgressFn, keyframes: Path,
         if done == total:
             done_before[clip] = total
 
-    return screen_session(clips, on_progress=on_progress, store=store,
-                          outputs=[keyframe_outputs(keyframes)])
+    return screen_session(
+        clips, on_progress=on_progress, store=store, outputs=[keyframe_outputs(keyframes)]
+    )
 
 
 class JobRunner:
     """Runs upload jobs one at a time per worker; call :meth:`shutdown` when the app stops."""
 
-    def __init__(self, engine: Engine, *, upload_dir: Path, keyframe_dir: Path, workers: int = 1,
-                 screen: ScreenFn = screen_videos) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        upload_dir: Path,
+        keyframe_dir: Path,
+        workers: int = 1,
+        screen: ScreenFn = screen_videos,
+    ) -> None:
         self._engine = engine
         self._upload_dir = upload_dir
         self._keyframe_dir = keyframe_dir
@@ -67,10 +76,15 @@ class JobRunner:
     def fail_interrupted(self) -> None:
         """Jobs left queued or running by a previous server process will never finish."""
         with unit_of_work(self._engine) as uow:
-            for job in uow.scalars(select(UploadJob).where(UploadJob.status.in_(("queued",
-                                                                                "running")))):
-                update_job(uow, job.id, status="failed",
-                           error="the server restarted during screening; upload the clip again")
+            for job in uow.scalars(
+                select(UploadJob).where(UploadJob.status.in_(("queued", "running")))
+            ):
+                update_job(
+                    uow,
+                    job.id,
+                    status="failed",
+                    error="the server restarted during screening; upload the clip again",
+                )
 
     def submit(self, job_id: int) -> None:
         self._pool.submit(self._run_logged, job_id)
@@ -93,10 +107,14 @@ class JobRunner:
         with unit_of_work(self._engine) as uow:
             job = update_job(uow, job_id, status="running")
             person_name = uow.get_one(Client, job.client_id).person.name
-            clips = [ClipInput(path=self._upload_dir / c["stored_name"],
-                               view=View(c["view"]) if c.get("view") else None,
-                               heels_elevated=bool(c.get("heels_elevated")))
-                     for c in job.clips]
+            clips = [
+                ClipInput(
+                    path=self._upload_dir / c["stored_name"],
+                    view=View(c["view"]) if c.get("view") else None,
+                    heels_elevated=bool(c.get("heels_elevated")),
+                )
+                for c in job.clips
+            ]
         last = [0.0]
 
         def on_frame(index: int) -> None:
@@ -126,6 +144,11 @@ class JobRunner:
         for warning in warnings:
             log.warning("upload job %s: %s", job_id, warning)
         with unit_of_work(self._engine) as uow:
-            job = update_job(uow, job_id, status="done", screening_id=screening_id,
-                             error="; ".join(f"warning: {w}" for w in warnings) or None)
+            job = update_job(
+                uow,
+                job_id,
+                status="done",
+                screening_id=screening_id,
+                error="; ".join(f"warning: {w}" for w in warnings) or None,
+            )
             job.frames_done = job.frames_total

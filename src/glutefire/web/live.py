@@ -36,8 +36,9 @@ LIVE_CLIP_NAME = "live-mirror"
 class LiveSession:
     """State of one live set. Not thread-safe: one WebSocket, one session."""
 
-    def __init__(self, backend: PoseBackend, *, max_frames: int = 1800,
-                 model: ModelInfo | None = None) -> None:
+    def __init__(
+        self, backend: PoseBackend, *, max_frames: int = 1800, model: ModelInfo | None = None
+    ) -> None:
         self.backend = backend
         self.max_frames = max_frames
         self.model = model or ModelInfo(name=backend.name, version=backend.version)
@@ -66,8 +67,9 @@ class LiveSession:
     def process(self, image_bgr: np.ndarray, time_s: float) -> dict[str, Any]:
         """Analyse one frame; return landmarks (fractions of the image), reps and cue."""
         if self.n_frames >= self.max_frames:
-            raise InputFileError(f"expected at most {self.max_frames} frames in one live set; "
-                                 "save or reset it")
+            raise InputFileError(
+                f"expected at most {self.max_frames} frames in one live set; save or reset it"
+            )
         height, width = image_bgr.shape[:2]
         if self.image_size not in (None, (width, height)):
             self.reset()
@@ -85,8 +87,13 @@ class LiveSession:
         if pose is not None:
             norm = pose.position_px / np.array([width, height], dtype=float)
             landmarks = np.column_stack([norm, pose.visibility]).round(4).tolist()
-        return {"type": "frame", "frame": self.n_frames - 1, "landmarks": landmarks,
-                "reps": self.reps, "cue": cue}
+        return {
+            "type": "frame",
+            "frame": self.n_frames - 1,
+            "landmarks": landmarks,
+            "reps": self.reps,
+            "cue": cue,
+        }
 
     def _append(self, pose: FramePose | None, time_s: float) -> None:
         if pose is not None:
@@ -98,8 +105,9 @@ class LiveSession:
         """Complete reps so far (same driver and segmentation as clips)."""
         if not np.isfinite(frame.depth).any():
             return self.reps
-        reps, _ = segment_reps(frame.depth, np.asarray(self._times_s),
-                               standing_max=frame.standing_max)
+        reps, _ = segment_reps(
+            frame.depth, np.asarray(self._times_s), standing_max=frame.standing_max
+        )
         return sum(r.complete for r in reps)
 
     def keypoints(self) -> xr.Dataset:
@@ -109,15 +117,19 @@ class LiveSession:
         times = np.asarray(self._times_s) - self._times_s[0]
         rate = (self.n_frames - 1) / times[-1]
         return make_keypoints(
-            self._positions[:self.n_frames], self._visibility[:self.n_frames],
-            keypoint_names=self.backend.keypoint_names, sampling_rate_hz=float(rate),
+            self._positions[: self.n_frames],
+            self._visibility[: self.n_frames],
+            keypoint_names=self.backend.keypoint_names,
+            sampling_rate_hz=float(rate),
             image_size_px=self.image_size,
             source_software=f"{self.backend.name} {self.backend.version} (live)",
-            source_path=LIVE_CLIP_NAME, time_s=times,
+            source_path=LIVE_CLIP_NAME,
+            time_s=times,
         )
 
-    def screen(self, *, store: StoreFn | None = None,
-               outputs: list[OutputWriter] | None = None) -> ScreenedSession:
+    def screen(
+        self, *, store: StoreFn | None = None, outputs: list[OutputWriter] | None = None
+    ) -> ScreenedSession:
         """Screen the set as a session of one clip, stored with ``store`` before the optional
         ``outputs`` are written (raises a GlutefireError when unusable)."""
         clip = ClipInput(path=Path(LIVE_CLIP_NAME), keypoints=self.keypoints())

@@ -79,5 +79,6 @@ def load_settings(
     env = os.environ if environ is None else environ
     folder = data_dir or default_data_dir()
     url = resolve_database_url(database_url, environ=env, data_dir=folder)
-    return WebSettings(database_url=url, data_dir=folder,
-                       secret_key=secret_key_for(folder, env), **overrides)
+    return WebSettings(
+        database_url=url, data_dir=folder, secret_key=secret_key_for(folder, env), **overrides
+    )

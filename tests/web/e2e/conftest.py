@@ -19,9 +19,15 @@ import pytest
 from webtools import make_settings
 
 CHROMIUM = os.environ.get("GLUTEFIRE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 
 
 def _require_chromium() -> None:
@@ -65,8 +71,9 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 def launch_browser(playwright, extra_args: list[str] | None = None):
     _require_chromium()
-    return playwright.chromium.launch(executable_path=CHROMIUM,
-                                      args=CHROMIUM_ARGS + (extra_args or []))
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS + (extra_args or [])
+    )
 
 
 @pytest.fixture

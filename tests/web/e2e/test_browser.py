@@ -67,17 +67,23 @@ def test_trainer_journey(server, playwright, tmp_path):
 
 def test_live_mirror_counts_reps_from_the_fake_camera(server, playwright, tmp_path):
     y4m = write_y4m(SQUAT_FRONT, tmp_path / "squat.y4m", seconds=10.0)
-    browser = launch_browser(playwright, ["--use-fake-ui-for-media-stream",
-                                          "--use-fake-device-for-media-stream",
-                                          f"--use-file-for-fake-video-capture={y4m}"])
+    browser = launch_browser(
+        playwright,
+        [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={y4m}",
+        ],
+    )
     try:
         page = browser.new_page()
         _sign_up_and_add_client(page, server)
         page.goto(page.url + "/live")
         page.click("#live-start")
         # expect() runs outside the page's scripts, so the Content-Security-Policy stays on.
-        expect(page.locator("#live-reps")).to_have_text(re.compile(r"^([2-9]|\d{2,})$"),
-                                                        timeout=90_000)
+        expect(page.locator("#live-reps")).to_have_text(
+            re.compile(r"^([2-9]|\d{2,})$"), timeout=90_000
+        )
         fps = float(page.locator("#live-fps").text_content())
         assert fps > 0
         page.click("#live-save")

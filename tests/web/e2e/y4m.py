@@ -9,8 +9,9 @@ import cv2
 from glutefire.io.video import letterbox
 
 
-def write_y4m(src: Path, dst: Path, *, seconds: float, width: int = 640, height: int = 480,
-              fps: int = 25) -> Path:
+def write_y4m(
+    src: Path, dst: Path, *, seconds: float, width: int = 640, height: int = 480, fps: int = 25
+) -> Path:
     """The first ``seconds`` of ``src`` as ``width x height`` Y4M at ``fps`` (frames as read)."""
     cap = cv2.VideoCapture(str(src))
     with dst.open("wb") as out:
@@ -20,7 +21,8 @@ def write_y4m(src: Path, dst: Path, *, seconds: float, width: int = 640, height:
             if not ok:
                 break
             out.write(b"FRAME\n")
-            out.write(cv2.cvtColor(letterbox(frame, width, height),
-                                   cv2.COLOR_BGR2YUV_I420).tobytes())
+            out.write(
+                cv2.cvtColor(letterbox(frame, width, height), cv2.COLOR_BGR2YUV_I420).tobytes()
+            )
     cap.release()
     return dst

@@ -2,5 +2,13 @@
 
 from glutefire.web.routes import auth, clients, live, plans, progress, reports, sessions, uploads
 
-ROUTERS = (auth.router, clients.router, uploads.router, plans.router, sessions.router,
-           progress.router, reports.router, live.router)
+ROUTERS = (
+    auth.router,
+    clients.router,
+    uploads.router,
+    plans.router,
+    sessions.router,
+    progress.router,
+    reports.router,
+    live.router,
+)

@@ -52,8 +52,9 @@ def _make_session(app: Any) -> LiveSession:
     factory = app.state.live_backend_factory
     if factory is not None:
         return LiveSession(factory(), max_frames=max_frames)
-    return LiveSession(make_pose_backend(LIVE_MODEL), max_frames=max_frames,
-                       model=pose_model_info(LIVE_MODEL))
+    return LiveSession(
+        make_pose_backend(LIVE_MODEL), max_frames=max_frames, model=pose_model_info(LIVE_MODEL)
+    )
 
 
 def _authorise(websocket: WebSocket, client_id: int) -> ClientRef | None:
@@ -61,8 +62,9 @@ def _authorise(websocket: WebSocket, client_id: int) -> ClientRef | None:
     if origin and urlparse(origin).netloc != websocket.headers.get("host"):
         return None  # cross-site WebSocket: the cookie alone must not be enough
     app = websocket.app
-    principal = principal_from_cookie(app.state.engine, app.state.signer,
-                                      websocket.cookies.get(SESSION_COOKIE))
+    principal = principal_from_cookie(
+        app.state.engine, app.state.signer, websocket.cookies.get(SESSION_COOKIE)
+    )
     if principal is None:
         return None
     try:
@@ -84,14 +86,18 @@ def _save(websocket: WebSocket, session: LiveSession, client: ClientRef) -> dict
     (screening_id,) = stored
     if staging.is_dir():
         staging.replace(keyframe_dir / str(screening_id))
-    return {"type": "saved", "screening_id": screening_id,
-            "url": f"/clients/{client.id}/screenings/{screening_id}",
-            "complete_reps": screened.result.summary.complete_reps,
-            "warnings": screened.result.warnings}
+    return {
+        "type": "saved",
+        "screening_id": screening_id,
+        "url": f"/clients/{client.id}/screenings/{screening_id}",
+        "complete_reps": screened.result.summary.complete_reps,
+        "warnings": screened.result.warnings,
+    }
 
 
-async def _command(websocket: WebSocket, session: LiveSession, client: ClientRef,
-                   text: str) -> dict[str, Any]:
+async def _command(
+    websocket: WebSocket, session: LiveSession, client: ClientRef, text: str
+) -> dict[str, Any]:
     try:
         command = json.loads(text).get("type")
     except (ValueError, AttributeError):

@@ -34,8 +34,9 @@ def _number(form: FormData, name: str, default: str | None = None) -> float | No
     try:
         return float(raw)
     except ValueError:
-        raise GlutefireError(f"expected a number for {name.replace('_', ' ')}, but got {raw!r}") \
-            from None
+        raise GlutefireError(
+            f"expected a number for {name.replace('_', ' ')}, but got {raw!r}"
+        ) from None
 
 
 def _int(form: FormData, name: str, default: str | None = None) -> int | None:
@@ -67,21 +68,28 @@ def _latest_result(engine: Engine, client_id: int) -> ScreeningResult | None:
 
 
 @router.get("/clients/{client_id}/questionnaire")
-def questionnaire_form(request: Request, principal: CurrentPrincipal,
-                       client: TrainerClient) -> Response:
-    return page(request, "questionnaire.html", principal, client=client,
-                questionnaire=load_questions(), today=dt.date.today().isoformat())
+def questionnaire_form(
+    request: Request, principal: CurrentPrincipal, client: TrainerClient
+) -> Response:
+    return page(
+        request,
+        "questionnaire.html",
+        principal,
+        client=client,
+        questionnaire=load_questions(),
+        today=dt.date.today().isoformat(),
+    )
 
 
 @router.post("/clients/{client_id}/questionnaire", dependencies=[Csrf])
-async def questionnaire_submit(request: Request, engine: EngineDep, principal: CurrentPrincipal,
-                               client: TrainerClient) -> Response:
+async def questionnaire_submit(
+    request: Request, engine: EngineDep, principal: CurrentPrincipal, client: TrainerClient
+) -> Response:
     form = await request.form()
     try:
         raw = answers_from_form(form)
         answers = parse_answers(raw)
-        findings = (_latest_result(engine, client.id) if form.get("use_screening") == "on"
-                    else None)
+        findings = _latest_result(engine, client.id) if form.get("use_screening") == "on" else None
         options = PlanOptions(
             minutes_per_session=_int_or(form, "minutes_per_session", "30"),
             sessions_per_week=_int(form, "sessions_per_week"),
@@ -90,15 +98,27 @@ async def questionnaire_submit(request: Request, engine: EngineDep, principal: C
             created_on=dt.date.today(),
             start_date=dt.date.fromisoformat(str(form.get("start_date") or dt.date.today())),
         )
-        built = build_plan(answers=answers, findings=findings, options=options,
-                           data=load_program_data())
+        built = build_plan(
+            answers=answers, findings=findings, options=options, data=load_program_data()
+        )
     except (GlutefireError, ValueError) as exc:
-        return page(request, "questionnaire.html", principal, status=400, client=client,
-                    questionnaire=load_questions(), today=dt.date.today().isoformat(),
-                    error=str(exc))
+        return page(
+            request,
+            "questionnaire.html",
+            principal,
+            status=400,
+            client=client,
+            questionnaire=load_questions(),
+            today=dt.date.today().isoformat(),
+            error=str(exc),
+        )
     with unit_of_work(engine) as uow:
-        record_plan(uow, client.person_name, json.loads(plan_to_json(built)),
-                    intake=answers.model_dump(mode="json"))
+        record_plan(
+            uow,
+            client.person_name,
+            json.loads(plan_to_json(built)),
+            intake=answers.model_dump(mode="json"),
+        )
     return redirect(f"/clients/{client.id}/plan")
 
 
@@ -109,8 +129,9 @@ def load_current_plan(engine, client_id: int) -> PlanModel | None:
 
 
 @router.get("/clients/{client_id}/plan")
-def plan_page(request: Request, engine: EngineDep, principal: CurrentPrincipal,
-              client: OwnedClient) -> Response:
+def plan_page(
+    request: Request, engine: EngineDep, principal: CurrentPrincipal, client: OwnedClient
+) -> Response:
     plan = load_current_plan(engine, client.id)
     if plan is None and not principal.is_trainer:
         raise HTTPException(status_code=404, detail="your trainer has not made a plan yet")

@@ -44,8 +44,7 @@ def build_progress(engine, client_id: int) -> Progress:
     as_of = dt.datetime.now(ZoneInfo(inputs.time_zone)).date()
     rules = load_rules()
     table = weekly_adherence(inputs.session_days, inputs.periods, today=as_of)
-    report = detect_relapse(table, inputs.screenings, inputs.plan, today=as_of,
-                            rules=rules)
+    report = detect_relapse(table, inputs.screenings, inputs.plan, today=as_of, rules=rules)
     shown = table[-WEEKS_SHOWN:]
     with tempfile.TemporaryDirectory(prefix="glutefire-plots-") as tmp:
         folder = Path(tmp)
@@ -58,7 +57,13 @@ def build_progress(engine, client_id: int) -> Progress:
 
 
 @router.get("/clients/{client_id}/progress")
-def progress_page(request: Request, engine: EngineDep, principal: CurrentPrincipal,
-                  client: OwnedClient) -> Response:
-    return page(request, "progress.html", principal, client=client,
-                progress=build_progress(engine, client.id))
+def progress_page(
+    request: Request, engine: EngineDep, principal: CurrentPrincipal, client: OwnedClient
+) -> Response:
+    return page(
+        request,
+        "progress.html",
+        principal,
+        client=client,
+        progress=build_progress(engine, client.id),
+    )

@@ -33,22 +33,32 @@ def report_content(engine: Engine, settings: WebSettings, client: ClientRef) -> 
     with unit_of_work(engine) as uow:
         screenings = uow.get_one(Client, client.id).person.screenings
         latest = screenings[-1] if screenings else None
-        screening = (StoredScreening(latest.id, latest.recorded_at, latest.parsed_result())
-                     if latest else None)
+        screening = (
+            StoredScreening(latest.id, latest.recorded_at, latest.parsed_result())
+            if latest
+            else None
+        )
         earlier = screenings[-2] if len(screenings) > 1 else None
-        previous = (PreviousScreening(earlier.recorded_at,
-                                      _keyframes(settings.keyframe_dir / str(earlier.id)))
-                    if earlier else None)
+        previous = (
+            PreviousScreening(
+                earlier.recorded_at, _keyframes(settings.keyframe_dir / str(earlier.id))
+            )
+            if earlier
+            else None
+        )
     keyframes = {}
     if screening is not None:
         keyframes = _keyframes(settings.keyframe_dir / str(screening.id))
     progress = build_progress(engine, client.id)
     return ReportContent(
-        client_name=client.display_name, generated_on=dt.date.today().isoformat(),
+        client_name=client.display_name,
+        generated_on=dt.date.today().isoformat(),
         screening=screening,
         findings=explained_findings(screening.result) if screening else [],
-        keyframes=keyframes, plan=load_current_plan(engine, client.id),
-        plots=progress.plots_png, alerts=[a.message for a in progress.report.alerts],
+        keyframes=keyframes,
+        plan=load_current_plan(engine, client.id),
+        plots=progress.plots_png,
+        alerts=[a.message for a in progress.report.alerts],
         previous=previous,
     )
 
@@ -63,16 +73,31 @@ def _b64(png: bytes) -> str:
 
 
 @router.get("/clients/{client_id}/report.html")
-def report_html(request: Request, engine: EngineDep, settings: SettingsDep,
-                principal: CurrentPrincipal, client: OwnedClient) -> Response:
+def report_html(
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    client: OwnedClient,
+) -> Response:
     content = report_content(engine, settings, client)
-    return page(request, "report.html", principal, client=client, content=content, b64=_b64,
-                handout=Markup(render_html_fragment(content)))  # autoescaped by the template
+    return page(
+        request,
+        "report.html",
+        principal,
+        client=client,
+        content=content,
+        b64=_b64,
+        handout=Markup(render_html_fragment(content)),
+    )  # autoescaped by the template
 
 
 @router.get("/clients/{client_id}/report.pdf")
 def report_pdf(engine: EngineDep, settings: SettingsDep, client: OwnedClient) -> Response:
     pdf = render_pdf(report_content(engine, settings, client))
     safe = "".join(c if c.isalnum() else "_" for c in client.display_name)[:40] or "client"
-    return Response(pdf, media_type="application/pdf",
-                    headers={"content-disposition": f'attachment; filename="glutefire-{safe}.pdf"'})
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"content-disposition": f'attachment; filename="glutefire-{safe}.pdf"'},
+    )

@@ -39,16 +39,29 @@ def _next(engine, client_id: int):
 
 
 @router.get("/clients/{client_id}/sessions/new")
-def session_form(request: Request, engine: EngineDep, principal: CurrentPrincipal,
-                 client: OwnedClient, error: str | None = None) -> Response:
+def session_form(
+    request: Request,
+    engine: EngineDep,
+    principal: CurrentPrincipal,
+    client: OwnedClient,
+    error: str | None = None,
+) -> Response:
     upcoming, _ = _next(engine, client.id)
-    return page(request, "session_form.html", principal, client=client, upcoming=upcoming,
-                today=dt.date.today().isoformat(), error=error)
+    return page(
+        request,
+        "session_form.html",
+        principal,
+        client=client,
+        upcoming=upcoming,
+        today=dt.date.today().isoformat(),
+        error=error,
+    )
 
 
 @router.post("/clients/{client_id}/sessions", dependencies=[Csrf])
-async def session_log(request: Request, engine: EngineDep, principal: CurrentPrincipal,
-                      client: OwnedClient) -> Response:
+async def session_log(
+    request: Request, engine: EngineDep, principal: CurrentPrincipal, client: OwnedClient
+) -> Response:
     form = await request.form()
     try:
         with unit_of_work(engine) as uow:
@@ -58,15 +71,25 @@ async def session_log(request: Request, engine: EngineDep, principal: CurrentPri
             day = dt.date.fromisoformat(str(form.get("date") or dt.date.today()))
             entry = build_session_entry(
                 plan.plan if plan else None,
-                performed_at=local_noon(day, person.time_zone), time_zone=person.time_zone,
+                performed_at=local_noon(day, person.time_zone),
+                time_zone=person.time_zone,
                 last_label=last_session_label(uow, person, plan),
-                pain_0_10=_int(form, "pain"), effort_rpe_1_10=_int(form, "effort"),
+                pain_0_10=_int(form, "pain"),
+                effort_rpe_1_10=_int(form, "effort"),
                 notes=str(form.get("notes") or "")[:2000] or None,
                 skip=[str(v) for v in form.getlist("skip")],
             )
             log_session(uow, person.name, entry, plan=plan)
     except (GlutefireError, ValueError) as exc:
         upcoming, _ = _next(engine, client.id)
-        return page(request, "session_form.html", principal, status=400, client=client,
-                    upcoming=upcoming, today=dt.date.today().isoformat(), error=str(exc))
+        return page(
+            request,
+            "session_form.html",
+            principal,
+            status=400,
+            client=client,
+            upcoming=upcoming,
+            today=dt.date.today().isoformat(),
+            error=str(exc),
+        )
     return redirect(f"/clients/{client.id}/progress")

@@ -41,23 +41,31 @@ def check_clip(path: Path, settings: WebSettings) -> VideoInfo:
     """Content check: a decodable first AND last frame, a frame rate, a sane duration."""
     info = probe_video(path)
     if info.duration_s > settings.max_clip_duration_s:
-        raise InputFileError(f"expected a clip of at most {settings.max_clip_duration_s:g} s, "
-                             f"but got {info.duration_s:.0f} s")
+        raise InputFileError(
+            f"expected a clip of at most {settings.max_clip_duration_s:g} s, "
+            f"but got {info.duration_s:.0f} s"
+        )
     decodable = count_decodable_frames(path)
     if decodable < COMPLETE_FRACTION * info.n_frames - 2:
-        raise InputFileError(f"the video is truncated or damaged (only {decodable} of its "
-                             f"{info.n_frames} frames decode); export it again and upload the "
-                             "whole file")
+        raise InputFileError(
+            f"the video is truncated or damaged (only {decodable} of its "
+            f"{info.n_frames} frames decode); export it again and upload the "
+            "whole file"
+        )
     return info
 
 
-async def _store_upload(upload: UploadFile, settings: WebSettings,
-                        budget_bytes: int) -> tuple[Path, int]:
+async def _store_upload(
+    upload: UploadFile, settings: WebSettings, budget_bytes: int
+) -> tuple[Path, int]:
     """Copy to ``<upload dir>/<random>.part``, counting bytes; the client's name is never used."""
     ext = Path(upload.filename or "").suffix.lower()
     if ext not in VIDEO_EXTENSIONS:
-        raise HTTPException(status_code=415, detail=f"expected a video file "
-                            f"({', '.join(VIDEO_EXTENSIONS)}), but got {ext or 'no extension'!r}")
+        raise HTTPException(
+            status_code=415,
+            detail=f"expected a video file "
+            f"({', '.join(VIDEO_EXTENSIONS)}), but got {ext or 'no extension'!r}",
+        )
     part = settings.upload_dir / f"{uuid.uuid4().hex}{ext}.part"
     size = 0
     try:
@@ -65,8 +73,11 @@ async def _store_upload(upload: UploadFile, settings: WebSettings,
             while chunk := await upload.read(CHUNK_BYTES):
                 size += len(chunk)
                 if size > budget_bytes:
-                    raise HTTPException(status_code=413, detail="expected clips of at most "
-                                        f"{settings.max_upload_bytes // (1024 * 1024)} MB")
+                    raise HTTPException(
+                        status_code=413,
+                        detail="expected clips of at most "
+                        f"{settings.max_upload_bytes // (1024 * 1024)} MB",
+                    )
                 out.write(chunk)
     except BaseException:
         part.unlink(missing_ok=True)
@@ -77,8 +88,14 @@ async def _store_upload(upload: UploadFile, settings: WebSettings,
     return part, size
 
 
-async def _checked_clip(upload: UploadFile, view: str, settings: WebSettings,
-                        budget_bytes: int, *, heels_elevated: bool = False) -> dict:
+async def _checked_clip(
+    upload: UploadFile,
+    view: str,
+    settings: WebSettings,
+    budget_bytes: int,
+    *,
+    heels_elevated: bool = False,
+) -> dict:
     """Store and check one clip; return its job entry (the file stays only if it passes)."""
     if view not in VIEWS:
         raise HTTPException(status_code=422, detail=f"expected view in {VIEWS}, but got {view!r}")
@@ -87,35 +104,54 @@ async def _checked_clip(upload: UploadFile, view: str, settings: WebSettings,
         info = await asyncio.to_thread(check_clip, part, settings)
     except InputFileError as exc:
         part.unlink(missing_ok=True)
-        raise HTTPException(status_code=422, detail=str(exc).replace(str(part), "upload")) \
-            from None
+        raise HTTPException(status_code=422, detail=str(exc).replace(str(part), "upload")) from None
     stored = part.with_suffix("")  # drop ".part": the clip is complete and checked
     part.rename(stored)
-    return {"stored_name": stored.name, "original_name": (upload.filename or "clip")[:120],
-            "view": None if view == "auto" else view, "frames": info.n_frames, "bytes": size,
-            "heels_elevated": heels_elevated}
+    return {
+        "stored_name": stored.name,
+        "original_name": (upload.filename or "clip")[:120],
+        "view": None if view == "auto" else view,
+        "frames": info.n_frames,
+        "bytes": size,
+        "heels_elevated": heels_elevated,
+    }
 
 
 @router.post("/clients/{client_id}/uploads", dependencies=[Csrf])
-async def upload_clip(request: Request, engine: EngineDep, settings: SettingsDep,
-                      client: TrainerClient, clip: UploadFile,
-                      clip2: UploadFile | None = None,
-                      view: Annotated[str, Form()] = "auto",
-                      view2: Annotated[str, Form()] = "auto",
-                      heels2: Annotated[str | None, Form()] = None) -> Response:
+async def upload_clip(
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    client: TrainerClient,
+    clip: UploadFile,
+    clip2: UploadFile | None = None,
+    view: Annotated[str, Form()] = "auto",
+    view2: Annotated[str, Form()] = "auto",
+    heels2: Annotated[str | None, Form()] = None,
+) -> Response:
     """One or two clips of one session (e.g. front and side): one merged screening."""
     entries = [await _checked_clip(clip, view, settings, settings.max_upload_bytes)]
     if clip2 is not None and clip2.filename:
         try:
-            entries.append(await _checked_clip(clip2, view2, settings,
-                                               settings.max_upload_bytes - entries[0]["bytes"],
-                                               heels_elevated=heels2 == "on"))
+            entries.append(
+                await _checked_clip(
+                    clip2,
+                    view2,
+                    settings,
+                    settings.max_upload_bytes - entries[0]["bytes"],
+                    heels_elevated=heels2 == "on",
+                )
+            )
         except BaseException:
             (settings.upload_dir / entries[0]["stored_name"]).unlink(missing_ok=True)
             raise
     with unit_of_work(engine) as uow:
-        job = accounts.create_job(uow, uow.get_one(Client, client.id), clips=entries,
-                                  size_bytes=sum(e["bytes"] for e in entries))
+        job = accounts.create_job(
+            uow,
+            uow.get_one(Client, client.id),
+            clips=entries,
+            size_bytes=sum(e["bytes"] for e in entries),
+        )
         job_id = job.id
     request.app.state.jobs.submit(job_id)
     return redirect(f"/clients/{client.id}/jobs/{job_id}")
@@ -126,19 +162,30 @@ def _job(engine, client_id: int, job_id: int) -> dict:
         job = uow.get(UploadJob, job_id)
         if job is None or job.client_id != client_id:
             raise HTTPException(status_code=404, detail="no such upload")
-        return {"id": job.id, "status": job.status, "frames_done": job.frames_done,
-                "frames_total": job.frames_total, "error": job.error,
-                "original_name": job.original_name, "screening_id": job.screening_id,
-                "progress": round(job.frames_done / max(job.frames_total, 1), 3),
-                "result_url": (f"/clients/{client_id}/screenings/{job.screening_id}"
-                               if job.screening_id else None)}
+        return {
+            "id": job.id,
+            "status": job.status,
+            "frames_done": job.frames_done,
+            "frames_total": job.frames_total,
+            "error": job.error,
+            "original_name": job.original_name,
+            "screening_id": job.screening_id,
+            "progress": round(job.frames_done / max(job.frames_total, 1), 3),
+            "result_url": (
+                f"/clients/{client_id}/screenings/{job.screening_id}" if job.screening_id else None
+            ),
+        }
 
 
 @router.get("/clients/{client_id}/jobs/{job_id:int}")
-def job_page(request: Request, engine: EngineDep, principal: CurrentPrincipal,
-             client: OwnedClient, job_id: int) -> Response:
-    return page(request, "job.html", principal, client=client,
-                job=_job(engine, client.id, job_id))
+def job_page(
+    request: Request,
+    engine: EngineDep,
+    principal: CurrentPrincipal,
+    client: OwnedClient,
+    job_id: int,
+) -> Response:
+    return page(request, "job.html", principal, client=client, job=_job(engine, client.id, job_id))
 
 
 @router.get("/clients/{client_id}/jobs/{job_id:int}.json")
@@ -159,14 +206,15 @@ def load_screening(engine: Engine, client_id: int, screening_id: int) -> StoredS
 SAMPLE_CREDITS = {
     "squat_3q_pexels_6980032.mp4": "Squat clip: Gabby K, Pexels (video 6980032)",
     "squat_front_pexels_5034577.mp4": "Front squat clip: Ketut Subiyanto, Pexels (video 5034577), "
-                                      "shortened and re-encoded",
+    "shortened and re-encoded",
 }
 
 
 def sample_credits(engine: Engine, screening_id: int) -> list[str]:
     with unit_of_work(engine) as uow:
-        names = uow.scalars(select(UploadJob.original_name)
-                            .where(UploadJob.screening_id == screening_id)).all()
+        names = uow.scalars(
+            select(UploadJob.original_name).where(UploadJob.screening_id == screening_id)
+        ).all()
     return [SAMPLE_CREDITS[n] for n in names if n in SAMPLE_CREDITS]
 
 
@@ -176,20 +224,34 @@ def rep_columns(result: ScreeningResult) -> list[str]:
 
 
 @router.get("/clients/{client_id}/screenings/{screening_id}")
-def results_page(request: Request, engine: EngineDep, settings: SettingsDep,
-                 principal: CurrentPrincipal, client: OwnedClient, screening_id: int) -> Response:
+def results_page(
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    client: OwnedClient,
+    screening_id: int,
+) -> Response:
     screening = load_screening(engine, client.id, screening_id)
     folder = settings.keyframe_dir / str(screening_id)
     keyframes = sorted(p.stem for p in folder.glob("*.png")) if folder.is_dir() else []
-    return page(request, "results.html", principal, client=client,
-                screening=screening, findings=explained_findings(screening.result),
-                columns=rep_columns(screening.result), keyframes=keyframes,
-                credits=sample_credits(engine, screening_id))
+    return page(
+        request,
+        "results.html",
+        principal,
+        client=client,
+        screening=screening,
+        findings=explained_findings(screening.result),
+        columns=rep_columns(screening.result),
+        keyframes=keyframes,
+        credits=sample_credits(engine, screening_id),
+    )
 
 
 @router.get("/clients/{client_id}/screenings/{screening_id}/keyframes/{code}.png")
-def keyframe(engine: EngineDep, settings: SettingsDep, client: OwnedClient, screening_id: int,
-             code: str) -> Response:
+def keyframe(
+    engine: EngineDep, settings: SettingsDep, client: OwnedClient, screening_id: int, code: str
+) -> Response:
     load_screening(engine, client.id, screening_id)
     folder = settings.keyframe_dir / str(screening_id)
     names = {p.stem: p for p in folder.glob("*.png")} if folder.is_dir() else {}
