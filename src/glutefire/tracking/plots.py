@@ -68,9 +68,9 @@ def plot_pain(
     ax.axhspan(5, 10, color="#fde2e4", label=">5 too much")
     if points:
         ax.plot(
-            [p[0] for p in points],
+            [p[0] for p in points],  # type: ignore[arg-type]  # dates: matplotlib converts
             [p[1] for p in points],
-            "o-",  # type: ignore[arg-type]
+            "o-",
             color=PAIN_COLOUR,
         )
     else:
@@ -99,9 +99,9 @@ def plot_metric(
             label=f"first screen +/- {series.sdd:g}{unit}: no real change",
         )
     ax.plot(
-        series.times,
+        series.times,  # type: ignore[arg-type]  # datetimes: matplotlib converts them
         series.values,
-        "o-",  # type: ignore[arg-type]
+        "o-",
         color=METRIC_COLOUR,
         label=series.key,
     )
