@@ -69,3 +69,17 @@ def test_rep_count_matches_schedule(n, rep_s, pause_s, depth):
     reps, _ = run(d)
     assert sum(r.complete for r in reps) == n
     assert all(r.start_s <= r.bottom_s <= r.end_s for r in reps)
+
+
+def test_bottom_is_the_middle_of_a_pause_not_its_noisiest_frame():
+    """A slow squat that holds the bottom for 0.6 s (frames 60-78 at 30 fps): the deepest
+    single frame is a landmark jitter at the start of the pause (as on the 3/4 sample, where it
+    put the bottom 0.3 s early); the bottom is the middle of the pause."""
+    down = np.linspace(0.0, 1.0, 31)
+    depth = np.concatenate([np.zeros(30), down[:-1], np.full(19, 1.0), down[::-1], np.zeros(30)])
+    depth[60] += 0.02  # jitter, within 3 % of the depth range
+    reps, _ = run(depth)
+    assert len(reps) == 1 and reps[0].complete
+    assert reps[0].bottom_frame == 69  # middle of frames 60-78
+    reps_argmax, _ = segment_reps(depth, np.arange(len(depth)) / 30.0, bottom_frac=0.0)
+    assert reps_argmax[0].bottom_frame == 60  # the old rule: the jitter

@@ -55,6 +55,7 @@ def segment_reps(
     min_amplitude: float = 0.06,
     min_duration_s: float = 0.6,
     standing_max: float | None = None,
+    bottom_frac: float = 0.03,
 ) -> tuple[list[Rep], SegmentationDiagnostics]:
     """Find reps in ``depth`` (0 standing, + deeper), sampled at ``time_s``.
 
@@ -63,7 +64,10 @@ def segment_reps(
     units) or a rep lasts less than ``min_duration_s``. ``standing_max`` (None: no constraint)
     is an absolute depth the person must come back to for a rep to end, where the driver has an
     absolute scale: a clip that never stands up (cut from half squat to half squat) then holds
-    no complete rep, however small its own range.
+    no complete rep, however small its own range. A rep's bottom is the middle of the stretch
+    around its deepest frame that stays within ``bottom_frac`` of the clip's depth range of that
+    depth: a slow squat that pauses at the bottom has its bottom in the pause, not on whichever
+    frame's landmark noise happens to be deepest.
     """
     filled = pd.Series(depth).interpolate(limit_direction="both").to_numpy()
     if not np.isfinite(filled).any():
@@ -84,7 +88,7 @@ def segment_reps(
     reps: list[Rep] = []
     for start, end, complete in spans:
         start, end = _widen(filled, start, end, settle)
-        bottom = start + int(np.argmax(filled[start : end + 1]))
+        bottom = start + _bottom_index(filled[start : end + 1], bottom_frac * amplitude)
         if complete and time_s[end] - time_s[start] < min_duration_s:
             continue
         reps.append(
@@ -101,6 +105,19 @@ def segment_reps(
             )
         )
     return reps, diag
+
+
+def _bottom_index(depth: np.ndarray, tolerance: float) -> int:
+    """Index of the middle of the contiguous run around ``argmax(depth)`` that stays within
+    ``tolerance`` (depth units) of the maximum."""
+    deepest = int(np.argmax(depth))
+    near = depth >= depth[deepest] - tolerance
+    first, last = deepest, deepest
+    while first > 0 and near[first - 1]:
+        first -= 1
+    while last < len(depth) - 1 and near[last + 1]:
+        last += 1
+    return (first + last) // 2
 
 
 def _spans(depth: np.ndarray, enter: float, exit_: float) -> list[tuple[int, int, bool]]:
