@@ -106,3 +106,16 @@ def test_missing_red_flag_answer_is_rejected(raw_answers):
 def test_answers_must_be_a_mapping():
     with pytest.raises(IntakeError, match="expected a mapping of answers, but got list"):
         parse_answers([1, 2])
+
+
+def test_packaged_scales_are_validated_and_a_wrong_total_is_refused():
+    import pydantic
+
+    from glutefire.programming.questionnaire import ScalesData, scales_data
+
+    scales = scales_data()
+    assert len(scales.kujala.items) == 13 and scales.oswestry.min_answered == 8
+    broken = scales.model_dump()
+    broken["kujala"]["items"][0]["options"][0] = ("None", 6)  # best answers now total 101
+    with pytest.raises(pydantic.ValidationError, match="total 100 points, but got 101"):
+        ScalesData.model_validate(broken)

@@ -29,6 +29,7 @@ from glutefire.programming.builder import PlanOptions, build_plan, load_program_
 from glutefire.programming.questionnaire import (
     Answers,
     Intake,
+    KujalaItem,
     answer_facts,
     parse_answers,
     scales_data,
@@ -239,9 +240,9 @@ def _ask_scales() -> dict[str, Any]:
         "nprs": _ask("Pain right now, 0-10 (NPRS)", number_in(0, 10, integer=True))
     }
     if _ask("Answer the Kujala knee questionnaire (13 items)? (y/n)", yes_no, "n"):
-        scales["kujala"] = [_ask_kujala_item(item) for item in scales_data()["kujala"]["items"]]
+        scales["kujala"] = [_ask_kujala_item(item) for item in scales_data().kujala.items]
     if _ask("Answer the Oswestry back questionnaire (10 sections)? (y/n)", yes_no, "n"):
-        sections = scales_data()["oswestry"]["sections"]
+        sections = scales_data().oswestry.sections
         scales["oswestry"] = [
             _ask(f"Oswestry - {name}: 0 (no problem) to 5 (worst), or skip", _section_score, "skip")
             for name in sections
@@ -249,12 +250,12 @@ def _ask_scales() -> dict[str, Any]:
     return scales
 
 
-def _ask_kujala_item(item: dict) -> str:
-    letters = "abcdefgh"[: len(item["options"])]
+def _ask_kujala_item(item: KujalaItem) -> str:
+    letters = "abcdefgh"[: len(item.options)]
     menu = "; ".join(
-        f"{letter}) {option[0]}" for letter, option in zip(letters, item["options"], strict=True)
+        f"{letter}) {option[0]}" for letter, option in zip(letters, item.options, strict=True)
     )
-    return _ask(f"Kujala - {item['question']}: {menu}", choice_of(tuple(letters)))
+    return _ask(f"Kujala - {item.question}: {menu}", choice_of(tuple(letters)))
 
 
 def _section_score(text: str) -> int | None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal, get_args
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from glutefire.datafiles import read_packaged_text
+from glutefire.datafiles import load_packaged
 from glutefire.errors import IntakeError
 from glutefire.programming.conditions import Fact
 from glutefire.programming.library import format_validation_error
@@ -140,10 +139,80 @@ class Intake(_Strict):
     red_flags: list[str] = []
 
 
+class KujalaItem(BaseModel):
+    """One Kujala item: its question and (option text, points) in the order a, b, c, ..."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    question: str
+    options: list[tuple[str, int]] = Field(min_length=2)
+
+
+class KujalaScale(BaseModel):
+    """The Kujala Anterior Knee Pain Scale: 13 items summing to at most 100 points."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    source: str
+    items: list[KujalaItem] = Field(min_length=1)
+
+    @field_validator("items")
+    @classmethod
+    def _total_is_100(cls, items: list[KujalaItem]) -> list[KujalaItem]:
+        best = sum(max(points for _, points in item.options) for item in items)
+        if best != 100:
+            raise ValueError(f"expected the best answers to total 100 points, but got {best}")
+        return items
+
+
+class OswestryBand(BaseModel):
+    """A disability band: scores up to ``up_to`` % (inclusive) get ``label``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    up_to: float
+    label: str
+
+
+class OswestryScale(BaseModel):
+    """The Oswestry Disability Index: sections scored 0-5, bands over the % score."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    source: str
+    sections: list[str] = Field(min_length=1)
+    min_answered: int = Field(ge=1)
+    bands: list[OswestryBand] = Field(min_length=1)
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_reach_100(cls, bands: list[OswestryBand]) -> list[OswestryBand]:
+        if bands[-1].up_to < 100:
+            raise ValueError(f"expected the last band to reach 100 %, but got {bands[-1].up_to}")
+        return bands
+
+
+class NamedScale(BaseModel):
+    """A scale scored directly (NPRS 0-10): its name and source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    source: str
+
+
+class ScalesData(BaseModel):
+    """The packaged ``data/scales.yaml``: item points, bands and sources (evidence.md §6)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: Literal[1]
+    kujala: KujalaScale
+    oswestry: OswestryScale
+    nprs: NamedScale
+
+
 @lru_cache(maxsize=1)
-def scales_data() -> dict:
-    """The packaged ``data/scales.yaml`` (item points, bands, sources)."""
-    return yaml.safe_load(read_packaged_text("scales.yaml"))
+def scales_data() -> ScalesData:
+    """The packaged scales, validated (read once)."""
+    return load_packaged("scales.yaml", ScalesData)
 
 
 def parse_answers(data: object) -> Answers:
@@ -162,18 +231,18 @@ def parse_answers(data: object) -> Answers:
 
 def score_kujala(choices: list[str]) -> int:
     """Kujala AKPS total (0-100) from 13 option letters ``a``, ``b``, ... in item order."""
-    items = scales_data()["kujala"]["items"]
+    items = scales_data().kujala.items
     if len(choices) != len(items):
         raise IntakeError(f"expected {len(items)} Kujala answers, but got {len(choices)}")
     total = 0
     for number, (item, choice) in enumerate(zip(items, choices, strict=True), start=1):
-        letters = _LETTERS[: len(item["options"])]
+        letters = _LETTERS[: len(item.options)]
         if len(choice) != 1 or choice not in letters:
             raise IntakeError(
-                f"expected Kujala item {number} ({item['question']}) to be one of "
+                f"expected Kujala item {number} ({item.question}) to be one of "
                 f"{', '.join(letters)}, but got {choice!r}"
             )
-        total += item["options"][letters.index(choice)][1]
+        total += item.options[letters.index(choice)][1]
     return total
 
 
@@ -181,15 +250,15 @@ def score_oswestry(
     sections: list[int | None], *, min_answered: int | None = None
 ) -> tuple[float, str]:
     """Oswestry Disability Index in % and its band: sum / (5 x sections answered) x 100."""
-    data = scales_data()["oswestry"]
-    needed = data["min_answered"] if min_answered is None else min_answered
+    data = scales_data().oswestry
+    needed = data.min_answered if min_answered is None else min_answered
     answered = [s for s in sections if s is not None]
     if len(answered) < needed:
         raise IntakeError(
             f"expected at least {needed} answered Oswestry sections, but got {len(answered)}"
         )
     pct = round(sum(answered) / (5 * len(answered)) * 100, 1)
-    band = next(b["label"] for b in data["bands"] if pct <= b["up_to"])
+    band = next(b.label for b in data.bands if pct <= b.up_to)
     return pct, band
 
 
