@@ -7,6 +7,12 @@ from typing import Protocol
 
 import numpy as np
 
+#: Landmarks below this visibility are left out of a person's bounding box (it frames the
+#: person for subject choice and the tracking crop; it decides no finding). Lower than the
+#: screening's own cut-off (``screening_policy.yaml``) so a partly hidden limb still widens the
+#: crop; a design value.
+BBOX_MIN_VISIBILITY = 0.3
+
 
 @dataclass(frozen=True)
 class FramePose:
@@ -19,7 +25,9 @@ class FramePose:
     position_px: np.ndarray
     visibility: np.ndarray
 
-    def bbox_px(self, *, min_visibility: float = 0.3) -> tuple[float, float, float, float]:
+    def bbox_px(
+        self, *, min_visibility: float = BBOX_MIN_VISIBILITY
+    ) -> tuple[float, float, float, float]:
         """(x_min, y_min, x_max, y_max) of the landmarks seen with at least ``min_visibility``."""
         seen = self.visibility >= min_visibility
         pts = self.position_px[seen] if seen.sum() >= 4 else self.position_px
