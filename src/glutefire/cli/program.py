@@ -35,6 +35,7 @@ from glutefire.programming.questionnaire import (
     scales_data,
     score_scales,
 )
+from glutefire.programming.questions import parse_number_in, parse_one_of, parse_yes_no
 from glutefire.programming.red_flags import check_red_flags
 from glutefire.programming.render import plan_to_json, plan_to_markdown, print_plan
 from glutefire.result import ScreeningResult, parse_result
@@ -160,52 +161,12 @@ def _ask(prompt: str, parse: Callable[[str], Any], default: str | None = None) -
 
 def number_in(low: float, high: float, *, integer: bool = False) -> Callable[[str], float | int]:
     """Parser for a number in [low, high]."""
-
-    def parse(text: str) -> float | int:
-        try:
-            value = int(text) if integer else float(text)
-        except ValueError:
-            raise ValueError(
-                f"expected a {'whole ' if integer else ''}number, but got {text!r}"
-            ) from None
-        if not low <= value <= high:
-            raise ValueError(f"expected a number from {low:g} to {high:g}, but got {text}")
-        return value
-
-    return parse
+    return partial(parse_number_in, low=low, high=high, integer=integer)
 
 
 def choice_of(options: tuple[str, ...]) -> Callable[[str], str]:
     """Parser for one of ``options``."""
-
-    def parse(text: str) -> str:
-        if text not in options:
-            raise ValueError(f"expected one of {', '.join(options)}, but got {text!r}")
-        return text
-
-    return parse
-
-
-def yes_no(text: str) -> bool:
-    """Parser for y/n."""
-    if text.lower() in ("y", "yes"):
-        return True
-    if text.lower() in ("n", "no"):
-        return False
-    raise ValueError(f"expected y or n, but got {text!r}")
-
-
-def list_of(options: tuple[str, ...]) -> Callable[[str], list[str]]:
-    """Parser for a comma-separated list drawn from ``options`` (empty = none)."""
-
-    def parse(text: str) -> list[str]:
-        items = [t.strip() for t in text.split(",") if t.strip() and t.strip() != "none"]
-        bad = [t for t in items if t not in options]
-        if bad:
-            raise ValueError(f"expected items from {', '.join(options)}, but got {bad}")
-        return items
-
-    return parse
+    return partial(parse_one_of, options=options)
 
 
 def ask_questions() -> dict[str, Any]:
@@ -230,7 +191,7 @@ def ask_questions() -> dict[str, Any]:
             }
         if value is not None:
             set_path(answers, q.id, value)
-    if _ask("Add optional scales (Kujala, Oswestry, NPRS)? (y/n)", yes_no, "n"):
+    if _ask("Add optional scales (Kujala, Oswestry, NPRS)? (y/n)", parse_yes_no, "n"):
         answers["scales"] = _ask_scales()
     return answers
 
@@ -239,9 +200,9 @@ def _ask_scales() -> dict[str, Any]:
     scales: dict[str, Any] = {
         "nprs": _ask("Pain right now, 0-10 (NPRS)", number_in(0, 10, integer=True))
     }
-    if _ask("Answer the Kujala knee questionnaire (13 items)? (y/n)", yes_no, "n"):
+    if _ask("Answer the Kujala knee questionnaire (13 items)? (y/n)", parse_yes_no, "n"):
         scales["kujala"] = [_ask_kujala_item(item) for item in scales_data().kujala.items]
-    if _ask("Answer the Oswestry back questionnaire (10 sections)? (y/n)", yes_no, "n"):
+    if _ask("Answer the Oswestry back questionnaire (10 sections)? (y/n)", parse_yes_no, "n"):
         sections = scales_data().oswestry.sections
         scales["oswestry"] = [
             _ask(f"Oswestry - {name}: 0 (no problem) to 5 (worst), or skip", _section_score, "skip")

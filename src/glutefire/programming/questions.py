@@ -5,7 +5,7 @@ validates. Replies are parsed here; the answers model stays the one judge of val
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -63,29 +63,28 @@ def set_path(answers: dict[str, Any], path: str, value: Any) -> None:
     answers[last] = value
 
 
-def parse_number(q: Question, text: str) -> float | int:
-    """A number reply within the question's range; ValueError ("expected ...") otherwise."""
-    integer = q.kind == "integer"
+def parse_number_in(text: str, low: float, high: float, *, integer: bool = False) -> float | int:
+    """A number reply in [low, high]; ValueError ("expected ...") otherwise."""
     try:
         value = int(text) if integer else float(text)
     except ValueError:
         raise ValueError(
             f"expected a {'whole ' if integer else ''}number, but got {text!r}"
         ) from None
-    low = q.min if q.min is not None else float("-inf")
-    high = q.max if q.max is not None else float("inf")
     if not low <= value <= high:
         raise ValueError(f"expected a number from {low:g} to {high:g}, but got {text}")
     return value
 
 
-def parse_choice(q: Question, text: str) -> str:
-    if text not in q.options:
-        raise ValueError(f"expected one of {', '.join(q.options)}, but got {text!r}")
+def parse_one_of(text: str, options: Sequence[str]) -> str:
+    """A reply that is one of ``options``; ValueError otherwise."""
+    if text not in options:
+        raise ValueError(f"expected one of {', '.join(options)}, but got {text!r}")
     return text
 
 
 def parse_yes_no(text: str) -> bool:
+    """y/yes or n/no (any case); ValueError otherwise."""
     if text.lower() in ("y", "yes"):
         return True
     if text.lower() in ("n", "no"):
@@ -93,12 +92,28 @@ def parse_yes_no(text: str) -> bool:
     raise ValueError(f"expected y or n, but got {text!r}")
 
 
-def parse_list(q: Question, text: str) -> list[str]:
+def parse_list_of(text: str, options: Sequence[str]) -> list[str]:
+    """A comma-separated reply drawn from ``options`` (empty or "none" = no items)."""
     items = [t.strip() for t in text.split(",") if t.strip() and t.strip() != "none"]
-    bad = [t for t in items if t not in q.options]
+    bad = [t for t in items if t not in options]
     if bad:
-        raise ValueError(f"expected items from {', '.join(q.options)}, but got {bad}")
+        raise ValueError(f"expected items from {', '.join(options)}, but got {bad}")
     return items
+
+
+def parse_number(q: Question, text: str) -> float | int:
+    """A number reply within the question's range; ValueError ("expected ...") otherwise."""
+    low = q.min if q.min is not None else float("-inf")
+    high = q.max if q.max is not None else float("inf")
+    return parse_number_in(text, low, high, integer=q.kind == "integer")
+
+
+def parse_choice(q: Question, text: str) -> str:
+    return parse_one_of(text, q.options)
+
+
+def parse_list(q: Question, text: str) -> list[str]:
+    return parse_list_of(text, q.options)
 
 
 def terminal_prompt(q: Question) -> str:
