@@ -1,21 +1,68 @@
 """The ``glutefire`` command line: a thin layer that parses, calls the library and renders.
 
-Each command group lives in its own module with a ``register(app)`` function.
+Each command group lives in its own module with a ``register(app)`` function. Modules are
+imported only when one of their commands runs (or help lists them), so ``glutefire screen``
+does not pay for the plotting, PDF and web stacks at start-up (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-import typer
+import importlib
 
-from glutefire.cli import batch as _batch
-from glutefire.cli import evaluate as _evaluate
-from glutefire.cli import program as _program
-from glutefire.cli import screen as _screen
-from glutefire.cli import tracking as _tracking
-from glutefire.cli import web as _web
+import typer
+from typer import _click as click  # typer vendors click; TyperGroup's types come from this copy
+from typer.core import TyperGroup
+
+#: Command name -> the ``glutefire.cli`` module that registers it. A test checks this map
+#: against what the modules register.
+COMMAND_MODULES: dict[str, str] = {
+    "screen": "screen",
+    "schema": "screen",
+    "batch": "batch",
+    "eval": "evaluate",
+    "intake": "program",
+    "plan": "program",
+    "log": "tracking",
+    "progress": "tracking",
+    "balance": "tracking",
+    "import-log": "tracking",
+    "export": "tracking",
+    "import": "tracking",
+    "people": "tracking",
+    "history": "tracking",
+    "handout": "tracking",
+    "serve": "web",
+}
+
+
+def module_commands(module_name: str) -> TyperGroup:
+    """The click group of the commands one ``glutefire.cli`` module registers."""
+    module = importlib.import_module(f"glutefire.cli.{module_name}")
+    sub = typer.Typer(pretty_exceptions_enable=False)
+    module.register(sub)
+    group = typer.main.get_group(sub)
+    assert isinstance(group, TyperGroup)
+    return group
+
+
+class LazyCommands(TyperGroup):
+    """A command group that imports a command's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            names = [COMMAND_MODULES[cmd_name]] if cmd_name in COMMAND_MODULES else []
+            for module_name in names or sorted(set(COMMAND_MODULES.values())):
+                for name, command in module_commands(module_name).commands.items():
+                    self.commands.setdefault(name, command)
+        return self.commands.get(cmd_name)
+
 
 app = typer.Typer(
     name="glutefire",
+    cls=LazyCommands,
     help="Screen squats for hip-dominant movement compensations, build corrective programs and "
     "track progress. A screening aid that describes movement patterns, not a diagnosis.",
     no_args_is_help=True,
@@ -27,10 +74,6 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """glutefire: screen -> correct -> track -> re-screen."""
-
-
-for _module in (_screen, _batch, _evaluate, _program, _tracking, _web):
-    _module.register(app)
 
 
 def main() -> None:
