@@ -40,7 +40,9 @@ def intakes(draw) -> dict:
     answers["sitting_hours_per_day"] = draw(st.sampled_from([2, 6, 10]))
     answers["age_years"] = draw(st.sampled_from([None, 25, 45, 60, 75]))
     answers["sex"] = draw(st.sampled_from([None, "female", "male"]))
-    answers["sports"] = draw(st.lists(st.sampled_from(["running", "cycling"]), unique=True))
+    answers["sports"] = draw(
+        st.lists(st.sampled_from(["running", "cycling", "court_sports"]), unique=True)
+    )
     cramp = draw(st.sampled_from([None, True, False]))
     answers["training"] = {
         "quad_dominant_percent": draw(st.sampled_from([20, 50, 80])),
@@ -175,3 +177,22 @@ def test_45_minutes_says_why_sessions_are_shorter(data):
     assert longest < 40
     note = next(a for a in plan.advice if a.startswith("Sessions take about"))
     assert "of the 45 you have: every exercise chosen for you fits at its full dose" in note
+
+
+def test_a_woman_in_a_court_sport_gets_single_leg_control_work_a_man_does_not(data):
+    answers = copy.deepcopy(BASE)
+    answers["sports"] = ["court_sports"]
+    answers["sex"] = "female"
+    plan = _build(data, answers, None, 45)
+    explained = next(
+        e for e in plan.explanations if "woman who plays a field or court sport" in e.because
+    )
+    assert "single-leg control" in explained.so
+    chosen = {x.exercise_id for p in plan.phases for s in p.sessions for x in s.exercises}
+    assert chosen & {"lateral_step_up", "step_up", "single_leg_deadlift", "reverse_lunge"}
+    answers["sex"] = "male"
+    male = _build(data, answers, None, 45)
+    assert not any("court sport" in e.because for e in male.explanations)
+    answers["sex"], answers["sports"] = "female", ["cycling"]
+    cyclist = _build(data, answers, None, 45)
+    assert not any("court sport" in e.because for e in cyclist.explanations)

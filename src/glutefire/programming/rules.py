@@ -50,6 +50,7 @@ class Rule(_Strict):
     id: str
     when_finding: FindingTrigger | None = None
     when: Condition | None = None
+    and_when: list[Condition] = []  # further conditions on facts, all of which must hold
     weight: float = Field(gt=0, le=10)
     overactive: list[str] = []
     underactive: list[str] = []
@@ -66,7 +67,14 @@ class Rule(_Strict):
     def _one_trigger(self) -> Rule:
         if (self.when_finding is None) == (self.when is None):
             raise ValueError(f"expected exactly one of when_finding or when in rule {self.id!r}")
+        if self.and_when and self.when is None:
+            raise ValueError(f"expected and_when only next to when in rule {self.id!r}")
         return self
+
+    def matches_facts(self, facts: dict[str, Fact]) -> bool:
+        """True when ``when`` and every ``and_when`` condition hold for ``facts``."""
+        conditions = [self.when, *self.and_when] if self.when is not None else []
+        return bool(conditions) and all(c.matches(facts) for c in conditions)
 
 
 class RuleTable(_Strict):
@@ -139,7 +147,7 @@ def apply_rules(
     for rule in table.rules:
         if rule.when_finding is not None:
             fired += [_recommend(rule, f) for f in findings if rule.when_finding.matches(f)]
-        elif rule.when is not None and rule.when.matches(facts):
+        elif rule.matches_facts(facts):
             fired.append(_recommend(rule, None))
     return fired
 
