@@ -35,7 +35,7 @@ def _broken(*args, **kwargs):
 
 def test_frame_without_overlay_text_is_drawn():
     """The crash that lost three results: ``max()`` of no overlay lines."""
-    overlay = Overlay(names=["left_hip"], position_px=np.full((1, 1, 2), np.nan), text=[[]])
+    overlay = Overlay(["left_hip"], np.full((1, 1, 2), np.nan), [[]], key="key")
     image = annotate_frame(np.zeros((480, 640, 3), np.uint8), overlay, 0, 1.0)
     assert image.shape == (480, 640, 3)
 

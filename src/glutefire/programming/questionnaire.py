@@ -291,7 +291,8 @@ def answer_facts(answers: Answers) -> dict[str, Fact]:
     facts["age_years"] = answers.age_years
     facts["sex"] = answers.sex
     facts.update({f"sports.{name}": name in answers.sports for name in SPORTS})
-    facts["sports.landing_or_cutting"] = bool({"field_sports", "court_sports"} & set(answers.sports))
+    landing_sports = {"field_sports", "court_sports"} & set(answers.sports)
+    facts["sports.landing_or_cutting"] = bool(landing_sports)
     scores = score_scales(answers.scales)
     facts.update({f"scales.{k}": v for k, v in scores.model_dump().items()})
     return facts

@@ -16,12 +16,47 @@ import numpy as np
 from glutefire.io.video import PREVIEW_MAX_SIDE_PX, VideoWriter, iter_frames, read_frame
 from glutefire.kinematics.metrics import KASR, TRUNK_LEAN, col
 from glutefire.landmarks import SKELETON_EDGES
-from glutefire.result import Finding, Status
+from glutefire.result import Finding, FindingCode, Status
 from glutefire.screening.pipeline import ClipScreen
 
 GREEN, RED, AMBER = (80, 200, 80), (60, 60, 230), (0, 190, 255)  # BGR
 WHITE, BLACK = (255, 255, 255), (0, 0, 0)
 FOOTER = "glutefire screening aid - describes movement, not a diagnosis"
+#: The key printed on every frame: what the colours and the signs of the angles mean.
+KEY_FRONTAL = "key: thick = parts measured (red: finding present); FPPA + = knee inward"
+KEY_SAGITTAL = "key: thick = parts measured (red: finding present); trunk lean from vertical"
+
+Edge = tuple[str, str]
+#: The skeleton segments each finding measures (``{s}``: the finding's side, or both sides).
+MEASURED_SEGMENTS: dict[FindingCode, tuple[tuple[str, str], ...]] = {
+    FindingCode.KNEES_CAVE_IN: (("{s}_hip", "{s}_knee"), ("{s}_knee", "{s}_ankle")),
+    FindingCode.KNEES_FORWARD: (("{s}_knee", "{s}_ankle"), ("{s}_ankle", "{s}_foot_index")),
+    FindingCode.EXCESSIVE_FORWARD_LEAN: (("{s}_shoulder", "{s}_hip"), ("{s}_knee", "{s}_ankle")),
+    FindingCode.LOW_BACK_ARCHES: (("{s}_shoulder", "{s}_hip"), ("{s}_hip", "{s}_knee")),
+    FindingCode.HEEL_RISE: (("{s}_ankle", "{s}_heel"), ("{s}_heel", "{s}_foot_index")),
+    FindingCode.FEET_TURN_OUT: (("{s}_heel", "{s}_foot_index"),),
+    FindingCode.ASYMMETRIC_WEIGHT_SHIFT: (("left_hip", "right_hip"), ("{s}_hip", "{s}_ankle")),
+    FindingCode.ARMS_FALL_FORWARD: (("{s}_shoulder", "{s}_elbow"), ("{s}_elbow", "{s}_wrist")),
+    FindingCode.INSUFFICIENT_DEPTH: (("{s}_hip", "{s}_knee"),),
+}
+
+
+def measured_edges(finding: Finding) -> frozenset[Edge]:
+    """The skeleton segments ``finding`` was measured on, as landmark-name pairs; a finding on
+    both sides (or with no side) marks both. A ``{s}_hip``-``{s}_ankle`` pair that is no
+    skeleton segment (the weight shift's leg line) is drawn as the thigh and shank."""
+    sides = ("left", "right") if finding.side not in ("left", "right") else (finding.side,)
+    edges = {
+        (a.format(s=side), b.format(s=side))
+        for a, b in MEASURED_SEGMENTS.get(finding.code, ())
+        for side in sides
+    }
+    for a, b in list(edges):
+        if a.endswith("_hip") and b.endswith("_ankle"):
+            edges -= {(a, b)}
+            knee = a.removesuffix("_hip") + "_knee"
+            edges |= {(a, knee), (knee, b)}
+    return frozenset(edges)
 
 
 def _scale_for(width: int, height: int, max_side_px: int) -> float:
@@ -57,19 +92,22 @@ def draw_skeleton(
     img: np.ndarray,
     points: dict[str, np.ndarray],
     scale: float,
-    color: tuple[int, int, int] = GREEN,
+    highlight: frozenset[Edge] = frozenset(),
+    highlight_color: tuple[int, int, int] = RED,
 ) -> None:
-    """Draw limbs between finite landmark positions (already in the image's pixels)."""
+    """Draw limbs between finite landmark positions (already in the image's pixels): green,
+    and thicker in ``highlight_color`` for the ``highlight`` segments (those measured)."""
     for a, b in SKELETON_EDGES:
         pa, pb = points.get(a), points.get(b)
         if pa is None or pb is None or not (np.isfinite(pa).all() and np.isfinite(pb).all()):
             continue
+        marked = (a, b) in highlight or (b, a) in highlight
         cv2.line(
             img,
             tuple(int(v) for v in pa),
             tuple(int(v) for v in pb),
-            color,
-            max(2, int(3 * scale)),
+            highlight_color if marked else GREEN,
+            max(2, int((5 if marked else 3) * scale)),
             cv2.LINE_AA,
         )
     for p in points.values():
@@ -84,6 +122,7 @@ class Overlay:
     names: list[str]
     position_px: np.ndarray  # (frames, keypoints, 2), cleaned, in original pixels
     text: list[list[str]]  # per frame: rep label and key angles
+    key: str  # what colours and angle signs mean (KEY_FRONTAL or KEY_SAGITTAL)
 
     @classmethod
     def of(cls, screen: ClipScreen) -> Overlay:
@@ -93,8 +132,12 @@ class Overlay:
             [_rep_label(screen, i), *_angle_lines(row, screen.analysis.view.view.frontal)]
             for i, row in enumerate(screen.analysis.frames.to_dict("records"))
         ]
+        frontal = screen.analysis.view.view.frontal
         return cls(
-            [str(k) for k in cleaned.coords["keypoint"].values], cleaned["position"].values, text
+            [str(k) for k in cleaned.coords["keypoint"].values],
+            cleaned["position"].values,
+            text,
+            KEY_FRONTAL if frontal else KEY_SAGITTAL,
         )
 
 
@@ -112,17 +155,31 @@ def _angle_lines(row: dict[str, float], frontal: bool) -> list[str]:
     return [ln for ln in lines if "nan" not in ln]
 
 
-def _cues_by_frame(screen: ClipScreen, clip_findings: list[Finding]) -> dict[int, str]:
-    """Cue text for frames inside reps that showed a present finding."""
-    cues: dict[int, list[str]] = {}
+@dataclass(frozen=True)
+class FrameCue:
+    """What a frame shows of the findings measured on it: the cue and the measured parts,
+    red when a finding is present there (amber on a keyframe of an absent finding)."""
+
+    text: str = ""
+    highlight: frozenset[Edge] = frozenset()
+    present: bool = True
+
+
+def _cues_by_frame(screen: ClipScreen, clip_findings: list[Finding]) -> dict[int, FrameCue]:
+    """Cue text and measured segments for frames inside reps that showed a present finding."""
+    texts: dict[int, list[str]] = {}
+    edges: dict[int, set[Edge]] = {}
     for f in clip_findings:
         if f.status is not Status.PRESENT or not f.cue:
             continue
         for rep in f.reps:
             r = screen.analysis.reps[rep - 1]
             for frame in range(r.start_frame, r.end_frame + 1):
-                cues.setdefault(frame, []).append(f.cue)
-    return {k: "  ".join(dict.fromkeys(v)) for k, v in cues.items()}
+                texts.setdefault(frame, []).append(f.cue)
+                edges.setdefault(frame, set()).update(measured_edges(f))
+    return {
+        k: FrameCue("  ".join(dict.fromkeys(v)), frozenset(edges[k])) for k, v in texts.items()
+    }
 
 
 def _rep_label(screen: ClipScreen, frame: int) -> str:
@@ -134,12 +191,18 @@ def _rep_label(screen: ClipScreen, frame: int) -> str:
 
 
 def annotate_frame(
-    img: np.ndarray, overlay: Overlay, frame: int, scale: float, cue: str = "", title: str = ""
+    img: np.ndarray,
+    overlay: Overlay,
+    frame: int,
+    scale: float,
+    cue: FrameCue = FrameCue(),
+    title: str = "",
 ) -> np.ndarray:
     """Draw the overlay for one frame; ``img`` is already scaled by ``scale``."""
     pos = overlay.position_px[frame] * scale
     size = float(np.clip(min(img.shape[:2]) / 500, 0.6, 1.5))  # text scale for this image
-    draw_skeleton(img, dict(zip(overlay.names, pos, strict=True)), size, RED if cue else GREEN)
+    points = dict(zip(overlay.names, pos, strict=True))
+    draw_skeleton(img, points, size, cue.highlight, RED if cue.present else AMBER)
     line_h = int(26 * size)
     lines = list(filter(None, ([title] if title else []) + overlay.text[frame]))
     if lines:  # a frame outside every rep with no readable angle has no overlay text
@@ -147,9 +210,10 @@ def annotate_frame(
         _panel(img, 0, 0, width, int(line_h * (len(lines) + 0.4)))
     for i, text in enumerate(lines, start=1):
         _text(img, text, (10, i * line_h), size, outline=False)
-    if cue:
-        _text(img, cue, (10, img.shape[0] - 2 * line_h), 1.6 * size, AMBER)
-    _panel(img, 0, img.shape[0] - int(0.8 * line_h), img.shape[1], img.shape[0])
+    if cue.text:
+        _text(img, cue.text, (10, img.shape[0] - 3 * line_h), 1.6 * size, AMBER)
+    _panel(img, 0, img.shape[0] - int(1.6 * line_h), img.shape[1], img.shape[0])
+    _text(img, overlay.key, (10, img.shape[0] - 8 - int(0.8 * line_h)), 0.7 * size, outline=False)
     _text(img, FOOTER, (10, img.shape[0] - 8), 0.7 * size, outline=False)
     return img
 
@@ -187,7 +251,7 @@ def render_video(
             if frame.shape[1::-1] == size
             else cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR)
         )
-        return annotate_frame(img, overlay, index, scale, cues.get(index, ""))
+        return annotate_frame(img, overlay, index, scale, cues.get(index, FrameCue()))
 
     source, preview = video.path, False
     if _usable(screen.preview_path):  # a downscaled copy made during the pose pass
@@ -263,7 +327,9 @@ def write_keyframe(
         f"{finding.title} ({finding.side}): {finding.value} {finding.unit} "
         f"(threshold {finding.threshold})"
     )
-    annotate_frame(img, Overlay.of(screen), frame, scale, finding.cue, title)
+    present = finding.status is Status.PRESENT
+    cue = FrameCue((finding.cue or "") if present else "", measured_edges(finding), present)
+    annotate_frame(img, Overlay.of(screen), frame, scale, cue, title)
     if not cv2.imwrite(str(out_path), img):
         raise OSError(f"{out_path}: could not write the image")
     return out_path
