@@ -177,9 +177,7 @@ def _cues_by_frame(screen: ClipScreen, clip_findings: list[Finding]) -> dict[int
             for frame in range(r.start_frame, r.end_frame + 1):
                 texts.setdefault(frame, []).append(f.cue)
                 edges.setdefault(frame, set()).update(measured_edges(f))
-    return {
-        k: FrameCue("  ".join(dict.fromkeys(v)), frozenset(edges[k])) for k, v in texts.items()
-    }
+    return {k: FrameCue("  ".join(dict.fromkeys(v)), frozenset(edges[k])) for k, v in texts.items()}
 
 
 def _rep_label(screen: ClipScreen, frame: int) -> str:
