@@ -55,3 +55,61 @@ def test_names_with_markup_characters_print_as_typed(cli, front_csv):
     cli("screen", front_csv, "-p", name, "-q")
     assert name in cli("progress", "-p", name).output
     assert name in cli("people").output
+
+
+def _stored_keyframes(db_url: str) -> list[bytes | None]:
+    from sqlalchemy import select
+
+    from glutefire.store.engine import open_database
+    from glutefire.store.models import ScreeningFinding
+    from glutefire.store.repository import unit_of_work
+
+    engine = open_database(db_url)
+    with unit_of_work(engine) as uow:
+        rows = uow.scalars(select(ScreeningFinding).where(ScreeningFinding.value.is_not(None)))
+        images = [r.keyframe_jpeg for r in rows]
+    engine.dispose()
+    return images
+
+
+def test_progress_puts_the_two_keyframes_side_by_side(cli, front_csv, db_url, tmp_path):
+    import cv2
+    import numpy as np
+
+    cli("screen", front_csv, "-p", "Ana", "--new-person", "--date", "2026-11-02", "-q")
+    cli("screen", front_csv, "-p", "Ana", "--date", "2026-12-14", "-q")
+    kept = _stored_keyframes(db_url)
+    assert kept and all(k is not None and k.startswith(b"\xff\xd8") for k in kept)  # JPEGs
+    result = cli("progress", "-p", "Ana", "--today", "2026-12-14", "--keyframes", tmp_path / "k")
+    written = sorted((tmp_path / "k").glob("compare_*.jpg"))
+    assert written and "Keyframes side by side in" in flat(result.output)
+    assert (tmp_path / "k" / "compare_knees_cave_in_left.jpg") in written
+    img = cv2.imread(str(written[0]))
+    assert img.shape[1] > img.shape[0]  # two panels next to each other
+    left, right = img[:, : img.shape[1] // 2], img[:, img.shape[1] // 2 :]
+    grey = np.array([60, 60, 60])
+    for panel in (left, right):  # a real keyframe in each, not the "no keyframe kept" panel
+        assert (np.abs(panel.astype(int) - grey).sum(axis=2) > 30).mean() > 0.5
+
+
+def test_a_screening_stored_without_keyframes_is_compared_with_a_placeholder(
+    cli, front_csv, db_url, tmp_path, monkeypatch
+):
+    import cv2
+
+    import glutefire.store.repository as repository
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(repository, "save_keyframes", broken)
+    first = cli("screen", front_csv, "-p", "Ana", "--new-person", "--date", "2026-11-02")
+    assert "warning: the keyframes could not be stored (RuntimeError: disk full)" in flat(
+        first.output
+    )
+    monkeypatch.undo()
+    cli("screen", front_csv, "-p", "Ana", "--date", "2026-12-14", "-q")
+    cli("progress", "-p", "Ana", "--keyframes", tmp_path / "k")
+    img = cv2.imread(str(tmp_path / "k" / "compare_knees_cave_in_left.jpg"))
+    before_panel = img[100:600, 20:200]
+    assert abs(before_panel.astype(int).mean() - 60) < 8  # the grey "no keyframe kept" panel

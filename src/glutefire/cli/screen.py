@@ -4,8 +4,8 @@ keyframes, terminal summary)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from functools import partial
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +27,7 @@ from glutefire.errors import InputFileError
 from glutefire.kinematics.view import View
 from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
 from glutefire.pose.subject import SubjectPolicy
-from glutefire.reports.outputs import RESULT_FILE, folder_outputs, reps_table
+from glutefire.reports.outputs import RESULT_FILE, folder_outputs, reps_table, stored_keyframes
 from glutefire.reports.terminal import print_summary
 from glutefire.result import ScreeningResult, result_json_schema
 from glutefire.screening.pipeline import ClipInput
@@ -194,6 +194,7 @@ def screen(
         json_paths = [out / RESULT_FILE] if out is not None else []
         if json_path is not None:
             json_paths.append(json_path)
+        stored = None if person is None else StoredScreening(person, db=db, date=date)
         # the result first (JSON, reps.csv, database), then optional outputs: never lost
         session = _run(
             inputs,
@@ -201,8 +202,11 @@ def screen(
             quiet=quiet,
             json_paths=json_paths,
             result_files=[reps_table(out)] if out is not None else [],
-            store=None if person is None else partial(store_screening, person, db=db, date=date),
-            outputs=[folder_outputs(out, video=video)] if out is not None else [],
+            store=None if stored is None else stored.store,
+            outputs=[
+                *([folder_outputs(out, video=video)] if out is not None else []),
+                *([stored_keyframes(stored.save_keyframes)] if stored is not None else []),
+            ],
         )
         result = session.result
         show_warnings(result.warnings)
@@ -234,14 +238,32 @@ def check_person(person: str, new_person: bool, date: str | None, db: str | None
             parse_when(date, who.time_zone if who else "UTC")
 
 
-def store_screening(
-    person: str, result: ScreeningResult, db: str | None, *, date: str | None = None
-) -> None:
-    """Save one screening for ``person`` in one transaction (``date`` in their time zone)."""
-    from glutefire.cli.tracking import parse_when
-    from glutefire.store.repository import get_or_create_person, record_screening, unit_of_work
+@dataclass
+class StoredScreening:
+    """Saves one screening for ``person`` (``date`` in their time zone), then its keyframes
+    with it, each in its own transaction."""
 
-    with database(db) as engine, unit_of_work(engine) as uow:
-        who = get_or_create_person(uow, person)
-        when = parse_when(date, who.time_zone) if date is not None else None
-        record_screening(uow, who.name, result, recorded_at=when)
+    person: str
+    db: str | None
+    date: str | None = None
+    screening_id: int | None = None
+
+    def store(self, result: ScreeningResult) -> None:
+        from glutefire.cli.tracking import parse_when
+        from glutefire.store.repository import (
+            get_or_create_person,
+            record_screening,
+            unit_of_work,
+        )
+
+        with database(self.db) as engine, unit_of_work(engine) as uow:
+            who = get_or_create_person(uow, self.person)
+            when = parse_when(self.date, who.time_zone) if self.date is not None else None
+            self.screening_id = record_screening(uow, who.name, result, recorded_at=when).id
+
+    def save_keyframes(self, images: Mapping[str, bytes]) -> None:
+        from glutefire.store.repository import save_keyframes, unit_of_work
+
+        assert self.screening_id is not None, "keyframes are saved after the screening"
+        with database(self.db) as engine, unit_of_work(engine) as uow:
+            save_keyframes(uow, self.screening_id, images)

@@ -25,6 +25,7 @@ from glutefire.cli.common import (
     require_person,
     user_errors,
 )
+from glutefire.cli.tracking_keyframes import write_side_by_side
 from glutefire.errors import InputFileError, RecordError
 from glutefire.result import Status
 from glutefire.store.export import export_person, import_person
@@ -183,6 +184,14 @@ def progress_command(
     plot_format: Annotated[
         list[str] | None, typer.Option("--plot-format", help="png and/or svg.")
     ] = None,
+    keyframes_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--keyframes",
+            help="Write each re-screened finding's keyframes, before and now, side by side "
+            "(JPEG) into this folder.",
+        ),
+    ] = None,
     today: Annotated[
         str | None, typer.Option(help="Report as of YYYY-MM-DD (default today).")
     ] = None,
@@ -209,6 +218,11 @@ def progress_command(
         render.relapse(report, who.name, minutes if isinstance(minutes, int) else None)
         if plots_dir is not None:
             _write_plots(plots_dir, table[-weeks:], inputs, tuple(plot_format or plots.FORMATS))
+        if keyframes_dir is not None:
+            with database(db) as engine, unit_of_work(engine) as uow:
+                who = get_person(uow, person)
+                written = write_side_by_side(uow, who, report.comparisons, keyframes_dir)
+            render.keyframes_written(written, keyframes_dir)
 
 
 def _write_plots(out_dir: Path, table, inputs, formats: tuple[str, ...]) -> None:

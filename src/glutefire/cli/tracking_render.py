@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 
 from rich.markup import escape
 from rich.table import Table
@@ -148,6 +149,15 @@ def comparisons(rows: Sequence[Comparison]) -> None:
             styled(c.verdict, VERDICT_STYLE.get(c.verdict)),
         )
     console.print(table)
+
+
+def keyframes_written(paths: Sequence[Path], folder: Path) -> None:
+    """Where the side-by-side keyframes went (or why there are none)."""
+    if not paths:
+        console.print("Keyframes: nothing re-screened to compare yet.")
+        return
+    names = ", ".join(p.name for p in paths)
+    console.print(f"Keyframes side by side in {escape(str(folder))}: {escape(names)}")
 
 
 def gaps(rows: Sequence[tuple[dt.date, dt.date, int]]) -> None:

@@ -302,10 +302,9 @@ def _usable(path: Path | None) -> TypeGuard[Path]:
     return path is not None and path.exists() and path.stat().st_size > 0
 
 
-def write_keyframe(
-    screen: ClipScreen, finding: Finding, out_path: Path, *, max_side_px: int = 960
-) -> Path:
-    """PNG of the evidence frame of one finding, with its value and threshold."""
+def render_keyframe(screen: ClipScreen, finding: Finding, *, max_side_px: int = 960) -> np.ndarray:
+    """The evidence frame of one finding (BGR, at most ``max_side_px`` on its long side) with
+    its value and threshold, and the segments it measured marked (see :class:`FrameCue`)."""
     assert finding.evidence_frame is not None, "a finding with a value has an evidence frame"
     frame = finding.evidence_frame
     video = screen.video
@@ -321,13 +320,31 @@ def write_keyframe(
             40,
             np.uint8,
         )
-    title = (
-        f"{finding.title} ({finding.side}): {finding.value} {finding.unit} "
-        f"(threshold {finding.threshold})"
-    )
+    title = f"{finding.label}: {finding.value} {finding.unit} (threshold {finding.threshold})"
     present = finding.status is Status.PRESENT
     cue = FrameCue((finding.cue or "") if present else "", measured_edges(finding), present)
-    annotate_frame(img, Overlay.of(screen), frame, scale, cue, title)
+    return annotate_frame(img, Overlay.of(screen), frame, scale, cue, title)
+
+
+def write_keyframe(
+    screen: ClipScreen, finding: Finding, out_path: Path, *, max_side_px: int = 960
+) -> Path:
+    """PNG of the evidence frame of one finding (:func:`render_keyframe`)."""
+    img = render_keyframe(screen, finding, max_side_px=max_side_px)
     if not cv2.imwrite(str(out_path), img):
         raise OSError(f"{out_path}: could not write the image")
     return out_path
+
+
+#: Keyframes kept in the database: small enough for every finding of every screening.
+STORED_KEYFRAME_MAX_SIDE_PX = 640
+STORED_KEYFRAME_JPEG_QUALITY = 85
+
+
+def keyframe_jpeg(screen: ClipScreen, finding: Finding) -> bytes:
+    """The keyframe of one finding as JPEG bytes, sized to be stored with the screening."""
+    img = render_keyframe(screen, finding, max_side_px=STORED_KEYFRAME_MAX_SIDE_PX)
+    ok, data = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, STORED_KEYFRAME_JPEG_QUALITY])
+    if not ok:
+        raise ValueError("the keyframe could not be encoded as JPEG")
+    return data.tobytes()

@@ -7,6 +7,7 @@ warning in the result's ``warnings``; the others are still written)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -72,6 +73,44 @@ def write_keyframes(
             path = folder / name.format(code=f.code.value)
             report.attempt(
                 f"the keyframe of {f.code.value}", partial(write_keyframe, screens[f.clip], f, path)
+            )
+    return report
+
+
+#: Saves keyframes (finding code -> JPEG bytes) with the screening just stored.
+KeyframeSaver = Callable[[Mapping[str, bytes]], None]
+
+
+def stored_keyframes(save: KeyframeSaver) -> OutputWriter:
+    """Every assessed finding's keyframe as a small JPEG, handed to ``save`` (the database row of
+    the stored screening), as an output writer: a keyframe that cannot be drawn, or a failed
+    save, is a warning; the stored screening stays."""
+    return lambda screens, result: _store_keyframes(screens, result, save)
+
+
+def _store_keyframes(
+    screens: list[ClipScreen], result: ScreeningResult, save: KeyframeSaver
+) -> OutputReport:
+    from glutefire.reports.annotate import keyframe_jpeg
+
+    report = OutputReport()
+    images: dict[str, bytes] = {}
+    for f in result.findings:
+        if f.status is Status.NOT_ASSESSABLE or f.evidence_frame is None:
+            continue
+        try:
+            images[f.code.value] = keyframe_jpeg(screens[f.clip], f)
+        except Exception as exc:  # optional output (decoding, drawing): reported, not raised
+            report.warnings.append(
+                f"the stored keyframe of {f.code.value} could not be drawn "
+                f"({type(exc).__name__}: {exc})"
+            )
+    if images:
+        try:
+            save(images)
+        except Exception as exc:  # the screening is already stored; its keyframes are extra
+            report.warnings.append(
+                f"the keyframes could not be stored ({type(exc).__name__}: {exc})"
             )
     return report
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -142,6 +143,9 @@ class ScreeningFinding(Base):
     value: Mapped[float | None] = mapped_column(Float)
     threshold: Mapped[float | None] = mapped_column(Float)
     unit: Mapped[str | None] = mapped_column(String(16))
+    #: The evidence frame with the measured segments marked (JPEG, at most 640 px), or None
+    #: (keypoint input, a screening stored before keyframes were kept, or drawing failed).
+    keyframe_jpeg: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     screening: Mapped[Screening] = relationship(back_populates="findings")
 

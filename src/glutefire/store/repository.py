@@ -170,6 +170,37 @@ def record_screening(
     return screening
 
 
+def save_keyframes(uow: Session, screening_id: int, images: Mapping[str, bytes]) -> int:
+    """Attach keyframe JPEGs (finding code -> bytes) to a stored screening's findings; returns
+    how many findings got one."""
+    rows = uow.scalars(
+        select(ScreeningFinding).where(
+            ScreeningFinding.screening_id == screening_id,
+            ScreeningFinding.code.in_(list(images)),
+        )
+    ).all()
+    for row in rows:
+        row.keyframe_jpeg = images[row.code]
+    return len(rows)
+
+
+def finding_keyframe(
+    uow: Session, person: Person, recorded_at: dt.datetime, code: str
+) -> bytes | None:
+    """The stored keyframe of finding ``code`` in ``person``'s screening recorded at
+    ``recorded_at`` (None when none was kept)."""
+    return uow.scalar(
+        select(ScreeningFinding.keyframe_jpeg)
+        .join(Screening)
+        .where(
+            Screening.person_id == person.id,
+            Screening.recorded_at == recorded_at,
+            ScreeningFinding.code == code,
+        )
+        .limit(1)
+    )
+
+
 def _finding_row(finding: Finding) -> ScreeningFinding:
     return ScreeningFinding(
         code=finding.code.value,
