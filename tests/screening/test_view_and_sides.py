@@ -195,3 +195,22 @@ def test_parts_screened_separately_keep_one_frame_row_per_clip_frame():
     assert len(analysis.frames) == clip.sizes["time"]  # the annotated video indexes by frame
     assert list(analysis.frames["frame"]) == list(range(clip.sizes["time"]))
     assert analysis.frames["squat_depth_rel"].iloc[-1:].isna().all()  # not screened
+
+
+def _far_side_guessed_apart(far_knee_visibility: float):
+    """A side view in which MediaPipe guesses the far hip and shoulder about 30 % of a trunk
+    apart (a barbell squat seen from the side), with the far knee seen this much."""
+    from glutefire.kinematics.view import detect_view
+
+    ds, _ = side_squat(SquatSpec(n_reps=2))
+    out = ds.copy(deep=True)
+    for part in ("hip", "shoulder"):
+        out["position"].loc[{"keypoint": f"left_{part}", "space": "x"}] -= 80.0
+    out["visibility"].loc[{"keypoint": "left_knee"}] = far_knee_visibility
+    return detect_view(out)
+
+
+def test_a_side_view_whose_far_hip_is_guessed_apart_reads_side_when_the_far_knee_is_hidden():
+    hidden = _far_side_guessed_apart(0.25)
+    assert hidden.view is View.SIDE and 0.2 < hidden.width_ratio < 0.5
+    assert _far_side_guessed_apart(0.95).view is View.OBLIQUE  # both knees seen: a 3/4 view

@@ -25,6 +25,12 @@ FRONTAL_MIN_RATIO = 0.5
 #: landmarks apart (a barbell plate or the far arm widens the shoulders), so the narrower cue is
 #: the more trustworthy one for a side view.
 SIDE_MAX_RATIO = 0.2
+#: A view narrower than frontal is a side view when the less visible knee is seen (MediaPipe
+#: visibility, median over frames) less than this: the far leg is hidden behind the near one,
+#: which happens from the side, not from 3/4 (design value, unverified beyond docs/validation.md:
+#: far knee 0.16-0.43 in pure side views, 0.71 in the rear 3/4 clip; a barbell squat filmed from
+#: the side read 0.29 with its hip landmarks guessed apart).
+HIDDEN_FAR_KNEE_MAX_VISIBILITY = 0.5
 #: Shoulder width over hip-joint width seen from the front (median 1.6 over the front clips of
 #: docs/validation.md; design value, unverified beyond them).
 SHOULDER_TO_HIP_WIDTH = 1.6
@@ -99,12 +105,27 @@ def detect_view(ds: xr.Dataset) -> ViewEstimate:
 def _classify(ds: xr.Dataset, ratio: float, narrow_ratio: float) -> View:
     if narrow_ratio <= SIDE_MAX_RATIO:
         return View.SIDE
+    if ratio < FRONTAL_MIN_RATIO and far_knee_visibility(ds) < HIDDEN_FAR_KNEE_MAX_VISIBILITY:
+        return View.SIDE
     if ratio < FRONTAL_MIN_RATIO:
         return View.OBLIQUE
     left_on_image_right = (
         np.nanmedian(point(ds, "left_shoulder")[:, 0] - point(ds, "right_shoulder")[:, 0]) > 0
     )
     return View.FRONT if left_on_image_right else View.BACK
+
+
+def far_knee_visibility(ds: xr.Dataset) -> float:
+    """Median MediaPipe visibility (0-1) of the less visible knee over the clip; 1.0 when the
+    keypoints carry no visibility (then nothing is known to be hidden)."""
+    if "visibility" not in ds:
+        return 1.0
+    medians = [
+        float(ds["visibility"].sel(keypoint=f"{side}_knee").median(skipna=True))
+        for side in ("left", "right")
+    ]
+    finite = [m for m in medians if np.isfinite(m)]
+    return min(finite) if finite else 1.0
 
 
 def facing_sign(ds: xr.Dataset) -> float:
