@@ -1,6 +1,7 @@
 # One task entry point for people and CI. `make demo` and `make test` set everything up themselves.
 # Network needed once: the package index (pip) and registry.npmjs.org (the pose-model source,
-# scripts/build_pose_models.py); nothing downloads when glutefire runs.
+# scripts/build_pose_models.py, and the in-browser pose runtime of live mode,
+# scripts/build_web_pose.py); nothing downloads when glutefire runs.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,21 +11,24 @@ DEMO_STAMP := $(DEMO_VENV)/.installed-stamp
 PIP_FLAGS := -q -c constraints.txt
 SAMPLE := samples/squat_3q_pexels_6980032.mp4
 MODEL_INPUTS := scripts/build_pose_models.py src/glutefire/models/manifest.json
+WEB_POSE_INPUTS := scripts/build_web_pose.py src/glutefire/web/static/vendor/tasks-vision.json
 
 .PHONY: setup models demo test lint format bench clean
 
 # Development and tests: editable install with the dev extra (pytest, PostgreSQL driver, Ray...).
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml constraints.txt $(MODEL_INPUTS)
+$(STAMP): pyproject.toml constraints.txt $(MODEL_INPUTS) $(WEB_POSE_INPUTS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install $(PIP_FLAGS) -e '.[dev]'
 	$(PY) scripts/build_pose_models.py
+	$(PY) scripts/build_web_pose.py
 	touch $(STAMP)
 
 models: setup
 	$(PY) scripts/build_pose_models.py
+	$(PY) scripts/build_web_pose.py
 
 # The demo: a lean runtime-only install (`pip install .`) in its own environment. mediapipe goes
 # in first because the model build uses its metadata writer; the models are package data.
