@@ -89,14 +89,8 @@ def create_app(
         settings.upload_dir.mkdir(parents=True, exist_ok=True)
         settings.keyframe_dir.mkdir(parents=True, exist_ok=True)
         engine = open_database(settings.database_url)
-        runner = JobRunner(
-            engine,
-            upload_dir=settings.upload_dir,
-            keyframe_dir=settings.keyframe_dir,
-            workers=settings.screening_workers,
-            screen=screen,
-        )
-        runner.fail_interrupted()
+        runner = JobRunner(engine, settings, screen=screen)
+        runner.start()  # jobs left by a stopped process are queued again when their lease ends
         app.state.engine = engine
         app.state.jobs = runner
         try:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from glutefire.store.settings import resolve_database_url
 
@@ -37,8 +37,23 @@ class WebSettings(BaseModel):
     login_attempts: int = Field(default=5, gt=0)
     login_window_s: int = Field(default=15 * 60, gt=0)
     cookie_secure: bool = False
-    screening_workers: int = Field(default=1, ge=1, le=8)
+    screening_workers: int = Field(default=1, ge=0, le=8)  # 0: this process only serves pages
+    job_lease_s: float = Field(default=60.0, gt=0)
+    job_heartbeat_s: float = Field(default=10.0, gt=0)
+    job_poll_s: float = Field(default=2.0, gt=0)
+    job_max_attempts: int = Field(default=3, ge=1)
+    clip_retention_days: float | None = Field(default=30.0, ge=0)  # None: keep clips
+    retention_every_s: float = Field(default=3600.0, gt=0)
     live_max_frames: int = Field(default=30 * 60, gt=0)
+
+    @model_validator(mode="after")
+    def _heartbeat_within_lease(self) -> WebSettings:
+        if self.job_heartbeat_s * 2 > self.job_lease_s:
+            raise ValueError(
+                f"expected job_heartbeat_s ({self.job_heartbeat_s:g}) at most half of "
+                f"job_lease_s ({self.job_lease_s:g}), so that a live worker keeps its lease"
+            )
+        return self
 
     @property
     def upload_dir(self) -> Path:
