@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Update, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from glutefire.store.models import UploadJob, WebWorker
@@ -50,6 +51,12 @@ class QueueHealth:
     oldest_queued_age_s: float | None
 
 
+def _rows_changed(uow: Session, statement: Update) -> int:
+    """Run an UPDATE and return how many rows it changed (the atomic test of a claim)."""
+    result = cast(CursorResult[Any], uow.execute(statement))
+    return result.rowcount
+
+
 def interrupted_message(attempts: int) -> str:
     return (
         f"the screening was interrupted {attempts} times (its server process stopped while "
@@ -75,13 +82,14 @@ def requeue_expired(uow: Session, *, now: dt.datetime, max_attempts: int) -> lis
             }
         else:
             values = {"status": "queued", "frames_done": 0}
-        changed = uow.execute(
+        changed = _rows_changed(
+            uow,
             update(UploadJob)
             .where(*still_expired)
             .values(worker_id=None, lease_expires_at=None, updated_at=now, **values)
             .execution_options(synchronize_session=False)
         )
-        if changed.rowcount == 1 and values["status"] == "queued":
+        if changed == 1 and values["status"] == "queued":
             requeued.append(job_id)
     return requeued
 
@@ -102,7 +110,8 @@ def claim_job(
         .limit(CLAIM_CANDIDATES)
     ).all()
     for job_id in candidates:
-        changed = uow.execute(
+        changed = _rows_changed(
+            uow,
             update(UploadJob)
             .where(UploadJob.id == job_id, UploadJob.status == "queued")
             .values(
@@ -115,7 +124,7 @@ def claim_job(
             )
             .execution_options(synchronize_session=False)
         )
-        if changed.rowcount == 1:
+        if changed == 1:
             attempt = uow.scalar(select(UploadJob.attempts).where(UploadJob.id == job_id))
             return Lease(job_id, worker_id, int(attempt or 1))
     return None
@@ -144,13 +153,14 @@ def renew_lease(
     }
     if frames_done is not None:
         values["frames_done"] = frames_done
-    changed = uow.execute(
+    changed = _rows_changed(
+        uow,
         update(UploadJob)
         .where(*_held(lease))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return changed.rowcount == 1
+    return changed == 1
 
 
 def finish_job(
@@ -174,18 +184,20 @@ def finish_job(
     }
     if status == "done":
         values["frames_done"] = UploadJob.frames_total
-    changed = uow.execute(
+    changed = _rows_changed(
+        uow,
         update(UploadJob)
         .where(*_held(lease))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return changed.rowcount == 1
+    return changed == 1
 
 
 def release_job(uow: Session, lease: Lease, *, now: dt.datetime) -> bool:
     """Give a held job back to the queue without counting the claim (a worker stopping)."""
-    changed = uow.execute(
+    changed = _rows_changed(
+        uow,
         update(UploadJob)
         .where(*_held(lease))
         .values(
@@ -198,7 +210,7 @@ def release_job(uow: Session, lease: Lease, *, now: dt.datetime) -> bool:
         )
         .execution_options(synchronize_session=False)
     )
-    return changed.rowcount == 1
+    return changed == 1
 
 
 # --- worker heartbeats ---
@@ -206,13 +218,14 @@ def release_job(uow: Session, lease: Lease, *, now: dt.datetime) -> bool:
 
 def beat(uow: Session, worker_id: str, *, now: dt.datetime) -> None:
     """Record that ``worker_id`` is alive; forget workers silent for a day."""
-    changed = uow.execute(
+    changed = _rows_changed(
+        uow,
         update(WebWorker)
         .where(WebWorker.id == worker_id)
         .values(seen_at=now)
         .execution_options(synchronize_session=False)
     )
-    if changed.rowcount == 0:
+    if changed == 0:
         uow.add(WebWorker(id=worker_id, started_at=now, seen_at=now))
     uow.execute(delete(WebWorker).where(WebWorker.seen_at < now - FORGET_WORKER_AFTER))
 
