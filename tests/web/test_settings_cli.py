@@ -85,3 +85,15 @@ def test_serve_refuses_contradicting_retention_options(tmp_path):
     assert code == 2 and "not both" in text
     code, text = run_cli("web", "worker", "--data-dir", tmp_path, "--workers", "0")
     assert code == 2
+
+
+def test_every_web_setting_is_documented():
+    from conftest import ROOT
+    from glutefire.web.settings import WebSettings
+
+    text = (ROOT / "docs" / "web.md").read_text()
+    named_in_words = {"database_url", "data_dir", "secret_key"}  # rows "database URL" etc.
+    missing = [
+        n for n in WebSettings.model_fields if n not in named_in_words and f"`{n}`" not in text
+    ]
+    assert missing == []
