@@ -162,11 +162,13 @@ class JobRunner:
     # --- the loop ---
 
     def _loop(self, worker_id: str, housekeeping: bool) -> None:
-        next_purge_s = time.monotonic()
+        next_purge_s = next_beat_s = time.monotonic()
         while not self._stop.is_set():
             ran = False
             try:
-                self._tx(queue.beat, worker_id, now=utcnow())
+                if time.monotonic() >= next_beat_s:  # a busy worker's keeper beats for it
+                    next_beat_s = time.monotonic() + self.settings.job_heartbeat_s
+                    self._tx(queue.beat, worker_id, now=utcnow())
                 if housekeeping and time.monotonic() >= next_purge_s:
                     next_purge_s = time.monotonic() + self.settings.retention_every_s
                     self.purge_clips()
