@@ -177,7 +177,8 @@ def worker(
     runner.start()
     console.print(f"glutefire screening worker {runner.name}: {workers} thread(s)")
     try:
-        stop.wait()
+        while not stop.wait(1.0):  # wakes up for the signal handler
+            pass
     finally:
         runner.shutdown()
         engine.dispose()
