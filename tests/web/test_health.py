@@ -13,7 +13,7 @@ from conftest import SQUAT_FRONT
 from glutefire.web.app import create_app
 from webtools import add_client, fake_screen, make_settings, signup
 
-FAST = {"job_lease_s": 1.0, "job_heartbeat_s": 0.2, "job_poll_s": 0.05}
+FAST = {"job_lease_s": 5.0, "job_heartbeat_s": 0.2, "job_poll_s": 0.05}
 
 
 def _queue_one(client: TestClient) -> None:

@@ -19,7 +19,7 @@ from tests_upload_helpers import upload_sample
 from webtools import add_client, fake_screen, make_settings, signup
 
 #: Fast queue timings for tests (the defaults are 60 s lease, 10 s heartbeat, 2 s poll).
-FAST = {"job_lease_s": 1.0, "job_heartbeat_s": 0.2, "job_poll_s": 0.05}
+FAST = {"job_lease_s": 5.0, "job_heartbeat_s": 0.2, "job_poll_s": 0.05}
 
 
 def _settings(tmp_path, workers: int):
