@@ -86,3 +86,44 @@ def test_upgrade_from_baseline_keeps_data(db_url):
         assert person.plans[0].plan["sessions_per_week"] == 3
         assert person.training_log == []
     engine.dispose()
+
+
+def test_upload_jobs_of_a_0004_database_join_the_queue(db_url):
+    """Jobs written before the queue (0005): finished ones start their retention clock at their
+    last update; one left running (no lease) is queued again by the next worker."""
+    from glutefire.store.models import UploadJob
+    from glutefire.store.queue import requeue_expired
+
+    engine = make_engine(db_url)
+    upgrade_to(engine, "0004")
+    stamp = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
+    if engine.dialect.name == "sqlite":
+        stamp = stamp.replace(tzinfo=None)
+    rows = {
+        "account": "(id, email, password_hash, role, display_name, created_at) VALUES "
+        "(1, 'c@example.org', 'x', 'trainer', 'C', :t)",
+        "person": "(id, name, created_at) VALUES (1, 'Ana [web-1]', :t)",
+        "client": "(id, trainer_id, person_id, display_name, created_at) "
+        "VALUES (1, 1, 1, 'Ana', :t)",
+    }
+    with engine.begin() as conn:
+        for table, values in rows.items():
+            conn.execute(text(f"INSERT INTO {table} {values}"), {"t": stamp})
+        for job_id, status in ((1, "done"), (2, "running")):
+            conn.execute(
+                text(
+                    "INSERT INTO upload_job (id, client_id, status, clips, original_name, "
+                    "size_bytes, frames_done, frames_total, created_at, updated_at) VALUES "
+                    "(:id, 1, :s, '[]', 'a.mp4', 1, 0, 10, :t, :t)"
+                ),
+                {"id": job_id, "s": status, "t": stamp},
+            )
+    engine.dispose()
+    engine = open_database(db_url)
+    with unit_of_work(engine) as uow:
+        done, running = uow.get_one(UploadJob, 1), uow.get_one(UploadJob, 2)
+        assert done.finished_at == stamp.replace(tzinfo=dt.timezone.utc) and done.attempts == 0
+        assert running.finished_at is None and running.lease_expires_at is None
+        now = dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc)
+        assert requeue_expired(uow, now=now, max_attempts=3) == [2]
+    engine.dispose()

@@ -1,16 +1,11 @@
-"""Job progress while running, jobs interrupted by a restart, and keyframe serving."""
+"""Job progress while running and keyframe serving (restarts: test_job_queue.py)."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-from fastapi.testclient import TestClient
-
 from conftest import SQUAT_FRONT
-from glutefire.store.models import UploadJob
-from glutefire.store.repository import unit_of_work
-from glutefire.web.app import create_app
 from tests_upload_helpers import upload_sample
 from webtools import add_client, fake_screen, signup
 
@@ -42,19 +37,6 @@ def test_progress_is_visible_while_screening(client):
     page = client.get(response.headers["location"])
     assert "job-progress" in page.text
     release.set()
-
-
-def test_jobs_interrupted_by_a_restart_are_failed(settings):
-    with TestClient(create_app(settings, screen=fake_screen)) as client:
-        csrf = signup(client)
-        cid = add_client(client, csrf)
-        upload_sample(client, csrf, cid)
-        with unit_of_work(client.app.state.engine) as uow:
-            uow.query(UploadJob).update({"status": "running"})
-    with TestClient(create_app(settings, screen=fake_screen)) as client:
-        with unit_of_work(client.app.state.engine) as uow:
-            job = uow.query(UploadJob).one()
-            assert job.status == "failed" and "restarted" in job.error
 
 
 def test_keyframes_are_served_only_by_known_name(client, settings):

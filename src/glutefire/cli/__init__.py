@@ -32,6 +32,7 @@ COMMAND_MODULES: dict[str, str] = {
     "history": "tracking",
     "handout": "tracking",
     "serve": "web",
+    "web": "web",
 }
 
 

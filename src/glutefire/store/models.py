@@ -340,7 +340,13 @@ class ClientInvite(Base):
 class UploadJob(Base):
     """Uploaded clips of one screening session (e.g. front and side) and their background
     screening (queued, running, done, failed). ``clips``: one
-    ``{"stored_name", "original_name", "view", "frames"}`` per clip, in upload order."""
+    ``{"stored_name", "original_name", "view", "frames"}`` per clip, in upload order.
+
+    The table is also the screening queue (revision 0005): a worker claims a queued job by
+    setting ``worker_id`` and ``lease_expires_at``, renews the lease while it runs, and a job
+    whose lease has expired is queued again (``attempts`` counts the claims). ``finished_at``:
+    when the job became done or failed (the clip retention clock); ``clips_deleted_at``: when
+    the raw clips were deleted (retention or the trainer)."""
 
     __tablename__ = "upload_job"
 
@@ -358,3 +364,19 @@ class UploadJob(Base):
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    worker_id: Mapped[str | None] = mapped_column(String(128))
+    lease_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    clips_deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebWorker(Base):
+    """A screening worker's heartbeat (revision 0005): ``seen_at`` is renewed every few seconds
+    while the worker loop runs, idle or busy; the health endpoint reports its age."""
+
+    __tablename__ = "web_worker"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -89,14 +89,8 @@ def create_app(
         settings.upload_dir.mkdir(parents=True, exist_ok=True)
         settings.keyframe_dir.mkdir(parents=True, exist_ok=True)
         engine = open_database(settings.database_url)
-        runner = JobRunner(
-            engine,
-            upload_dir=settings.upload_dir,
-            keyframe_dir=settings.keyframe_dir,
-            workers=settings.screening_workers,
-            screen=screen,
-        )
-        runner.fail_interrupted()
+        runner = JobRunner(engine, settings, screen=screen)
+        runner.start()  # jobs left by a stopped process are queued again when their lease ends
         app.state.engine = engine
         app.state.jobs = runner
         try:
@@ -166,3 +160,13 @@ def _error_page(request: Request, status: int, message: str) -> Response:
         status=status, message=message, principal=None
     )
     return HTMLResponse(html, status_code=status)
+
+
+def app_from_env() -> FastAPI:
+    """The app with settings from the environment (``GLUTEFIRE_DATABASE_URL``,
+    ``GLUTEFIRE_SECRET_KEY``, ``GLUTEFIRE_WEB_*``), for several server processes:
+    ``uvicorn --factory glutefire.web.app:app_from_env --workers 4`` or
+    ``gunicorn -k uvicorn_worker.UvicornWorker 'glutefire.web.app:app_from_env()'``."""
+    from glutefire.web.settings import load_settings
+
+    return create_app(load_settings())

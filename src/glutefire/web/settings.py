@@ -12,14 +12,22 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from glutefire.errors import GlutefireError
+from glutefire.store.settings import ENV_VAR as DATABASE_ENV
 from glutefire.store.settings import resolve_database_url
 
 SECRET_ENV = "GLUTEFIRE_SECRET_KEY"
+#: ``GLUTEFIRE_WEB_<SETTING>`` sets any setting below (see :func:`env_overrides`).
+ENV_PREFIX = "GLUTEFIRE_WEB_"
 SECRET_FILE = "web-secret.key"
 #: Video containers accepted for upload (checked by extension AND by decoding a frame).
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv")
+
+
+class SettingsError(GlutefireError):
+    """A web setting (option or ``GLUTEFIRE_WEB_*`` variable) out of range."""
 
 
 class WebSettings(BaseModel):
@@ -37,8 +45,23 @@ class WebSettings(BaseModel):
     login_attempts: int = Field(default=5, gt=0)
     login_window_s: int = Field(default=15 * 60, gt=0)
     cookie_secure: bool = False
-    screening_workers: int = Field(default=1, ge=1, le=8)
+    screening_workers: int = Field(default=1, ge=0, le=8)  # 0: this process only serves pages
+    job_lease_s: float = Field(default=60.0, gt=0)
+    job_heartbeat_s: float = Field(default=10.0, gt=0)
+    job_poll_s: float = Field(default=2.0, gt=0)
+    job_max_attempts: int = Field(default=3, ge=1)
+    clip_retention_days: float | None = Field(default=30.0, ge=0)  # None: keep clips
+    retention_every_s: float = Field(default=3600.0, gt=0)
     live_max_frames: int = Field(default=30 * 60, gt=0)
+
+    @model_validator(mode="after")
+    def _heartbeat_within_lease(self) -> WebSettings:
+        if self.job_heartbeat_s * 2 > self.job_lease_s:
+            raise ValueError(
+                f"expected job_heartbeat_s ({self.job_heartbeat_s:g}) at most half of "
+                f"job_lease_s ({self.job_lease_s:g}), so that a live worker keeps its lease"
+            )
+        return self
 
     @property
     def upload_dir(self) -> Path:
@@ -62,10 +85,38 @@ def secret_key_for(data_dir: Path, environ: Mapping[str, str]) -> str:
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    part = data_dir / f"{SECRET_FILE}.{os.getpid()}.part"
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(key + "\n")
+    try:  # several server processes may start at once: the first complete key wins
+        os.link(part, path)
+    except FileExistsError:
+        key = path.read_text().strip()
+    finally:
+        part.unlink()
     return key
+
+
+def env_overrides(environ: Mapping[str, str]) -> dict[str, str | None]:
+    """Settings given as ``GLUTEFIRE_WEB_<SETTING>`` (``GLUTEFIRE_WEB_SCREENING_WORKERS=2``;
+    ``none`` for "no limit", e.g. ``GLUTEFIRE_WEB_CLIP_RETENTION_DAYS=none``)."""
+    values: dict[str, str | None] = {}
+    for name in WebSettings.model_fields:
+        raw = environ.get(ENV_PREFIX + name.upper())
+        if raw is not None and name not in ("database_url", "secret_key"):
+            values[name] = None if raw.strip().lower() == "none" else raw
+    return values
+
+
+def settings_to_env(settings: WebSettings) -> dict[str, str]:
+    """Environment variables from which :func:`load_settings` rebuilds ``settings`` in another
+    process (``glutefire web serve --workers N``); the secret key stays in its file or its
+    variable."""
+    env = {DATABASE_ENV: settings.database_url}
+    for name, value in settings.model_dump(exclude={"database_url", "secret_key"}).items():
+        env[ENV_PREFIX + name.upper()] = "none" if value is None else str(value)
+    return env
 
 
 def load_settings(
@@ -75,10 +126,19 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     **overrides: object,
 ) -> WebSettings:
-    """Resolve settings: ``--db`` > ``GLUTEFIRE_DATABASE_URL`` > SQLite in the data dir."""
+    """Resolve settings: ``--db`` > ``GLUTEFIRE_DATABASE_URL`` > SQLite in the data dir; other
+    settings: ``overrides`` (command-line options) > ``GLUTEFIRE_WEB_*`` > defaults."""
     env = os.environ if environ is None else environ
-    folder = data_dir or default_data_dir()
+    values: dict[str, object] = {**env_overrides(env), **overrides}
+    folder = Path(str(data_dir or values.pop("data_dir", None) or default_data_dir()))
+    values.pop("data_dir", None)
     url = resolve_database_url(database_url, environ=env, data_dir=folder)
-    return WebSettings(
-        database_url=url, data_dir=folder, secret_key=secret_key_for(folder, env), **overrides
-    )
+    try:
+        return WebSettings(
+            database_url=url, data_dir=folder, secret_key=secret_key_for(folder, env), **values
+        )
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)
+        )
+        raise SettingsError(f"expected valid web settings, but {problems}") from None

@@ -1,6 +1,17 @@
 """Route modules; :data:`ROUTERS` is included by the app factory."""
 
-from glutefire.web.routes import auth, clients, live, plans, progress, reports, sessions, uploads
+from glutefire.web.routes import (
+    auth,
+    clients,
+    clips,
+    health,
+    live,
+    plans,
+    progress,
+    reports,
+    sessions,
+    uploads,
+)
 
 ROUTERS = (
     auth.router,
@@ -11,4 +22,6 @@ ROUTERS = (
     progress.router,
     reports.router,
     live.router,
+    clips.router,
+    health.router,
 )

@@ -157,7 +157,7 @@ async def upload_clip(
     return redirect(f"/clients/{client.id}/jobs/{job_id}")
 
 
-def _job(engine, client_id: int, job_id: int) -> dict:
+def _job(engine, client_id: int, job_id: int, max_attempts: int) -> dict:
     with unit_of_work(engine) as uow:
         job = uow.get(UploadJob, job_id)
         if job is None or job.client_id != client_id:
@@ -170,6 +170,9 @@ def _job(engine, client_id: int, job_id: int) -> dict:
             "error": job.error,
             "original_name": job.original_name,
             "screening_id": job.screening_id,
+            "attempts": job.attempts,
+            "max_attempts": max_attempts,
+            "clips_deleted": job.clips_deleted_at is not None,
             "progress": round(job.frames_done / max(job.frames_total, 1), 3),
             "result_url": (
                 f"/clients/{client_id}/screenings/{job.screening_id}" if job.screening_id else None
@@ -181,16 +184,20 @@ def _job(engine, client_id: int, job_id: int) -> dict:
 def job_page(
     request: Request,
     engine: EngineDep,
+    settings: SettingsDep,
     principal: CurrentPrincipal,
     client: OwnedClient,
     job_id: int,
 ) -> Response:
-    return page(request, "job.html", principal, client=client, job=_job(engine, client.id, job_id))
+    job = _job(engine, client.id, job_id, settings.job_max_attempts)
+    return page(request, "job.html", principal, client=client, job=job)
 
 
 @router.get("/clients/{client_id}/jobs/{job_id:int}.json")
-def job_status(engine: EngineDep, client: OwnedClient, job_id: int) -> JSONResponse:
-    return JSONResponse(_job(engine, client.id, job_id))
+def job_status(
+    engine: EngineDep, settings: SettingsDep, client: OwnedClient, job_id: int
+) -> JSONResponse:
+    return JSONResponse(_job(engine, client.id, job_id, settings.job_max_attempts))
 
 
 def load_screening(engine: Engine, client_id: int, screening_id: int) -> StoredScreening:

@@ -2,7 +2,7 @@
 segments marked), so a re-screen can be compared with the earlier one side by side.
 
 Revision ID: 0005f
-Revises: 0004
+Revises: 0005b
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005f"
-down_revision = "0004"
+down_revision = "0005b"
 branch_labels = None
 depends_on = None
 

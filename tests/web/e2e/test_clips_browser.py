@@ -1,0 +1,87 @@
+"""In headless Chromium, at desktop and phone (390 px) widths: a trainer deletes a client's
+clips from the client page, downloading the offered export first; the page does not overflow.
+The screener is faked (the real pipeline runs in test_browser.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from conftest import SQUAT_FRONT
+from tests.web.e2e.conftest import _free_port, launch_browser
+from webtools import PASSWORD, fake_screen, make_settings
+
+pytestmark = pytest.mark.slow
+NO_OVERFLOW = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+
+
+@pytest.fixture
+def fake_server(tmp_path) -> Iterator[tuple[str, object]]:
+    import uvicorn
+
+    from glutefire.web.app import create_app
+
+    settings = make_settings(tmp_path)
+    config = uvicorn.Config(
+        create_app(settings, screen=fake_screen), port=_free_port(), log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{config.port}", settings
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_trainer_deletes_clips_after_downloading_the_export(
+    fake_server, playwright, tmp_path, width
+):
+    server, settings = fake_server
+    browser = launch_browser(playwright)
+    try:
+        page = browser.new_page(accept_downloads=True, viewport={"width": width, "height": 800})
+        page.goto(f"{server}/signup")
+        page.fill("input[name=display_name]", "Coach Kim")
+        page.fill("input[name=email]", "kim@example.org")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{server}/clients")
+        page.fill("input[name=display_name]", "Ana Client")
+        page.click("text=Add client")
+        page.wait_for_url(re.compile(r".*/clients/\d+$"))
+        client_url = page.url
+        page.set_input_files("input[name=clip]", str(SQUAT_FRONT))
+        page.click("text=Upload and screen")
+        page.wait_for_selector("#job-result:not([hidden])", timeout=60_000)
+        assert len(list(settings.upload_dir.iterdir())) == 1
+
+        page.goto(client_url)
+        page.click("#clips-delete-link")
+        page.wait_for_url(client_url + "/clips/delete")
+        assert "Kept now: 1 clip file(s)" in page.inner_text("#clips-kept")
+        assert page.evaluate(NO_OVERFLOW), f"the page overflows at {width} px"
+        page.screenshot(path=tmp_path / f"clips-delete-{width}.png", full_page=True)
+        with page.expect_download() as download:
+            page.click("#export-link")
+        export = tmp_path / "export.json"
+        download.value.save_as(export)
+        assert json.loads(export.read_text())["person"]["name"].startswith("Ana Client [web-")
+        page.click("#delete-clips")
+        page.wait_for_selector("#clips-deleted")
+        assert "deleted 1 clip file(s)" in page.inner_text("#clips-deleted")
+        assert list(settings.upload_dir.iterdir()) == []
+        assert page.evaluate(NO_OVERFLOW), f"the page overflows at {width} px"
+    finally:
+        browser.close()
