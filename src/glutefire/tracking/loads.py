@@ -57,7 +57,9 @@ def check_load(value: float | None, unit: str) -> Load:
         raise RecordError(f"expected a weight in {unit}, but got none")
     limit = MAX_WEIGHT[unit]
     if not math.isfinite(value) or not 0 < value <= limit:
-        raise RecordError(f"expected a weight above 0 and at most {limit:g} {unit}, but got {value}")
+        raise RecordError(
+            f"expected a weight above 0 and at most {limit:g} {unit}, but got {value}"
+        )
     return Load(float(value), unit)
 
 

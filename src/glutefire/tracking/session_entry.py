@@ -45,6 +45,25 @@ class ExerciseDone:
     def as_columns(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
+    @property
+    def done_text(self) -> str:
+        """``"skipped"``, or e.g. ``"3x12 @ 20 kg"`` / ``"2x30 s"``."""
+        if self.skipped:
+            return "skipped"
+        return amount_text(self.done_sets, self.done_reps, self.done_hold_s, self.done_load)
+
+    @property
+    def target_text(self) -> str:
+        return amount_text(self.target_sets, self.target_reps, self.target_hold_s, self.target_load)
+
+
+def amount_text(sets: int | None, reps: object, hold_s: float | None, load: str | None) -> str:
+    """Sets x reps (or x hold seconds) and the load, as shown next to each other."""
+    if sets is None:
+        return "-"
+    body = f"{hold_s:g} s" if hold_s is not None else f"{reps if reps is not None else '?'}"
+    return f"{sets}x{body}" + (f" @ {load}" if load else "")
+
 
 @dataclass(frozen=True)
 class SessionEntry:

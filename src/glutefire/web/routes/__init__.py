@@ -1,6 +1,16 @@
 """Route modules; :data:`ROUTERS` is included by the app factory."""
 
-from glutefire.web.routes import auth, clients, live, plans, progress, reports, sessions, uploads
+from glutefire.web.routes import (
+    auth,
+    clients,
+    live,
+    plans,
+    progress,
+    reports,
+    sessions,
+    training_log,
+    uploads,
+)
 
 ROUTERS = (
     auth.router,
@@ -11,4 +21,5 @@ ROUTERS = (
     progress.router,
     reports.router,
     live.router,
+    training_log.router,
 )
