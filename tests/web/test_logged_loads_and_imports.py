@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from tests.web.flows import questionnaire, quad_heavy_week, strong_csv
 from glutefire.store.engine import open_database
 from glutefire.store.models import SessionExercise
 from glutefire.store.repository import unit_of_work
+from tests.web.flows import quad_heavy_week, questionnaire, strong_csv
 from webtools import add_client, signup
 
 
@@ -92,8 +92,9 @@ def test_strong_import_shows_the_balance_and_skips_duplicates(client, trainer):
     page = client.post(f"/clients/{cid}/training-log", data={"csrf_token": csrf}, files=files)
     assert page.status_code == 200, page.text
     assert "Imported 5 set(s) from a strong export (0 already stored" in page.text
-    assert "Quad-dominant work outweighs glute-dominant work: 3 knee-dominant vs 1 hip-dominant" in (
-        page.text
+    assert (
+        "Quad-dominant work outweighs glute-dominant work: 3 knee-dominant vs 1 hip-dominant"
+        in (page.text)
     )
     assert 'id="balance-plot" src="data:image/png;base64,' in page.text
     again = client.post(f"/clients/{cid}/training-log", data={"csrf_token": csrf}, files=files)
@@ -121,8 +122,10 @@ def test_hevy_export_is_recognised(client, trainer):
         (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not text"),
         (b"a,b,c\n1,2,3\n", "expected a CSV export from strong or hevy"),
         (b'Date,Exercise Name,Set Order\n"unterminated,1,2\n', "expected"),
-        (("Date,Exercise Name,Set Order\n2026-01-01," + "x" * 140_000 + ",1\n").encode(),
-         "expected"),
+        (
+            ("Date,Exercise Name,Set Order\n2026-01-01," + "x" * 140_000 + ",1\n").encode(),
+            "expected",
+        ),
     ],
 )
 def test_malformed_csvs_get_one_clear_error(client, trainer, content, message):
