@@ -3,6 +3,7 @@
 from glutefire.web.routes import (
     auth,
     clients,
+    compare,
     live,
     plans,
     progress,
@@ -22,4 +23,5 @@ ROUTERS = (
     reports.router,
     live.router,
     training_log.router,
+    compare.router,
 )
