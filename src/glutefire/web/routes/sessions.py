@@ -71,14 +71,15 @@ def exercise_overrides(form: FormData, planned: Sequence[ExerciseDone]) -> list[
             raise RecordError(f"{name}: {exc}") from None
         if sets is None and amount is None and load is None:
             continue
-        if amount is None:
-            amount = exercise.done_hold_s if is_hold else exercise.done_reps
+        done: float | None = amount
+        if done is None:
+            done = exercise.done_hold_s if is_hold else exercise.done_reps
         overrides.append(
             SetOverride(
                 exercise_id=xid,
                 sets=sets if sets is not None else exercise.target_sets or 0,
-                reps=None if is_hold or amount is None else int(amount),
-                hold_s=float(amount) if is_hold and amount is not None else None,
+                reps=None if is_hold or done is None else int(done),
+                hold_s=float(done) if is_hold and done is not None else None,
                 load=None if load is None else load.text,
                 measured=load,
             )
