@@ -76,7 +76,9 @@ def test_an_edited_plan_is_dosed_for_the_edit_and_its_explanations_stay_true(
     old = ids[pick % len(ids)]
     choices = swap_choices(plan, old, answers=parsed, findings=result, data=data)
     swap = (old, choices[pick % len(choices)].id) if choices else None
-    change = PlanChange(minutes_per_session=new_minutes, sessions_per_week=new_spw, swap=swap)
+    change = PlanChange(
+        minutes_per_session=new_minutes, sessions_per_week=new_spw, swaps=(swap,) if swap else ()
+    )
     try:
         edited = edit_plan(plan, change, answers=parsed, findings=result, data=data, today=TODAY)
     except PlanError as exc:
@@ -95,7 +97,7 @@ def test_a_swap_keeps_the_dose_rules_and_survives_a_later_re_dose(data, raw_answ
     new = swap_choices(plan, old.exercise_id, answers=parsed, findings=None, data=data)[0]
     swapped = edit_plan(
         plan,
-        PlanChange(swap=(old.exercise_id, new.id)),
+        PlanChange(swaps=((old.exercise_id, new.id),)),
         answers=parsed,
         findings=None,
         data=data,
@@ -155,7 +157,7 @@ def test_bad_swaps_are_refused(data, raw_answers, old, new, message):
     with pytest.raises((PlanError, LibraryError), match=message):
         edit_plan(
             plan,
-            PlanChange(swap=(old, new)),
+            PlanChange(swaps=((old, new),)),
             answers=parsed,
             findings=None,
             data=data,
@@ -179,7 +181,7 @@ def test_an_exercise_left_out_for_pain_cannot_be_swapped_in(data, raw_answers):
     with pytest.raises(PlanError, match="Lateral lunge is left out for this client: left out"):
         edit_plan(
             plan,
-            PlanChange(swap=(integrate, "lateral_lunge")),
+            PlanChange(swaps=((integrate, "lateral_lunge"),)),
             answers=parsed,
             findings=None,
             data=data,

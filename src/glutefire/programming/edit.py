@@ -26,13 +26,13 @@ from glutefire.result import ScreeningResult
 
 @dataclass(frozen=True)
 class PlanChange:
-    """What the trainer changes; ``None`` keeps the plan's own value. ``swap``: replace the
-    exercise ``(exercise_id, replacement_id)`` everywhere in the plan."""
+    """What the trainer changes; ``None`` keeps the plan's own value. ``swaps``: replace each
+    exercise ``(exercise_id, replacement_id)`` everywhere in the plan, in this order."""
 
     minutes_per_session: int | None = None
     sessions_per_week: int | None = None
     start_date: dt.date | None = None
-    swap: tuple[str, str] | None = None
+    swaps: tuple[tuple[str, str], ...] = ()
 
 
 def with_swap(swaps: tuple[Swap, ...], exercise_id: str, replaced_by: str) -> tuple[Swap, ...]:
@@ -96,8 +96,8 @@ def edit_plan(
     made ``today``). Raises :class:`~glutefire.errors.PlanError` for a change that does not fit
     (too few minutes, a swap into another phase, an exercise left out for this client)."""
     swaps = tuple(plan.swaps)
-    if change.swap is not None:
-        swaps = with_swap(swaps, *change.swap)
+    for exercise_id, replaced_by in change.swaps:
+        swaps = with_swap(swaps, exercise_id, replaced_by)
     options = PlanOptions(
         minutes_per_session=change.minutes_per_session or plan.minutes_per_session,
         sessions_per_week=change.sessions_per_week or plan.sessions_per_week,

@@ -4,7 +4,6 @@ hold seconds, load with its unit) or skipped, pain and effort."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -26,6 +25,8 @@ from glutefire.tracking.session_entry import (
     next_session,
 )
 from glutefire.web.deps import Csrf, CurrentPrincipal, EngineDep, OwnedClient
+from glutefire.web.forms import day as form_day
+from glutefire.web.forms import whole_number
 from glutefire.web.render import page, redirect
 
 router = APIRouter()
@@ -33,19 +34,6 @@ router = APIRouter()
 MAX_SETS = 20
 MAX_REPS = 200
 MAX_HOLD_S = 600
-_WHOLE = re.compile(r"^\d{1,4}$")
-
-
-def _whole(form: FormData, name: str, what: str, high: int) -> int | None:
-    """A blank field is None; otherwise a whole number from 0 to ``high``."""
-    raw = str(form.get(name) or "").strip()
-    if not raw:
-        return None
-    if not _WHOLE.match(raw) or int(raw) > high:
-        raise RecordError(
-            f"expected {what} as a whole number from 0 to {high}, but got {raw[:20]!r}"
-        )
-    return int(raw)
 
 
 def exercise_overrides(form: FormData, planned: Sequence[ExerciseDone]) -> list[SetOverride]:
@@ -56,13 +44,13 @@ def exercise_overrides(form: FormData, planned: Sequence[ExerciseDone]) -> list[
     for exercise in planned:
         xid, is_hold = exercise.exercise_id, exercise.target_hold_s is not None
         name = exercise.name or xid
-        sets = _whole(form, f"sets_{xid}", f"sets of {name}", MAX_SETS)
+        sets = whole_number(form, f"sets_{xid}", f"sets of {name}", MAX_SETS)
         amount_field, amount_what, high = (
             (f"hold_{xid}", f"hold seconds of {name}", MAX_HOLD_S)
             if is_hold
             else (f"reps_{xid}", f"reps of {name}", MAX_REPS)
         )
-        amount = _whole(form, amount_field, amount_what, high)
+        amount = whole_number(form, amount_field, amount_what, high)
         try:
             load = load_from_fields(
                 str(form.get(f"load_{xid}") or "")[:40], str(form.get(f"unit_{xid}") or "")[:20]
@@ -134,7 +122,7 @@ async def session_log(
             person = uow.get_one(Client, client.id).person
             plan = current_plan(uow, person)
             plan = plan if plan is not None and plan.status == "active" else None
-            day = dt.date.fromisoformat(str(form.get("date") or dt.date.today())[:10])
+            day = form_day(form, "date", "the date") or dt.date.today()
             skipped = [str(v) for v in form.getlist("skip")]
             entry_of = partial(
                 build_session_entry,
@@ -142,8 +130,8 @@ async def session_log(
                 performed_at=local_noon(day, person.time_zone),
                 time_zone=person.time_zone,
                 last_label=last_session_label(uow, person, plan),
-                pain_0_10=_whole(form, "pain", "pain (0-10)", 10),
-                effort_rpe_1_10=_whole(form, "effort", "effort (RPE 1-10)", 10),
+                pain_0_10=whole_number(form, "pain", "pain (0-10)", 10),
+                effort_rpe_1_10=whole_number(form, "effort", "effort (RPE 1-10)", 10),
                 notes=str(form.get("notes") or "")[:2000] or None,
                 skip=skipped,
             )
