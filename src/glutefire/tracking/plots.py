@@ -121,7 +121,7 @@ def plot_balance(
 ) -> list[Path]:
     """Hip- (glute) next to knee-dominant (quad) working sets per ISO week, as in
     ``glutefire balance``; a week where the knee bar is taller is quad-dominant."""
-    fig = Figure(figsize=(max(6.0, 0.6 * len(report.weeks) + 2), 3.6))
+    fig = Figure(figsize=(max(4.5, 0.6 * len(report.weeks) + 1.5), 3.4))  # readable on a phone
     ax = fig.add_subplot()
     x = range(len(report.weeks))
     ax.bar([i - 0.2 for i in x], [w.hip_sets for w in report.weeks], 0.4, color=HIP_COLOUR,
@@ -129,12 +129,13 @@ def plot_balance(
     ax.bar([i + 0.2 for i in x], [w.knee_sets for w in report.weeks], 0.4, color=KNEE_COLOUR,
            label="knee-dominant (quad) sets")  # fmt: skip
     labels = [f"W{w.week_start.isocalendar()[1]:02d}" for w in report.weeks]
-    ax.set_xticks(list(x), labels, rotation=60, fontsize=8)
+    ax.set_xticks(list(x), labels, fontsize=9)
     if not report.weeks:
         ax.text(0.5, 0.5, "no imported sets yet", transform=ax.transAxes, ha="center")
     ax.set_ylabel("working sets per week")
-    ax.set_title("Glute vs quad work (imported training log)")
+    ax.set_title("Glute vs quad work per week")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    ax.margins(y=0.3)  # room for the legend above the bars
+    ax.legend(loc="upper center", ncols=2, fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return _save(fig, out_dir, "balance", formats)
