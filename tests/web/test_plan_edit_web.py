@@ -106,3 +106,19 @@ def test_a_plan_is_copied_to_a_new_start(client, settings):
     assert second.start_date.isoformat() == "2027-02-01" and second.status == "active"
     assert second.plan["phases"] == first.plan["phases"]
     assert "Start 2027-02-01" in client.get(f"/clients/{cid}/plan").text
+
+
+def test_a_plan_without_stored_answers_asks_for_the_questionnaire(client, settings):
+    from conftest import sample_plan
+    from glutefire.store.models import Client
+    from glutefire.store.repository import record_plan
+
+    csrf = signup(client)
+    cid = add_client(client, csrf)
+    engine = open_database(settings.database_url)
+    with unit_of_work(engine) as uow:
+        record_plan(uow, uow.get_one(Client, cid).person.name, sample_plan())
+    engine.dispose()
+    page = client.get(f"/clients/{cid}/plan/edit")
+    assert page.status_code == 400
+    assert "fill in the questionnaire to build a new plan" in page.text
