@@ -81,6 +81,10 @@ def test_a_bad_edit_is_explained_and_nothing_saved(client, settings):
     )
     assert bad.status_code == 400 and "between 5 and 180, but got 3" in bad.text
     assert 'name="sessions_per_week" min="1" max="6" value="2"' in bad.text  # kept
+    none = client.post(
+        f"/clients/{cid}/plan/edit", data={"csrf_token": csrf, "sessions_per_week": "0"}
+    )
+    assert none.status_code == 400 and "between 1 and 6, but got 0" in none.text
     html = client.get(f"/clients/{cid}/plan/edit").text
     old = _first_swap(html)[0]
     wrong = client.post(

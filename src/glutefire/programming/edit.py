@@ -99,8 +99,8 @@ def edit_plan(
     for exercise_id, replaced_by in change.swaps:
         swaps = with_swap(swaps, exercise_id, replaced_by)
     options = PlanOptions(
-        minutes_per_session=change.minutes_per_session or plan.minutes_per_session,
-        sessions_per_week=change.sessions_per_week or plan.sessions_per_week,
+        minutes_per_session=_given(change.minutes_per_session, plan.minutes_per_session),
+        sessions_per_week=_given(change.sessions_per_week, plan.sessions_per_week),
         weeks=plan.weeks,
         maintenance=plan.mode == "maintenance",
         created_on=today,
@@ -108,3 +108,8 @@ def edit_plan(
         swaps=swaps,
     )
     return build_plan(answers=answers, findings=findings, options=options, data=data)
+
+
+def _given(value: int | None, default: int) -> int:
+    """The changed value (0 too: the builder refuses it), else the plan's own."""
+    return default if value is None else value
