@@ -213,6 +213,10 @@ def test_balance_with_override_file(cli, engine, tmp_path):
     )
     assert "Quad-dominant work outweighs glute-dominant work: 4 knee-dominant vs 2" in text
     assert "Not recognised" not in text
+    plots_dir = tmp_path / "plots"
+    cli("balance", "-p", "Di", "--today", "2026-04-01", "--plots", str(plots_dir))
+    assert (plots_dir / "balance.png").read_bytes().startswith(b"\x89PNG")
+    assert "<svg" in (plots_dir / "balance.svg").read_text()
 
 
 def test_export_import_round_trip_through_the_cli(cli, ana, tmp_path):

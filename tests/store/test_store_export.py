@@ -82,6 +82,10 @@ def test_round_trip_is_exact(db_url, make_result, make_plan):
     assert second == first
     assert len(first["sessions"]) == 2 and first["sessions"][0]["plan"] == "plan-1"
     assert first["plans"][0]["intake"] == "intake-1"
+    bridge = next(
+        e for e in first["sessions"][0]["exercises"] if e["exercise_id"] == "glute_bridge"
+    )
+    assert (bridge["done_load_value"], bridge["done_load_unit"]) == (5.0, "kg")
     engine.dispose()
 
 

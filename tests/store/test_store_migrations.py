@@ -14,9 +14,8 @@ from glutefire.store.migrations import current_revision, head_revision, upgrade_
 from glutefire.store.models import Base
 from glutefire.store.repository import get_person, unit_of_work
 
-
 #: The newest revision (update with each new migration).
-HEAD = "0005f"
+HEAD = "0005d"
 
 
 def test_models_match_the_newest_revision(engine):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from functools import partial
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -57,12 +56,7 @@ from glutefire.tracking.session_entry import (
     parse_set_override,
 )
 from glutefire.tracking.training_log.balance import weekly_balance
-from glutefire.tracking.training_log.classify import (
-    classify_exercise,
-    library_mapping,
-    load_keyword_rules,
-    load_overrides,
-)
+from glutefire.tracking.training_log.classify import load_overrides, make_classifier
 from glutefire.tracking.training_log.formats import READERS, read_training_log
 
 PersonOption = Annotated[str, typer.Option("--person", "-p", help="The person's name.")]
@@ -243,12 +237,7 @@ def _classifier(classes: Path | None):
     overrides = load_overrides(classes or default)
     if classes is not None and not classes.exists():
         raise InputFileError(f"expected an override file, but {classes} does not exist")
-    return partial(
-        classify_exercise,
-        library=library_mapping(),
-        rules=load_keyword_rules(),
-        overrides=overrides,
-    )
+    return make_classifier(overrides)
 
 
 def import_log_command(
@@ -302,6 +291,9 @@ def balance_command(
     weeks: Annotated[int, typer.Option(min=1, help="How many recent weeks.")] = 8,
     today: Annotated[str | None, typer.Option(help="As of YYYY-MM-DD (default today).")] = None,
     classes: ClassesOption = None,
+    plots_dir: Annotated[
+        Path | None, typer.Option("--plots", help="Write balance.png and balance.svg here.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Weekly hip- vs knee-dominant volume from imported training logs."""
@@ -313,6 +305,9 @@ def balance_command(
         since = week_start(as_of) - dt.timedelta(weeks=weeks - 1)
         report = weekly_balance(sets, _classifier(classes), time_zone=time_zone, since=since)
         render.balance(report)
+        if plots_dir is not None:
+            written = plots.plot_balance(report, plots_dir)
+            console.print(f"Plots written: {', '.join(str(p) for p in written)}", highlight=False)
 
 
 def export_command(

@@ -20,7 +20,7 @@ from glutefire.tracking.relapse import (
     PlanTimeline,
     RelapseReport,
 )
-from glutefire.tracking.session_entry import SessionEntry
+from glutefire.tracking.session_entry import SessionEntry, amount_text
 from glutefire.tracking.training_log.balance import BalanceReport
 from glutefire.tracking.training_log.model import ParsedLog
 
@@ -32,28 +32,12 @@ def styled(text: str, style: str | None) -> str:
     return f"[{style}]{escape(text)}[/]" if style else escape(text)
 
 
-def _amount(sets: int | None, reps: object, hold_s: float | None, load: str | None) -> str:
-    if sets is None:
-        return "-"
-    body = f"{hold_s:g} s" if hold_s is not None else f"{reps if reps is not None else '?'}"
-    return f"{sets}x{body}" + (f" @ {load}" if load else "")
-
-
 def session_logged(name: str, entry: SessionEntry, local_day: str) -> None:
     label = f"session {entry.session_label}" if entry.session_label else "a session"
     console.print(f"Logged {label} for [bold]{escape(name)}[/] on {local_day}.", highlight=False)
     table = Table("exercise", "done", "target", box=None, pad_edge=False)
     for e in entry.exercises:
-        done = (
-            "skipped"
-            if e.skipped
-            else _amount(e.done_sets, e.done_reps, e.done_hold_s, e.done_load)
-        )
-        table.add_row(
-            escape(e.exercise_id),
-            escape(done),
-            escape(_amount(e.target_sets, e.target_reps, e.target_hold_s, e.target_load)),
-        )
+        table.add_row(escape(e.exercise_id), escape(e.done_text), escape(e.target_text))
     console.print(table)
 
 
@@ -205,7 +189,7 @@ def relapse(report: RelapseReport, person: str = "NAME", minutes: int | None = N
         "session per week, 1 set per exercise at the same intensity:"
     )
     for e in report.routine.exercises:
-        amount = _amount(e.get("sets"), e.get("reps"), e.get("hold_s"), e.get("load"))
+        amount = amount_text(e.get("sets"), e.get("reps"), e.get("hold_s"), e.get("load"))
         console.print(
             f"  - {escape(str(e.get('name') or e.get('exercise_id')))}: {escape(amount)}",
             highlight=False,

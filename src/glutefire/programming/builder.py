@@ -29,6 +29,7 @@ from glutefire.programming.plan import (
     Plan,
     PlanPhase,
     Reduced,
+    Swap,
 )
 from glutefire.programming.progression import (
     Mode,
@@ -37,9 +38,11 @@ from glutefire.programming.progression import (
     progression_rules,
     reassess_date,
 )
-from glutefire.programming.questionnaire import Answers, answer_facts
+from glutefire.programming.questionnaire import Answers, Fact, answer_facts
 from glutefire.programming.red_flags import RedFlagTable, check_red_flags
 from glutefire.programming.rules import (
+    Candidate,
+    Recommendation,
     RuleTable,
     apply_rules,
     avoided_exercises,
@@ -72,6 +75,7 @@ class PlanOptions:
     sessions_per_week: int | None = None
     weeks: int = 6
     maintenance: bool = False
+    swaps: tuple[Swap, ...] = ()  # the trainer's exercise swaps (programming/edit.py)
 
 
 def load_program_data() -> ProgramData:
@@ -117,11 +121,9 @@ def build_plan(
     flags = check_red_flags(facts, table=data.red_flags)
     if flags:
         return _stopped_plan(options, mode=mode, spw=spw, flags=flags, table=data.red_flags)
-    present = findings.with_status(Status.PRESENT) if findings is not None else []
-    recs = apply_rules(data.rules, findings=present, facts=facts)
-    keep = frozenset(p for r in recs for p in r.keep_patterns)
-    ctx = Context(data, score_exercises(recs), avoided_exercises(recs), present, keep)
+    recs, ctx = plan_context(facts, findings, data, swaps=options.swaps)
     phases, cuts = _build_phases(ctx, options, spw=spw, older=older)
+    present = ctx.present
     return Plan(
         mode=mode,
         stopped=False,
@@ -136,10 +138,11 @@ def build_plan(
         minutes_per_session=options.minutes_per_session,
         weeks=options.weeks,
         phases=phases,
-        dropped=dropped(ctx, phases, cuts),
+        dropped=dropped(ctx, phases, cuts + swapped_out(options.swaps, data)),
         reduced=[c for c in cuts if isinstance(c, Reduced)],
         explanations=explanations(recs, phases, {e.id: e.name for e in data.library.exercises})
-        + _older_adult_explanation(options, data.phases, older=older, spw=spw),
+        + _older_adult_explanation(options, data.phases, older=older, spw=spw)
+        + swap_explanations(options.swaps, phases, data),
         balance=balance(phases, spw),
         progression_rules=progression_rules(data.progression),
         expected_results=expected_results(
@@ -147,7 +150,89 @@ def build_plan(
         ),
         not_checked=not_checked(findings),
         findings_used=findings is not None,
+        swaps=list(options.swaps),
     )
+
+
+def plan_context(
+    facts: dict[str, Fact],
+    findings: ScreeningResult | None,
+    data: ProgramData,
+    *,
+    swaps: tuple[Swap, ...] = (),
+) -> tuple[list[Recommendation], Context]:
+    """The fired rules and the selection context (ranked candidates, exercises left out and
+    why, present findings); each swap is checked (:func:`check_swap`) and its replacement
+    ranked where the swapped-out exercise was."""
+    present = findings.with_status(Status.PRESENT) if findings is not None else []
+    recs = apply_rules(data.rules, findings=present, facts=facts)
+    keep = frozenset(p for r in recs for p in r.keep_patterns)
+    candidates, avoided = score_exercises(recs), avoided_exercises(recs)
+    for swap in swaps:
+        check_swap(swap, data, avoided)
+        old = candidates.get(swap.exercise_id)
+        candidates[swap.replaced_by] = Candidate(
+            swap.replaced_by,
+            score=old.score if old is not None else 0.0,
+            why=[f"your trainer chose it in place of {data.library.get(swap.exercise_id).name}"],
+            rule_ids=[TRAINER_SWAP],
+        )
+    return recs, Context(data, candidates, avoided, present, keep, swaps)
+
+
+TRAINER_SWAP = "trainer_swap"
+
+
+def check_swap(swap: Swap, data: ProgramData, avoided: dict[str, str]) -> None:
+    """A swap must keep the phase, add no load to an unloaded exercise, and not bring back an
+    exercise left out for this client (pain, injury); :class:`PlanError` otherwise."""
+    old, new = data.library.get(swap.exercise_id), data.library.get(swap.replaced_by)
+    if old.id == new.id:
+        raise PlanError(f"expected another exercise in place of {old.name}, but got the same one")
+    if new.phase != old.phase:
+        raise PlanError(
+            f"expected an exercise of the {old.phase} phase in place of {old.name}, but "
+            f"{new.name} is of the {new.phase} phase"
+        )
+    if new.loaded and not old.loaded:
+        raise PlanError(
+            f"expected an exercise without external load in place of {old.name}, but "
+            f"{new.name} is loaded"
+        )
+    if new.id in avoided:
+        raise PlanError(f"{new.name} is left out for this client: {avoided[new.id]}")
+
+
+def swapped_out(swaps: tuple[Swap, ...], data: ProgramData) -> list[Dropped]:
+    return [
+        Dropped(
+            exercise_id=s.exercise_id,
+            reason=f"swapped for {data.library.get(s.replaced_by).name} by the trainer",
+        )
+        for s in swaps
+    ]
+
+
+def swap_explanations(
+    swaps: tuple[Swap, ...], phases: list[PlanPhase], data: ProgramData
+) -> list[Explanation]:
+    """One sentence per swap whose replacement is in the plan (true of the plan as built)."""
+    used = {x.exercise_id for p in phases for s in p.sessions for x in s.exercises}
+    return [
+        Explanation(
+            because=f"{TRAINER_EDIT}: {data.library.get(s.replaced_by).name} in place of "
+            f"{data.library.get(s.exercise_id).name}",
+            so=f"{data.library.get(s.replaced_by).name} is done where "
+            f"{data.library.get(s.exercise_id).name} was (same phase, dosed the same way)",
+            source="trainer's edit of the plan",
+            exercises=[s.replaced_by],
+        )
+        for s in swaps
+        if s.replaced_by in used
+    ]
+
+
+TRAINER_EDIT = "your trainer's choice"
 
 
 def _stopped_plan(options: PlanOptions, *, mode, spw, flags, table) -> Plan:

@@ -111,6 +111,14 @@ class NotChecked(_Model):
     reason: str
 
 
+class Swap(_Model):
+    """An exercise the trainer replaced, everywhere in the plan, by another of the same phase
+    (kept through later edits: a re-dosed plan is rebuilt with its swaps)."""
+
+    exercise_id: str
+    replaced_by: str
+
+
 class Plan(_Model):
     """A complete plan, or a stopped one (``stopped`` true, ``phases`` empty)."""
 
@@ -134,6 +142,7 @@ class Plan(_Model):
     expected_results: list[ExpectedResult]
     not_checked: list[NotChecked]
     findings_used: bool = False
+    swaps: list[Swap] = []
     disclaimer: str = (
         "glutefire describes movement patterns and suggests exercises; it does not diagnose. "
         "'Gluteal amnesia' is a lay term, not a diagnosis."

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from glutefire.programming.budget import Timing
 from glutefire.programming.library import PHASE_ORDER, Exercise
 from glutefire.programming.phases import PhasesConfig, PhaseTemplate
+from glutefire.programming.plan import Swap
 from glutefire.programming.rules import Candidate
 from glutefire.result import Finding
 
@@ -24,6 +25,7 @@ class Context:
     avoided: dict[str, str]
     present: list[Finding]
     protected_patterns: frozenset[str] = frozenset()
+    swaps: tuple[Swap, ...] = ()
 
     @property
     def timing(self) -> Timing:
@@ -109,8 +111,21 @@ def session_exercises(
         protected = tuple(sorted(ctx.protected_patterns)) if phase == "integrate" else ()
         required = tuple(dict.fromkeys(_required_patterns(template, phase) + protected))
         picked += _pick(ranked, template.slots.get(phase, 0), pick_variant, required)
+    picked = _swapped(ctx, picked)
     keys = _key_ids(picked) | _protected_ids(picked, ctx.protected_patterns)
     return [(e, e.id in keys) for e in picked]
+
+
+def _swapped(ctx: Context, picked: list[Exercise]) -> list[Exercise]:
+    """The trainer's swaps applied in place; a replacement already in the session is not
+    doubled (the swapped-out exercise just leaves)."""
+    replace = {s.exercise_id: s.replaced_by for s in ctx.swaps}
+    out: list[Exercise] = []
+    for exercise in picked:
+        chosen = ctx.data.library.get(replace.get(exercise.id, exercise.id))
+        if chosen not in out and chosen.id not in (p.id for p in picked if p is not exercise):
+            out.append(chosen)
+    return out
 
 
 def _protected_ids(picked: list[Exercise], patterns: frozenset[str]) -> set[str]:

@@ -130,6 +130,33 @@ def keyframe_outputs(folder: Path) -> OutputWriter:
     return lambda screens, result: write_keyframes(screens, result, folder)
 
 
+#: Annotated video of clip ``i`` in a web screening's folder (next to its keyframes).
+WEB_VIDEO_NAME = "clip{index}.mp4"
+
+
+def write_web_outputs(
+    screens: list[ClipScreen], result: ScreeningResult, folder: Path
+) -> OutputReport:
+    """Keyframes and one annotated H.264 video per video clip (``clip{i}.mp4``) into
+    ``folder``, for the web app's results page; never raises."""
+    from glutefire.reports.annotate import render_video
+
+    report = write_keyframes(screens, result, folder)
+    for i, s in enumerate(screens):
+        if s.video is not None:
+            path = folder / WEB_VIDEO_NAME.format(index=i)
+            report.attempt(
+                f"the annotated video of clip {i}",
+                partial(render_video, s, result.findings_by_clip[i], path),
+            )
+    return report
+
+
+def web_outputs(folder: Path) -> OutputWriter:
+    """Keyframes and annotated videos (the web app's results page), as an output writer."""
+    return lambda screens, result: write_web_outputs(screens, result, folder)
+
+
 def _keypoints(screen: ClipScreen, path: Path) -> Path:
     write_landmark_csv(screen.analysis.keypoints, path)
     return path

@@ -47,7 +47,8 @@ FORMAT = "glutefire-history"
 FORMAT_VERSION = 1
 EXERCISE_FIELDS = (
     "exercise_id", "name", "skipped", "target_sets", "target_reps", "target_hold_s",
-    "target_load", "done_sets", "done_reps", "done_hold_s", "done_load",
+    "target_load", "done_sets", "done_reps", "done_hold_s", "done_load", "done_load_value",
+    "done_load_unit",
 )  # fmt: skip
 TRAINING_FIELDS = (
     "source", "workout_name", "exercise_name", "set_index", "set_type", "weight_kg", "reps",

@@ -17,7 +17,7 @@ from glutefire.tracking.adherence import (
     periods_from_plans,
     periods_with_ends,
 )
-from glutefire.tracking.session_entry import plan_end
+from glutefire.tracking.session_entry import ExerciseDone, plan_end
 from glutefire.tracking.training_log.model import TrainingSet
 
 
@@ -62,6 +62,34 @@ def progress_inputs(
         screenings=[(s.recorded_at, s.parsed_result()) for s in person.screenings],
         plan=plan.plan if plan is not None and plan.status == "active" else None,
     )
+
+
+@dataclass(frozen=True)
+class LoggedSession:
+    """One stored session with what was done per exercise, next to its target."""
+
+    day: dt.date  # local date
+    label: str | None
+    pain_0_10: int | None
+    effort_rpe_1_10: int | None
+    exercises: tuple[ExerciseDone, ...]
+
+
+def logged_sessions(person: Person, *, last: int) -> list[LoggedSession]:
+    """The ``last`` sessions, newest first."""
+    fields = ExerciseDone.__dataclass_fields__
+    return [
+        LoggedSession(
+            day=local_date(s.performed_at, person.time_zone),
+            label=s.session_label,
+            pain_0_10=s.pain_0_10,
+            effort_rpe_1_10=s.effort_rpe_1_10,
+            exercises=tuple(
+                ExerciseDone(**{name: getattr(e, name) for name in fields}) for e in s.exercises
+            ),
+        )
+        for s in reversed(person.sessions[-last:])
+    ]
 
 
 def training_sets(person: Person) -> list[TrainingSet]:

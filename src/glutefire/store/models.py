@@ -195,6 +195,10 @@ class Plan(Base):
     sessions_per_week: Mapped[int] = mapped_column(Integer)
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)
     intake_id: Mapped[int | None] = mapped_column(ForeignKey("intake.id", ondelete="SET NULL"))
+    # revision 0005d: the screening the plan was built from (re-dosing an edited plan reuses it)
+    screening_id: Mapped[int | None] = mapped_column(
+        ForeignKey("screening.id", ondelete="SET NULL")
+    )
 
     person: Mapped[Person] = relationship(back_populates="plans")
 
@@ -242,6 +246,9 @@ class SessionExercise(Base):
     done_reps: Mapped[int | None] = mapped_column(Integer)
     done_hold_s: Mapped[float | None] = mapped_column(Float)
     done_load: Mapped[str | None] = mapped_column(String(64))
+    # revision 0005d: the load as a number and unit (kg, lb; bodyweight and band have no number)
+    done_load_value: Mapped[float | None] = mapped_column(Float)
+    done_load_unit: Mapped[str | None] = mapped_column(String(16))
 
     session: Mapped[SessionLog] = relationship(back_populates="exercises")
 

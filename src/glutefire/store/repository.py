@@ -248,11 +248,15 @@ def record_plan(
     intake: Mapping[str, Any] | None = None,
     *,
     created_at: dt.datetime | None = None,
+    intake_id: int | None = None,
+    screening_id: int | None = None,
 ) -> Plan:
     """Store a plan (the JSON of ``glutefire plan``) as the person's current plan.
 
     Earlier active plans become ``superseded``. A plan with ``"stopped": true`` is stored with
-    status ``stopped``. ``intake``, when given, is stored too and linked to the plan.
+    status ``stopped``. ``intake``, when given, is stored too and linked to the plan; a new
+    version of a plan links its predecessor's stored intake by ``intake_id`` instead.
+    ``screening_id`` names the stored screening the plan was built from.
     """
     start_date, sessions_per_week = _check_plan(plan)
     person = get_or_create_person(uow, person_name)
@@ -269,7 +273,8 @@ def record_plan(
         start_date=start_date,
         sessions_per_week=sessions_per_week,
         plan=dict(plan),
-        intake_id=intake_row.id if intake_row is not None else None,
+        intake_id=intake_row.id if intake_row is not None else intake_id,
+        screening_id=screening_id,
     )
     uow.add(row)
     uow.flush()

@@ -18,12 +18,15 @@ from matplotlib.ticker import MaxNLocator
 
 from glutefire.tracking.adherence import WeekAdherence
 from glutefire.tracking.relapse import MetricSeries
+from glutefire.tracking.training_log.balance import BalanceReport
 
 FORMATS = ("png", "svg")
 DONE_COLOUR = "#2a9d8f"
 PLANNED_COLOUR = "#d9d9d9"
 PAIN_COLOUR = "#e76f51"
 METRIC_COLOUR = "#264653"
+HIP_COLOUR = "#2a9d8f"
+KNEE_COLOUR = "#e9c46a"
 
 
 def _save(fig: Figure, out_dir: Path, stem: str, formats: Sequence[str]) -> list[Path]:
@@ -111,3 +114,28 @@ def plot_metric(
     fig.autofmt_xdate()
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in series.key)
     return _save(fig, out_dir, f"metric_{safe}", formats)
+
+
+def plot_balance(
+    report: BalanceReport, out_dir: Path, *, formats: Sequence[str] = FORMATS
+) -> list[Path]:
+    """Hip- (glute) next to knee-dominant (quad) working sets per ISO week, as in
+    ``glutefire balance``; a week where the knee bar is taller is quad-dominant."""
+    fig = Figure(figsize=(max(4.5, 0.6 * len(report.weeks) + 1.5), 3.4))  # readable on a phone
+    ax = fig.add_subplot()
+    x = range(len(report.weeks))
+    ax.bar([i - 0.2 for i in x], [w.hip_sets for w in report.weeks], 0.4, color=HIP_COLOUR,
+           label="hip-dominant (glute) sets")  # fmt: skip
+    ax.bar([i + 0.2 for i in x], [w.knee_sets for w in report.weeks], 0.4, color=KNEE_COLOUR,
+           label="knee-dominant (quad) sets")  # fmt: skip
+    labels = [f"W{w.week_start.isocalendar()[1]:02d}" for w in report.weeks]
+    ax.set_xticks(list(x), labels, fontsize=9)
+    if not report.weeks:
+        ax.text(0.5, 0.5, "no imported sets yet", transform=ax.transAxes, ha="center")
+    ax.set_ylabel("working sets per week")
+    ax.set_title("Glute vs quad work per week")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.margins(y=0.3)  # room for the legend above the bars
+    ax.legend(loc="upper center", ncols=2, fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _save(fig, out_dir, "balance", formats)

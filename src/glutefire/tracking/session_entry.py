@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from glutefire.errors import RecordError
+from glutefire.tracking.loads import Load, parse_load
 
 _SET_RE = re.compile(
     r"^(?P<id>[^:]+):(?P<sets>\d+)\s*x\s*(?P<amount>\d+(?:\.\d+)?)(?P<unit>s)?(?:@(?P<load>.+))?$",
@@ -23,7 +24,9 @@ _SET_RE = re.compile(
 
 @dataclass(frozen=True)
 class ExerciseDone:
-    """One exercise: target (from the plan) next to what was done. Holds in seconds."""
+    """One exercise: target (from the plan) next to what was done. Holds in seconds.
+    ``done_load`` is the load as text; ``done_load_value`` in ``done_load_unit`` (kg, lb,
+    bodyweight or band; see :mod:`glutefire.tracking.loads`) when it names a unit."""
 
     exercise_id: str
     name: str | None = None
@@ -36,9 +39,30 @@ class ExerciseDone:
     done_reps: int | None = None
     done_hold_s: float | None = None
     done_load: str | None = None
+    done_load_value: float | None = None
+    done_load_unit: str | None = None
 
     def as_columns(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @property
+    def done_text(self) -> str:
+        """``"skipped"``, or e.g. ``"3x12 @ 20 kg"`` / ``"2x30 s"``."""
+        if self.skipped:
+            return "skipped"
+        return amount_text(self.done_sets, self.done_reps, self.done_hold_s, self.done_load)
+
+    @property
+    def target_text(self) -> str:
+        return amount_text(self.target_sets, self.target_reps, self.target_hold_s, self.target_load)
+
+
+def amount_text(sets: int | None, reps: object, hold_s: float | None, load: str | None) -> str:
+    """Sets x reps (or x hold seconds) and the load, as shown next to each other."""
+    if sets is None:
+        return "-"
+    body = f"{hold_s:g} s" if hold_s is not None else f"{reps if reps is not None else '?'}"
+    return f"{sets}x{body}" + (f" @ {load}" if load else "")
 
 
 @dataclass(frozen=True)
@@ -54,13 +78,15 @@ class SessionEntry:
 
 @dataclass(frozen=True)
 class SetOverride:
-    """``--set EXERCISE_ID:SETSxREPS[@LOAD]`` or ``EXERCISE_ID:SETSxSECONDSs`` (a hold)."""
+    """``--set EXERCISE_ID:SETSxREPS[@LOAD]`` or ``EXERCISE_ID:SETSxSECONDSs`` (a hold), or one
+    exercise's row of the web form. ``measured`` is ``load`` as a number and unit, if it is one."""
 
     exercise_id: str
     sets: int
     reps: int | None
     hold_s: float | None
     load: str | None
+    measured: Load | None = None
 
 
 def parse_set_override(text: str) -> SetOverride:
@@ -78,6 +104,7 @@ def parse_set_override(text: str) -> SetOverride:
         reps=None if is_hold else int(amount),
         hold_s=amount if is_hold else None,
         load=match["load"].strip() if match["load"] else None,
+        measured=parse_load(match["load"]),
     )
 
 
@@ -178,7 +205,15 @@ def planned_exercise(exercise: Mapping[str, Any]) -> ExerciseDone:
         done_reps=_reps_done_as_planned(reps),
         done_hold_s=None if hold is None else float(hold),
         done_load=None if load is None else str(load),
+        **_load_columns(parse_load(None if load is None else str(load))),
     )
+
+
+def _load_columns(load: Load | None) -> dict[str, Any]:
+    return {
+        "done_load_value": None if load is None else load.value,
+        "done_load_unit": None if load is None else load.unit,
+    }
 
 
 def _reps_done_as_planned(reps: Any) -> int | None:
@@ -201,7 +236,15 @@ def apply_overrides(
             f"({', '.join(by_id) or 'none'}), but got {', '.join(unknown)}"
         )
     result = [
-        replace(e, skipped=True, done_sets=0, done_reps=None, done_hold_s=None, done_load=None)
+        replace(
+            e,
+            skipped=True,
+            done_sets=0,
+            done_reps=None,
+            done_hold_s=None,
+            done_load=None,
+            **_load_columns(None),
+        )
         if e.exercise_id in skip
         else e
         for e in exercises
@@ -218,13 +261,13 @@ def _apply_set(exercises: list[ExerciseDone], override: SetOverride) -> list[Exe
         "done_reps": override.reps,
         "done_hold_s": override.hold_s,
     }
+    given = {"done_load": override.load, **_load_columns(override.measured)}
     for i, exercise in enumerate(exercises):
         if exercise.exercise_id == override.exercise_id:
-            load = override.load if override.load is not None else exercise.done_load
-            exercises[i] = replace(exercise, done_load=load, **done)
+            load = given if override.load is not None else {}
+            exercises[i] = replace(exercise, **load, **done)
             return exercises
-    extra = ExerciseDone(exercise_id=override.exercise_id, done_load=override.load, **done)
-    return [*exercises, extra]
+    return [*exercises, ExerciseDone(exercise_id=override.exercise_id, **given, **done)]
 
 
 def local_noon(on: dt.date, time_zone: str) -> dt.datetime:

@@ -28,10 +28,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from glutefire.errors import GlutefireError
 from glutefire.kinematics.view import View
 from glutefire.pose.estimate import ProgressFn
-from glutefire.reports.outputs import keyframe_outputs
+from glutefire.reports.outputs import web_outputs
 from glutefire.result import ScreeningResult
 from glutefire.screening.pipeline import ClipInput
-from glutefire.screening.session import ScreenedSession, StoreFn, screen_session
+from glutefire.screening.session import (
+    ScreenedSession,
+    SessionOptions,
+    StoreFn,
+    screen_session,
+)
 from glutefire.store import queue
 from glutefire.store.models import Client, UploadJob, utcnow
 from glutefire.store.repository import record_screening, unit_of_work
@@ -56,8 +61,9 @@ def screen_videos(
     clips: list[ClipInput], on_frame: ProgressFn, keyframes: Path, store: StoreFn
 ) -> ScreenedSession:
     """The one session screen (as ``glutefire screen``): the result is stored with ``store``,
-    then keyframes are written into ``keyframes`` (a keyframe that fails is a warning in the
-    session's result). ``on_frame`` gets the frame index counted over all clips."""
+    then keyframes and annotated H.264 videos are written into ``keyframes`` (a file that fails
+    is a warning in the session's result). ``on_frame`` gets the frame index counted over all
+    clips."""
     done_before: dict[int, int] = {}
 
     def on_progress(clip: int, done: int, total: int) -> None:
@@ -67,7 +73,11 @@ def screen_videos(
             done_before[clip] = total
 
     return screen_session(
-        clips, on_progress=on_progress, store=store, outputs=[keyframe_outputs(keyframes)]
+        clips,
+        options=SessionOptions(previews=True),  # the annotated video is drawn from the preview
+        on_progress=on_progress,
+        store=store,
+        outputs=[web_outputs(keyframes)],
     )
 
 

@@ -14,7 +14,7 @@ Names are compared after :func:`normalise_name`, so ``"Hip Thrust (Barbell)"`` a
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,3 +108,14 @@ def library_mapping() -> dict[str, str]:
     from glutefire.programming.library import movement_classes
 
     return normalise_mapping(movement_classes(), "library")
+
+
+def make_classifier(overrides: Mapping[str, str] | None = None) -> Callable[[str], Classification]:
+    """The classifier ``glutefire balance`` and the web app use: the user's ``overrides``
+    (normalised, :func:`load_overrides`), then the library, then the keyword rules."""
+    library, rules = library_mapping(), load_keyword_rules()
+
+    def classify(name: str) -> Classification:
+        return classify_exercise(name, library=library, rules=rules, overrides=overrides)
+
+    return classify

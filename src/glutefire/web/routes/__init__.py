@@ -4,12 +4,14 @@ from glutefire.web.routes import (
     auth,
     clients,
     clips,
+    compare,
     health,
     live,
     plans,
     progress,
     reports,
     sessions,
+    training_log,
     uploads,
 )
 
@@ -24,4 +26,6 @@ ROUTERS = (
     live.router,
     clips.router,
     health.router,
+    training_log.router,
+    compare.router,
 )

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from glutefire.store.history import progress_inputs
+from glutefire.store.history import LoggedSession, logged_sessions, progress_inputs
 from glutefire.store.models import Client
 from glutefire.store.repository import unit_of_work
 from glutefire.tracking import plots
@@ -24,6 +24,7 @@ from glutefire.web.render import page
 
 router = APIRouter()
 WEEKS_SHOWN = 12
+SESSIONS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Progress:
     report: RelapseReport
     pain_points: list[tuple[dt.date, int]]
     plots_png: dict[str, bytes]  # stem -> PNG
+    sessions: list[LoggedSession]  # newest first, what was done per exercise
 
     def data_uri(self, stem: str) -> str:
         return "data:image/png;base64," + base64.b64encode(self.plots_png[stem]).decode()
@@ -40,7 +42,9 @@ class Progress:
 
 def build_progress(engine, client_id: int) -> Progress:
     with unit_of_work(engine) as uow:
-        inputs = progress_inputs(uow, uow.get_one(Client, client_id).person)
+        person = uow.get_one(Client, client_id).person
+        inputs = progress_inputs(uow, person)
+        sessions = logged_sessions(person, last=SESSIONS_SHOWN)
     as_of = dt.datetime.now(ZoneInfo(inputs.time_zone)).date()
     rules = load_rules()
     table = weekly_adherence(inputs.session_days, inputs.periods, today=as_of)
@@ -53,7 +57,7 @@ def build_progress(engine, client_id: int) -> Progress:
         for series in metric_history(inputs.screenings, rules.noise):
             written += plots.plot_metric(series, folder, formats=("png",))
         pngs = {p.stem: p.read_bytes() for p in written}
-    return Progress(as_of, shown, report, inputs.pain_points, pngs)
+    return Progress(as_of, shown, report, inputs.pain_points, pngs, sessions)
 
 
 @router.get("/clients/{client_id}/progress")

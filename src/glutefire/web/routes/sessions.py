@@ -1,27 +1,78 @@
-"""Session logging: the plan's next session, with skipped exercises, pain and effort."""
+"""Session logging: the plan's next session, with what was done per exercise (sets, reps or
+hold seconds, load with its unit) or skipped, pain and effort."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
-from glutefire.errors import GlutefireError
+from glutefire.errors import GlutefireError, RecordError
 from glutefire.store.models import Client
 from glutefire.store.repository import current_plan, last_session_label, log_session, unit_of_work
+from glutefire.tracking.loads import LOAD_UNITS, load_from_fields
 from glutefire.tracking.session_entry import (
+    ExerciseDone,
+    SetOverride,
     build_session_entry,
     current_phase,
     local_noon,
     next_session,
 )
 from glutefire.web.deps import Csrf, CurrentPrincipal, EngineDep, OwnedClient
+from glutefire.web.forms import day as form_day
+from glutefire.web.forms import whole_number
 from glutefire.web.render import page, redirect
-from glutefire.web.routes.plans import _int
 
 router = APIRouter()
+#: Bounds of what one exercise's row accepts (design values: typo guards, not training advice).
+MAX_SETS = 20
+MAX_REPS = 200
+MAX_HOLD_S = 600
+
+
+def exercise_overrides(form: FormData, planned: Sequence[ExerciseDone]) -> list[SetOverride]:
+    """What was done per planned exercise, from the fields ``sets_<id>``, ``reps_<id>`` (or
+    ``hold_<id>`` in seconds for holds), ``load_<id>`` and ``unit_<id>``. A row left blank means
+    done as planned; a row with any field filled is taken as done (sets default to the plan's)."""
+    overrides = []
+    for exercise in planned:
+        xid, is_hold = exercise.exercise_id, exercise.target_hold_s is not None
+        name = exercise.name or xid
+        sets = whole_number(form, f"sets_{xid}", f"sets of {name}", MAX_SETS)
+        amount_field, amount_what, high = (
+            (f"hold_{xid}", f"hold seconds of {name}", MAX_HOLD_S)
+            if is_hold
+            else (f"reps_{xid}", f"reps of {name}", MAX_REPS)
+        )
+        amount = whole_number(form, amount_field, amount_what, high)
+        try:
+            load = load_from_fields(
+                str(form.get(f"load_{xid}") or "")[:40], str(form.get(f"unit_{xid}") or "")[:20]
+            )
+        except RecordError as exc:
+            raise RecordError(f"{name}: {exc}") from None
+        if sets is None and amount is None and load is None:
+            continue
+        done: float | None = amount
+        if done is None:
+            done = exercise.done_hold_s if is_hold else exercise.done_reps
+        overrides.append(
+            SetOverride(
+                exercise_id=xid,
+                sets=sets if sets is not None else exercise.target_sets or 0,
+                reps=None if is_hold or done is None else int(done),
+                hold_s=float(done) if is_hold and done is not None else None,
+                load=None if load is None else load.text,
+                measured=load,
+            )
+        )
+    return overrides
 
 
 def _next(engine, client_id: int):
@@ -55,6 +106,9 @@ def session_form(
         upcoming=upcoming,
         today=dt.date.today().isoformat(),
         error=error,
+        load_units=LOAD_UNITS,
+        form={},
+        skipped=[],
     )
 
 
@@ -68,17 +122,21 @@ async def session_log(
             person = uow.get_one(Client, client.id).person
             plan = current_plan(uow, person)
             plan = plan if plan is not None and plan.status == "active" else None
-            day = dt.date.fromisoformat(str(form.get("date") or dt.date.today()))
-            entry = build_session_entry(
+            day = form_day(form, "date", "the date") or dt.date.today()
+            skipped = [str(v) for v in form.getlist("skip")]
+            entry_of = partial(
+                build_session_entry,
                 plan.plan if plan else None,
                 performed_at=local_noon(day, person.time_zone),
                 time_zone=person.time_zone,
                 last_label=last_session_label(uow, person, plan),
-                pain_0_10=_int(form, "pain"),
-                effort_rpe_1_10=_int(form, "effort"),
+                pain_0_10=whole_number(form, "pain", "pain (0-10)", 10),
+                effort_rpe_1_10=whole_number(form, "effort", "effort (RPE 1-10)", 10),
                 notes=str(form.get("notes") or "")[:2000] or None,
-                skip=[str(v) for v in form.getlist("skip")],
+                skip=skipped,
             )
+            as_planned = [e for e in entry_of().exercises if not e.skipped]
+            entry = entry_of(sets=exercise_overrides(form, as_planned))
             log_session(uow, person.name, entry, plan=plan)
     except (GlutefireError, ValueError) as exc:
         upcoming, _ = _next(engine, client.id)
@@ -91,5 +149,8 @@ async def session_log(
             upcoming=upcoming,
             today=dt.date.today().isoformat(),
             error=str(exc),
+            load_units=LOAD_UNITS,
+            form=form,
+            skipped=form.getlist("skip"),
         )
     return redirect(f"/clients/{client.id}/progress")

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from glutefire.errors import InputFileError
 from glutefire.io.video import VideoInfo, count_decodable_frames, probe_video
 from glutefire.reports.explained import StoredScreening, explained_findings
+from glutefire.reports.outputs import WEB_VIDEO_NAME
 from glutefire.result import ScreeningResult
 from glutefire.store import accounts
 from glutefire.store.models import Client, Screening, UploadJob
@@ -242,6 +243,7 @@ def results_page(
     screening = load_screening(engine, client.id, screening_id)
     folder = settings.keyframe_dir / str(screening_id)
     keyframes = sorted(p.stem for p in folder.glob("*.png")) if folder.is_dir() else []
+    videos = [i for i in range(len(screening.result.input)) if _video_path(folder, i).is_file()]
     return page(
         request,
         "results.html",
@@ -251,6 +253,7 @@ def results_page(
         findings=explained_findings(screening.result),
         columns=rep_columns(screening.result),
         keyframes=keyframes,
+        videos=videos,
         credits=sample_credits(engine, screening_id),
     )
 
@@ -265,3 +268,21 @@ def keyframe(
     if code not in names:  # only names we wrote ourselves: no path built from the request
         raise HTTPException(status_code=404, detail="no such keyframe")
     return FileResponse(names[code], media_type="image/png")
+
+
+def _video_path(folder: Path, index: int) -> Path:
+    """The annotated video of clip ``index`` (a name we write, never one from the request)."""
+    return folder / WEB_VIDEO_NAME.format(index=index)
+
+
+@router.get("/clients/{client_id}/screenings/{screening_id}/video/{index}.mp4")
+def annotated_video(
+    engine: EngineDep, settings: SettingsDep, client: OwnedClient, screening_id: int, index: int
+) -> Response:
+    """The annotated H.264 MP4 of one clip; byte ranges are answered (206), so browsers can
+    seek and start playing before the whole file has arrived."""
+    load_screening(engine, client.id, screening_id)
+    path = _video_path(settings.keyframe_dir / str(screening_id), index)
+    if index < 0 or not path.is_file():
+        raise HTTPException(status_code=404, detail="no annotated video for this clip")
+    return FileResponse(path, media_type="video/mp4")
