@@ -13,15 +13,23 @@ from starlette.datastructures import FormData
 
 from glutefire.errors import GlutefireError
 from glutefire.programming.builder import PlanOptions, build_plan, load_program_data
+from glutefire.programming.form import form_values, read_form
 from glutefire.programming.plan import Plan as PlanModel
-from glutefire.programming.questionnaire import parse_answers
-from glutefire.programming.questions import answers_from_form as questions_from_form
+from glutefire.programming.questionnaire import parse_answers, scales_data
 from glutefire.programming.questions import load_questions
 from glutefire.programming.render import dose_text, plan_to_json
 from glutefire.result import ScreeningResult
 from glutefire.store.models import Client
 from glutefire.store.repository import current_plan, record_plan, unit_of_work
-from glutefire.web.deps import Csrf, CurrentPrincipal, EngineDep, OwnedClient, TrainerClient
+from glutefire.web.deps import (
+    ClientRef,
+    Csrf,
+    CurrentPrincipal,
+    EngineDep,
+    OwnedClient,
+    Principal,
+    TrainerClient,
+)
 from glutefire.web.render import page, redirect
 
 router = APIRouter()
@@ -51,33 +59,78 @@ def _int_or(form: FormData, name: str, default: str) -> int:
     return value
 
 
-def answers_from_form(form: FormData) -> dict[str, Any]:
-    """The questionnaire answers (docs/questionnaire.md) from the form fields, by the same
-    question list the terminal asks (``data/questionnaire.yaml``)."""
-    answers = questions_from_form(form.get)
-    nprs = _int(form, "nprs")
-    if nprs is not None:
-        answers["scales"] = {"nprs": nprs}
-    return answers
-
-
 def _latest_result(engine: Engine, client_id: int) -> ScreeningResult | None:
     with unit_of_work(engine) as uow:
         screenings = uow.get_one(Client, client_id).person.screenings
         return screenings[-1].parsed_result() if screenings else None
 
 
-@router.get("/clients/{client_id}/questionnaire")
-def questionnaire_form(
-    request: Request, principal: CurrentPrincipal, client: TrainerClient
+#: The plan fields of the questionnaire form and their starting values.
+PLAN_DEFAULTS = {
+    "minutes_per_session": "30",
+    "sessions_per_week": "",
+    "weeks": "6",
+    "maintenance": "",
+    "use_screening": "on",
+}
+
+
+def _last_intake(engine: Engine, client_id: int) -> dict[str, Any] | None:
+    with unit_of_work(engine) as uow:
+        intakes = uow.get_one(Client, client_id).person.intakes
+        return dict(intakes[-1].answers) if intakes else None
+
+
+def _questionnaire_page(
+    request: Request,
+    principal: Principal,
+    client: ClientRef,
+    *,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    prefilled: bool = False,
 ) -> Response:
     return page(
         request,
         "questionnaire.html",
         principal,
+        status=400 if errors else 200,
         client=client,
         questionnaire=load_questions(),
-        today=dt.date.today().isoformat(),
+        scales=scales_data(),
+        values=values,
+        errors=errors or {},
+        prefilled=prefilled,
+        open_scales={
+            scale
+            for scale in ("kujala", "oswestry")
+            for name in (*values, *(errors or {}))
+            if name.startswith(f"{scale}_") and (values.get(name) or (errors or {}).get(name))
+        },
+    )
+
+
+@router.get("/clients/{client_id}/questionnaire")
+def questionnaire_form(
+    request: Request, engine: EngineDep, principal: CurrentPrincipal, client: TrainerClient
+) -> Response:
+    last = _last_intake(engine, client.id)
+    values = {**PLAN_DEFAULTS, "start_date": dt.date.today().isoformat()}
+    if last is not None:
+        values.update(form_values(last))
+    return _questionnaire_page(
+        request, principal, client, values=values, prefilled=last is not None
+    )
+
+
+def _plan_options(form: FormData) -> PlanOptions:
+    return PlanOptions(
+        minutes_per_session=_int_or(form, "minutes_per_session", "30"),
+        sessions_per_week=_int(form, "sessions_per_week"),
+        weeks=_int_or(form, "weeks", "6"),
+        maintenance=form.get("maintenance") == "on",
+        created_on=dt.date.today(),
+        start_date=dt.date.fromisoformat(str(form.get("start_date") or dt.date.today())),
     )
 
 
@@ -86,32 +139,26 @@ async def questionnaire_submit(
     request: Request, engine: EngineDep, principal: CurrentPrincipal, client: TrainerClient
 ) -> Response:
     form = await request.form()
-    try:
-        raw = answers_from_form(form)
-        answers = parse_answers(raw)
-        findings = _latest_result(engine, client.id) if form.get("use_screening") == "on" else None
-        options = PlanOptions(
-            minutes_per_session=_int_or(form, "minutes_per_session", "30"),
-            sessions_per_week=_int(form, "sessions_per_week"),
-            weeks=_int_or(form, "weeks", "6"),
-            maintenance=form.get("maintenance") == "on",
-            created_on=dt.date.today(),
-            start_date=dt.date.fromisoformat(str(form.get("start_date") or dt.date.today())),
-        )
-        built = build_plan(
-            answers=answers, findings=findings, options=options, data=load_program_data()
-        )
-    except (GlutefireError, ValueError) as exc:
-        return page(
-            request,
-            "questionnaire.html",
-            principal,
-            status=400,
-            client=client,
-            questionnaire=load_questions(),
-            today=dt.date.today().isoformat(),
-            error=str(exc),
-        )
+    reading = read_form(form.get)
+    values = {name: str(form.get(name) or "") for name in (*PLAN_DEFAULTS, "start_date")}
+    values.update(reading.values)
+    errors = dict(reading.errors)
+    if not errors:
+        try:
+            answers = parse_answers(reading.answers)
+            findings = (
+                _latest_result(engine, client.id) if form.get("use_screening") == "on" else None
+            )
+            built = build_plan(
+                answers=answers,
+                findings=findings,
+                options=_plan_options(form),
+                data=load_program_data(),
+            )
+        except (GlutefireError, ValueError) as exc:
+            errors[""] = str(exc)
+    if errors:
+        return _questionnaire_page(request, principal, client, values=values, errors=errors)
     with unit_of_work(engine) as uow:
         record_plan(
             uow,
