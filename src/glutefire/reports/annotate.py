@@ -245,7 +245,27 @@ def write_keyframe(
 ) -> Path:
     """PNG of the evidence frame of one finding, with its value and threshold."""
     assert finding.evidence_frame is not None, "a finding with a value has an evidence frame"
-    frame = finding.evidence_frame
+    title = (
+        f"{finding.title} ({finding.side}): {finding.value} {finding.unit} "
+        f"(threshold {finding.threshold})"
+    )
+    return write_frame_image(
+        screen, finding.evidence_frame, out_path, title=title, cue=finding.cue,
+        max_side_px=max_side_px,
+    )
+
+
+def write_frame_image(
+    screen: ClipScreen,
+    frame: int,
+    out_path: Path,
+    *,
+    title: str,
+    cue: str = "",
+    max_side_px: int = 960,
+) -> Path:
+    """PNG of one frame of the clip (0-based index) with the skeleton, angles and ``title``;
+    a keypoint file is drawn on a blank canvas of the original size."""
     video = screen.video
     if video is not None:
         img = read_frame(video.path, frame)
@@ -259,11 +279,7 @@ def write_keyframe(
             40,
             np.uint8,
         )
-    title = (
-        f"{finding.title} ({finding.side}): {finding.value} {finding.unit} "
-        f"(threshold {finding.threshold})"
-    )
-    annotate_frame(img, Overlay.of(screen), frame, scale, finding.cue, title)
+    annotate_frame(img, Overlay.of(screen), frame, scale, cue, title)
     if not cv2.imwrite(str(out_path), img):
         raise OSError(f"{out_path}: could not write the image")
     return out_path
