@@ -92,7 +92,6 @@ def test_the_section_titles_cited_in_words_are_the_documents():
     every numbered heading of docs/evidence.md with the same title."""
     from glutefire.reports.citations import evidence_sections
 
-    headings = dict(
-        re.findall(r"^#{2,3} ([0-9]+(?:\.[0-9]+)?)\.? (.+)$", (DOCS / "evidence.md").read_text(), re.M)
-    )
+    text = (DOCS / "evidence.md").read_text()
+    headings = dict(re.findall(r"^#{2,3} ([0-9]+(?:\.[0-9]+)?)\.? (.+)$", text, re.M))
     assert evidence_sections() == headings

@@ -7,8 +7,8 @@ from typing import get_args
 
 import pytest
 
-from glutefire.programming.questionnaire import Answers, parse_answers
 from glutefire.programming.form import answers_from_form
+from glutefire.programming.questionnaire import Answers, parse_answers
 from glutefire.programming.questions import load_questions, parse_reply
 
 

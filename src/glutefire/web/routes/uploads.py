@@ -230,8 +230,11 @@ REP_HEADERS = ("clip", "index", "start_s", "bottom_s", "end_s", "complete")
 
 
 def number(value: float) -> str:
-    """A measured value as shown: one decimal, a real minus sign only once (``-24.7``)."""
-    return f"{value:.1f}" if abs(value) >= 0.05 else "0.0"
+    """A measured value as shown, with one minus sign (``-24.7``): one decimal, two below 2
+    (ratios such as KASR 0.93); never ``-0.0``."""
+    decimals = 2 if abs(value) < 2 else 1
+    text = f"{value:.{decimals}f}"
+    return text.removeprefix("-") if float(text) == 0 else text
 
 
 def keyframe_captions(result: ScreeningResult, stems: list[str]) -> list[tuple[str, str]]:
