@@ -98,8 +98,8 @@ def deepest_rep(reps: list[RepRecord]) -> RepRecord | None:
         if measured:
             sign = 1.0 if smaller_is_deeper else -1.0
             return min(measured, key=lambda r: sign * float(r.metrics[metric] or 0.0))
-    complete = [r for r in reps if r.complete]
-    return (complete or reps or [None])[0]
+    complete = [r for r in reps if r.complete] or list(reps)
+    return complete[0] if complete else None
 
 
 def _write_deepest(screen: ClipScreen, rep: RepRecord, path: Path) -> Path:
