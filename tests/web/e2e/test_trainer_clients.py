@@ -202,7 +202,14 @@ def test_a_trainers_week_with_two_clients_on_a_phone_and_a_desktop(
         assert page.input_value("select[name=kujala_13]") == "b"
         assert page.locator("input[name^=flag_]:checked").count() == 0
         page.goto(ana_url + "/report.html")
+        assert "evidence.md §" not in page.locator("main").text_content()
         widths.check("report")
+        page.goto(ana_url + "/live")
+        widths.check("live")
+        page.goto(ana_url)
+        page.click("text=Invite client to log in")
+        page.wait_for_selector("#invite-link")
+        widths.check("invite")
 
         # Ben answers a warning sign: his pages explain the stop
         page.goto(ben_url + "/questionnaire")
@@ -260,6 +267,11 @@ def test_a_trainers_week_with_two_clients_on_a_phone_and_a_desktop(
         page.wait_for_url(re.compile(r".*/clients\?deleted=.*"))
         assert "Deleted Benjamin Okafor" in page.locator(".notice").text_content()
         assert page.goto(ben_url).status == 404
+        widths.check("not-found")
+        page.goto(f"{server}/clients")
+        page.click("text=Log out")
+        page.goto(f"{server}/login")
+        widths.check("login")
     finally:
         browser.close()
-    assert len(widths.shots) >= 2 * 15
+    assert len(widths.shots) == 2 * 19  # 19 pages at both widths
