@@ -55,11 +55,17 @@ def write_optional_outputs(
 
 
 def write_keyframes(
-    screens: list[ClipScreen], result: ScreeningResult, folder: Path, *, name: str = "{code}.png"
+    screens: list[ClipScreen],
+    result: ScreeningResult,
+    folder: Path,
+    *,
+    name: str = "{code}.png",
+    deepest_if_none: bool = False,
 ) -> OutputReport:
-    """One annotated PNG per present finding, ``folder / name.format(code=...)``, or, when no
-    pattern is present, one of the deepest rep's bottom frame (code :data:`DEEPEST_KEYFRAME`);
-    never raises (web jobs and live mode store the screening before)."""
+    """One annotated PNG per present finding, ``folder / name.format(code=...)``; with
+    ``deepest_if_none``, when no pattern is present, one of the deepest rep's bottom frame (code
+    :data:`DEEPEST_KEYFRAME`, so a results page always has a picture). Never raises (web jobs
+    and live mode store the screening before)."""
     from glutefire.reports.annotate import write_keyframe
 
     report = OutputReport()
@@ -76,7 +82,7 @@ def write_keyframes(
                 f"the keyframe of {f.code.value}", partial(write_keyframe, screens[f.clip], f, path)
             )
     rep = deepest_rep(result.reps)
-    if not present and rep is not None:
+    if deepest_if_none and not present and rep is not None:
         path = folder / name.format(code=DEEPEST_KEYFRAME)
         report.attempt(
             "the keyframe of the deepest rep", partial(_write_deepest, screens[rep.clip], rep, path)
@@ -120,8 +126,9 @@ def folder_outputs(out: Path, *, video: bool) -> OutputWriter:
 
 
 def keyframe_outputs(folder: Path) -> OutputWriter:
-    """Keyframes only (the web app's report page), as an output writer."""
-    return lambda screens, result: write_keyframes(screens, result, folder)
+    """Keyframes only (the web app's results page: the deepest rep's frame when no pattern is
+    present), as an output writer."""
+    return lambda screens, result: write_keyframes(screens, result, folder, deepest_if_none=True)
 
 
 def _keypoints(screen: ClipScreen, path: Path) -> Path:
