@@ -172,3 +172,13 @@ def test_a_red_flag_explains_the_stop_on_the_home_and_session_pages(client, csrf
         assert "see a clinician first" in page
         assert "pain at night that does not ease with a change of position" in page
         assert "build a plan first" not in page
+
+
+def test_a_plan_that_starts_later_shows_its_first_session_date(client, csrf):
+    import datetime as dt
+
+    ana = add_client(client, csrf, "Ana Silva")
+    start = dt.date.today() + dt.timedelta(days=9)
+    _questionnaire(client, csrf, ana, start_date=start.isoformat())
+    today = client.get(f"/clients/{ana}").text.split('id="today"', 1)[1]
+    assert f"First session, {start.strftime('%A %d %B')}: session A" in today

@@ -33,7 +33,8 @@ router = APIRouter()
 class Today:
     """What the client's plan asks for today, in the client's time zone.
 
-    ``state``: ``session`` (``upcoming`` is the next session of the rotation), ``stopped`` (the
+    ``state``: ``session`` (``upcoming`` is the next session of the rotation; ``starts_on`` the
+    plan's first day when that is still to come), ``stopped`` (the
     current plan was stopped by red flags: ``red_flags`` are the answers that raised them,
     ``advice`` what to do), ``no_plan`` (no plan, or none with sessions)."""
 
@@ -41,6 +42,7 @@ class Today:
     date: dt.date
     upcoming: Mapping[str, Any] | None = None
     logged_today: tuple[str, ...] = ()
+    starts_on: dt.date | None = None
     red_flags: tuple[str, ...] = ()
     advice: tuple[str, ...] = ()
 
@@ -73,7 +75,10 @@ def todays_session(engine: Engine, client_id: int) -> Today:
             and s.performed_at.astimezone(ZoneInfo(s.time_zone)).date() == today
         )
         upcoming = next_session(phase, last_session_label(uow, person, plan))
-        return Today("session", today, upcoming=upcoming, logged_today=logged)
+        starts_on = plan.start_date if plan.start_date and plan.start_date > today else None
+        return Today(
+            "session", today, upcoming=upcoming, logged_today=logged, starts_on=starts_on
+        )
 
 
 def _next(engine: Engine, client_id: int) -> tuple[Mapping[str, Any] | None, Today]:
