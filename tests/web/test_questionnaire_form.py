@@ -140,3 +140,14 @@ def test_the_next_visit_starts_from_the_last_answers_but_asks_the_warning_signs_
     assert 'name="sport_running" checked' in form
     assert re.search(r'name="kujala_1"[^>]*>.*?<option value="a" selected>', form, re.S)
     assert not re.search(r'name="flag_\w+" value="\w+" checked', form)
+
+
+def test_a_plan_field_that_is_not_a_number_is_named_next_to_it(client, trainer):
+    csrf, cid = trainer
+    response = client.post(
+        f"/clients/{cid}/questionnaire", data=_form(csrf, weeks="six", start_date="soon")
+    )
+    assert response.status_code == 400
+    assert _error_of(response.text, "weeks") == "expected a number for weeks, but got &#39;six&#39;"
+    assert "expected a date as YYYY-MM-DD" in _error_of(response.text, "start_date")
+    assert re.search(r'name="weeks"[^>]*value="six"', response.text)

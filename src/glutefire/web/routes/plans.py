@@ -123,6 +123,22 @@ def questionnaire_form(
     )
 
 
+def _plan_field_errors(form: FormData) -> dict[str, str]:
+    """A message per plan field that is not a number (or a date), for the form to show."""
+    errors: dict[str, str] = {}
+    for name in ("minutes_per_session", "sessions_per_week", "weeks"):
+        try:
+            _int(form, name)
+        except (GlutefireError, ValueError, OverflowError) as exc:
+            errors[name] = str(exc)
+    raw = str(form.get("start_date") or "")
+    try:
+        dt.date.fromisoformat(raw or dt.date.today().isoformat())
+    except ValueError:
+        errors["start_date"] = f"expected a date as YYYY-MM-DD, but got {raw!r}"
+    return errors
+
+
 def _plan_options(form: FormData) -> PlanOptions:
     return PlanOptions(
         minutes_per_session=_int_or(form, "minutes_per_session", "30"),
@@ -142,7 +158,7 @@ async def questionnaire_submit(
     reading = read_form(form.get)
     values = {name: str(form.get(name) or "") for name in (*PLAN_DEFAULTS, "start_date")}
     values.update(reading.values)
-    errors = dict(reading.errors)
+    errors = {**reading.errors, **_plan_field_errors(form)}
     if not errors:
         try:
             answers = parse_answers(reading.answers)
