@@ -48,6 +48,7 @@ def test_a_duplicate_name_is_refused_with_the_typed_name_kept(client, csrf, agai
     assert response.status_code == 400
     assert "you have a client called &#39;Ana Silva&#39; already" in response.text
     assert 'id="add-client-error"' in response.text and 'aria-invalid="true"' in response.text
+    assert response.text.count("already; choose another name") == 1  # next to the field only
     assert f'value="{again}"' in response.text
     assert _names(client.get("/clients").text) == ["Ana Silva"]
 

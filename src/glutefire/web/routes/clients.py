@@ -168,7 +168,7 @@ def clients_create(
             engine,
             principal,
             status=400,
-            error=str(exc),
+            name_error=str(exc),
             form={"display_name": display_name, "time_zone": time_zone},
         )
     return redirect(f"/clients/{client_id}")
@@ -336,7 +336,7 @@ def client_delete(
             principal,
             status=400,
             client=client,
-            error=f"type the client's name, {client.display_name}, to confirm the deletion",
+            confirm_error=f"type the client's name, {client.display_name}, to confirm the deletion",
         )
     with unit_of_work(engine) as uow:
         files = accounts.delete_client(uow, uow.get_one(Client, client.id))
