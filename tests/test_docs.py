@@ -85,3 +85,13 @@ def test_each_rule_row_shows_its_threshold_and_source(rule: Rule):
     if rule.threshold is not None:
         assert f"{rule.threshold:g} {rule.unit}".strip() in row
     assert " ".join(rule.source.split())[:40] in row
+
+
+def test_the_section_titles_cited_in_words_are_the_documents():
+    """``data/evidence_sections.yaml`` (web pages cite evidence.md sections by title) holds
+    every numbered heading of docs/evidence.md with the same title."""
+    from glutefire.reports.citations import evidence_sections
+
+    text = (DOCS / "evidence.md").read_text()
+    headings = dict(re.findall(r"^#{2,3} ([0-9]+(?:\.[0-9]+)?)\.? (.+)$", text, re.M))
+    assert evidence_sections() == headings

@@ -19,6 +19,16 @@ from glutefire.web.settings import WebSettings
 
 TEST_SECRET = "test-secret-key-" + "x" * 40
 PASSWORD = "correct horse battery"
+#: The red-flag questions of the questionnaire form (fields ``flag_<name>``; must be answered).
+RED_FLAGS = (
+    "worsening_pain",
+    "numbness_or_tingling",
+    "pain_at_night",
+    "recent_trauma",
+    "bladder_or_bowel_changes",
+    "unexplained_weight_loss_or_fever",
+    "leg_weakness",
+)
 
 
 def fake_screen(

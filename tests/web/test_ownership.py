@@ -22,12 +22,17 @@ GET_ROUTES = [
     "/clients/{id}/jobs/{job}.json",
     "/clients/{id}/screenings/{screening}",
     "/clients/{id}/screenings/{screening}/keyframes/knees_cave_in.png",
+    "/clients/{id}/export.json",
+    "/clients/{id}/delete",
 ]
 POST_ROUTES = [
     "/clients/{id}/sessions",
     "/clients/{id}/questionnaire",
     "/clients/{id}/invite",
     "/clients/{id}/uploads",
+    "/clients/{id}/rename",
+    "/clients/{id}/archive",
+    "/clients/{id}/delete",
 ]
 
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import SQUAT_FRONT
 from glutefire.web.security import SESSION_COOKIE
 from tests_upload_helpers import upload_sample
-from webtools import PASSWORD, add_client, csrf_of, fake_screen, signup
+from webtools import PASSWORD, RED_FLAGS, add_client, csrf_of, fake_screen, signup
 
 
 @pytest.fixture
@@ -145,6 +145,7 @@ def _questionnaire(client, csrf, cid, **extra):
         "weeks": "6",
         "start_date": "2026-11-23",
         "use_screening": "on",
+        **{f"flag_{flag}": "no" for flag in RED_FLAGS},
         **extra,
     }
     return client.post(f"/clients/{cid}/questionnaire", data=data, follow_redirects=False)
@@ -168,7 +169,7 @@ def test_questionnaire_errors_are_shown(client, trainer):
 
 def test_red_flag_stops_the_program(client, trainer):
     csrf, cid = trainer
-    _questionnaire(client, csrf, cid, flag_numbness_or_tingling="on")
+    _questionnaire(client, csrf, cid, flag_numbness_or_tingling="yes")
     assert "Program stopped" in client.get(f"/clients/{cid}/plan").text
 
 

@@ -5,7 +5,7 @@ validates. Replies are parsed here; the answers model stays the one judge of val
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -32,7 +32,21 @@ class Question(BaseModel):
     default: str | None = None
     #: the web form's starting value where it differs from ``default`` (the terminal asks)
     form_value: str | None = None
+    #: the question as the web form words it, where the terminal's wording does not fit
+    form_prompt: str | None = None
     optional: bool = False
+    #: the web form has no starting value and refuses to go on without an answer (red flags)
+    must_answer: bool = False
+    #: plain words for option ids (``crunches_situps`` -> "Crunches or sit-ups")
+    labels: dict[str, str] = {}
+
+    def label(self, option: str) -> str:
+        """The option in plain words (its id with spaces where no label is given)."""
+        return self.labels.get(option, option.replace("_", " "))
+
+    @property
+    def web_prompt(self) -> str:
+        return self.form_prompt or self.prompt
 
 
 class Questionnaire(BaseModel):
@@ -139,44 +153,6 @@ def parse_reply(q: Question, text: str) -> Any:
     if q.kind == "yes_no":
         return parse_yes_no(text)
     return parse_list(q, text)
-
-
-def answers_from_form(get: Callable[[str], Any]) -> dict[str, Any]:
-    """The answers from web form fields (``get(name)`` returns the field or None)."""
-    answers: dict[str, Any] = {}
-    for q in load_questions().questions:
-        value = _form_value(q, get)
-        if value is not None:
-            set_path(answers, q.id, value)
-    return answers
-
-
-def _form_value(q: Question, get: Callable[[str], Any]) -> Any:
-    if q.kind == "yes_no":
-        return get(q.field) == "on"
-    if q.kind == "multi":
-        return [o for o in q.options if get(f"{q.field}{o}") == "on"]
-    if q.kind == "pain_sites":
-        ratings = {o: str(get(f"{q.field}{o}") or "").strip() for o in q.options}
-        filled = {o: r for o, r in ratings.items() if r not in ("", "0")}
-        return {o: _form_number(r, f"pain at {o}") for o, r in filled.items()}
-    raw = str(get(q.field) or q.default or "").strip()
-    if not raw:
-        return None
-    if q.kind == "choice":
-        return raw
-    return _form_number(raw, q.prompt.split(" (")[0].lower())
-
-
-def _form_number(raw: str, what: str) -> float | int:
-    """A number from a form field (whole numbers as int); the answers model checks the range."""
-    try:
-        value = float(raw)
-        return int(value) if value.is_integer() else value
-    except ValueError:
-        from glutefire.errors import IntakeError
-
-        raise IntakeError(f"expected a number for {what}, but got {raw!r}") from None
 
 
 def choices_by_id() -> Mapping[str, list[str]]:

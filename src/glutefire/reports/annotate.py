@@ -302,11 +302,17 @@ def _usable(path: Path | None) -> TypeGuard[Path]:
     return path is not None and path.exists() and path.stat().st_size > 0
 
 
-def render_keyframe(screen: ClipScreen, finding: Finding, *, max_side_px: int = 960) -> np.ndarray:
-    """The evidence frame of one finding (BGR, at most ``max_side_px`` on its long side) with
-    its value and threshold, and the segments it measured marked (see :class:`FrameCue`)."""
-    assert finding.evidence_frame is not None, "a finding with a value has an evidence frame"
-    frame = finding.evidence_frame
+def render_frame(
+    screen: ClipScreen,
+    frame: int,
+    *,
+    title: str,
+    cue: FrameCue = FrameCue(),
+    max_side_px: int = 960,
+) -> np.ndarray:
+    """One frame of the clip (0-based index; BGR, at most ``max_side_px`` on its long side) with
+    the skeleton, angles, ``title`` and ``cue``; a keypoint file is drawn on a blank canvas of
+    the original size."""
     video = screen.video
     if video is not None:
         img = read_frame(video.path, frame)
@@ -320,20 +326,39 @@ def render_keyframe(screen: ClipScreen, finding: Finding, *, max_side_px: int = 
             40,
             np.uint8,
         )
+    return annotate_frame(img, Overlay.of(screen), frame, scale, cue, title)
+
+
+def render_keyframe(screen: ClipScreen, finding: Finding, *, max_side_px: int = 960) -> np.ndarray:
+    """The evidence frame of one finding with its value and threshold, and the segments it
+    measured marked (see :class:`FrameCue`)."""
+    assert finding.evidence_frame is not None, "a finding with a value has an evidence frame"
     title = f"{finding.label}: {finding.value} {finding.unit} (threshold {finding.threshold})"
     present = finding.status is Status.PRESENT
     cue = FrameCue((finding.cue or "") if present else "", measured_edges(finding), present)
-    return annotate_frame(img, Overlay.of(screen), frame, scale, cue, title)
+    return render_frame(
+        screen, finding.evidence_frame, title=title, cue=cue, max_side_px=max_side_px
+    )
+
+
+def _write_png(img: np.ndarray, out_path: Path) -> Path:
+    if not cv2.imwrite(str(out_path), img):
+        raise OSError(f"{out_path}: could not write the image")
+    return out_path
 
 
 def write_keyframe(
     screen: ClipScreen, finding: Finding, out_path: Path, *, max_side_px: int = 960
 ) -> Path:
     """PNG of the evidence frame of one finding (:func:`render_keyframe`)."""
-    img = render_keyframe(screen, finding, max_side_px=max_side_px)
-    if not cv2.imwrite(str(out_path), img):
-        raise OSError(f"{out_path}: could not write the image")
-    return out_path
+    return _write_png(render_keyframe(screen, finding, max_side_px=max_side_px), out_path)
+
+
+def write_frame_image(
+    screen: ClipScreen, frame: int, out_path: Path, *, title: str, max_side_px: int = 960
+) -> Path:
+    """PNG of one frame of the clip with the skeleton, angles and ``title`` (no cue)."""
+    return _write_png(render_frame(screen, frame, title=title, max_side_px=max_side_px), out_path)
 
 
 #: Keyframes kept in the database: small enough for every finding of every screening.

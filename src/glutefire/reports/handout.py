@@ -20,6 +20,7 @@ from fpdf import FPDF
 from glutefire.datafiles import packaged_file
 from glutefire.programming.plan import Plan, PlanExercise
 from glutefire.programming.render import dose_text
+from glutefire.reports.citations import cite_in_words
 from glutefire.reports.explained import explained_findings
 from glutefire.result import DISCLAIMER, Finding, ScreeningResult, Status
 
@@ -95,7 +96,7 @@ def plain_finding(finding: Finding, plain_sentence: str) -> PlainFinding:
     elif status is Status.ABSENT:
         sentence = "This pattern was not seen in the clip."
     else:
-        reason = finding.reason or "it could not be measured in this clip"
+        reason = cite_in_words(finding.reason) or "it could not be measured in this clip"
         sentence = reason.rstrip(".")[:1].upper() + reason.rstrip(".")[1:] + "."
     return PlainFinding(
         finding.title,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from glutefire.io.keypoint_files import write_landmark_csv
 from glutefire.reports.result import rep_table_csv
-from glutefire.result import ScreeningResult, Status
+from glutefire.result import RepRecord, ScreeningResult, Status
 from glutefire.screening.pipeline import ClipScreen
 from glutefire.screening.session import OutputReport, OutputWriter, ResultFileWriter
 
@@ -56,10 +56,17 @@ def write_optional_outputs(
 
 
 def write_keyframes(
-    screens: list[ClipScreen], result: ScreeningResult, folder: Path, *, name: str = "{code}.png"
+    screens: list[ClipScreen],
+    result: ScreeningResult,
+    folder: Path,
+    *,
+    name: str = "{code}.png",
+    deepest_if_none: bool = False,
 ) -> OutputReport:
-    """One annotated PNG per present finding, ``folder / name.format(code=...)``; never raises
-    (web jobs and live mode store the screening before)."""
+    """One annotated PNG per present finding, ``folder / name.format(code=...)``; with
+    ``deepest_if_none``, when no pattern is present, one of the deepest rep's bottom frame (code
+    :data:`DEEPEST_KEYFRAME`, so a results page always has a picture). Never raises (web jobs
+    and live mode store the screening before)."""
     from glutefire.reports.annotate import write_keyframe
 
     report = OutputReport()
@@ -68,12 +75,19 @@ def write_keyframes(
     except OSError as exc:
         report.warnings.append(f"the keyframes could not be written ({exc})")
         return report
-    for f in result.findings:
-        if f.status is Status.PRESENT and f.evidence_frame is not None:
+    present = [f for f in result.findings if f.status is Status.PRESENT]
+    for f in present:
+        if f.evidence_frame is not None:
             path = folder / name.format(code=f.code.value)
             report.attempt(
                 f"the keyframe of {f.code.value}", partial(write_keyframe, screens[f.clip], f, path)
             )
+    rep = deepest_rep(result.reps)
+    if deepest_if_none and not present and rep is not None:
+        path = folder / name.format(code=DEEPEST_KEYFRAME)
+        report.attempt(
+            "the keyframe of the deepest rep", partial(_write_deepest, screens[rep.clip], rep, path)
+        )
     return report
 
 
@@ -115,6 +129,31 @@ def _store_keyframes(
     return report
 
 
+#: The keyframe written when no pattern is present: the bottom of the deepest rep.
+DEEPEST_KEYFRAME = "deepest"
+#: Per-rep depth measures, most trusted first, and whether a smaller value is deeper.
+_DEPTH_MEASURES = (("hip_height_rel", True), ("thigh_above_horizontal_deg", True))
+
+
+def deepest_rep(reps: list[RepRecord]) -> RepRecord | None:
+    """The rep that went deepest: the lowest hip height (standing = 1), else the thigh nearest
+    horizontal; the first complete rep when neither was measured; None without reps."""
+    for metric, smaller_is_deeper in _DEPTH_MEASURES:
+        measured = [r for r in reps if isinstance(r.metrics.get(metric), (int, float))]
+        if measured:
+            sign = 1.0 if smaller_is_deeper else -1.0
+            return min(measured, key=lambda r: sign * float(r.metrics[metric] or 0.0))
+    complete = [r for r in reps if r.complete] or list(reps)
+    return complete[0] if complete else None
+
+
+def _write_deepest(screen: ClipScreen, rep: RepRecord, path: Path) -> Path:
+    from glutefire.reports.annotate import write_frame_image
+
+    title = f"Deepest point (rep {rep.index}, {rep.bottom_s:.1f} s): no pattern present"
+    return write_frame_image(screen, rep.bottom_frame, path, title=title)
+
+
 def reps_table(out: Path) -> ResultFileWriter:
     """``reps.csv`` in the ``--out`` folder, as a result file for ``screen_session``."""
     return lambda screens, result: write_reps_table(screens, out)
@@ -126,8 +165,9 @@ def folder_outputs(out: Path, *, video: bool) -> OutputWriter:
 
 
 def keyframe_outputs(folder: Path) -> OutputWriter:
-    """Keyframes only (the web app's report page), as an output writer."""
-    return lambda screens, result: write_keyframes(screens, result, folder)
+    """Keyframes only (the web app's results page: the deepest rep's frame when no pattern is
+    present), as an output writer."""
+    return lambda screens, result: write_keyframes(screens, result, folder, deepest_if_none=True)
 
 
 #: Annotated video of clip ``i`` in a web screening's folder (next to its keyframes).
@@ -137,11 +177,12 @@ WEB_VIDEO_NAME = "clip{index}.mp4"
 def write_web_outputs(
     screens: list[ClipScreen], result: ScreeningResult, folder: Path
 ) -> OutputReport:
-    """Keyframes and one annotated H.264 video per video clip (``clip{i}.mp4``) into
-    ``folder``, for the web app's results page; never raises."""
+    """Keyframes (the deepest rep's frame when no pattern is present) and one annotated H.264
+    video per video clip (``clip{i}.mp4``) into ``folder``, for the web app's results page;
+    never raises."""
     from glutefire.reports.annotate import render_video
 
-    report = write_keyframes(screens, result, folder)
+    report = write_keyframes(screens, result, folder, deepest_if_none=True)
     for i, s in enumerate(screens):
         if s.video is not None:
             path = folder / WEB_VIDEO_NAME.format(index=i)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -106,13 +107,38 @@ def end_web_session(uow: Session, token_sha256: str) -> None:
 # --- clients ---
 
 
+class DuplicateClientError(RecordError):
+    """The trainer has a client of that name already (ignoring case and spacing)."""
+
+
+def client_name_key(name: str) -> str:
+    """The form two client names are compared in: case-folded, runs of spaces as one."""
+    return " ".join(str(name).split()).casefold()
+
+
+def check_client_name_free(
+    uow: Session, trainer: Account, name: str, *, except_id: int | None = None
+) -> None:
+    """Raise :class:`DuplicateClientError` if another client of ``trainer`` (archived ones
+    included) has ``name`` up to case and spacing."""
+    key = client_name_key(name)
+    for other in uow.scalars(select(Client).where(Client.trainer_id == trainer.id)):
+        if other.id != except_id and client_name_key(other.display_name) == key:
+            state = " (archived)" if other.archived_at is not None else ""
+            raise DuplicateClientError(
+                f"you have a client called {other.display_name!r}{state} already; "
+                "choose another name (for example add an initial)"
+            )
+
+
 def create_client(
     uow: Session, trainer: Account, display_name: str, *, time_zone: str = "UTC"
 ) -> Client:
     """A client of ``trainer``; their history is kept on a new person with a unique name."""
     if trainer.role != "trainer":
         raise RecordError("expected a trainer account to own the client")
-    name = validate_person_name(display_name)
+    name = " ".join(validate_person_name(display_name).split())
+    check_client_name_free(uow, trainer, name)
     person = Person(
         name=f"{name} [web-{uuid.uuid4().hex[:10]}]", time_zone=validate_time_zone(time_zone)
     )
@@ -122,7 +148,60 @@ def create_client(
     return client
 
 
+def rename_client(uow: Session, trainer: Account, client: Client, display_name: str) -> Client:
+    """Give ``client`` a new display name (unique for the trainer); the history stays."""
+    name = " ".join(validate_person_name(display_name).split())
+    check_client_name_free(uow, trainer, name, except_id=client.id)
+    client.display_name = name
+    uow.flush()
+    return client
+
+
+def set_client_archived(uow: Session, client: Client, archived: bool) -> Client:
+    """Archive (hide from the list by default) or bring back a client; nothing is deleted."""
+    if archived and client.archived_at is None:
+        client.archived_at = utcnow()
+    elif not archived:
+        client.archived_at = None
+    uow.flush()
+    return client
+
+
+@dataclass(frozen=True)
+class DeletedClientFiles:
+    """What a deleted client left on disk: stored upload names and screening ids (keyframes)."""
+
+    upload_names: tuple[str, ...]
+    screening_ids: tuple[int, ...]
+
+
+def delete_client(uow: Session, client: Client) -> DeletedClientFiles:
+    """Delete the client, their whole history (the person row and everything on it), upload
+    jobs, invites and the client's own login. Returns the files the caller must remove."""
+    files = DeletedClientFiles(
+        upload_names=tuple(
+            str(clip["stored_name"])
+            for job in client_jobs(uow, client)
+            for clip in job.clips
+            if clip.get("stored_name")
+        ),
+        screening_ids=tuple(s.id for s in client.person.screenings),
+    )
+    login = uow.get(Account, client.account_id) if client.account_id is not None else None
+    person = client.person
+    uow.execute(delete(UploadJob).where(UploadJob.client_id == client.id))
+    uow.execute(delete(ClientInvite).where(ClientInvite.client_id == client.id))
+    uow.delete(client)
+    uow.flush()
+    uow.delete(person)
+    if login is not None:
+        uow.delete(login)
+    uow.flush()
+    return files
+
+
 def trainer_clients(uow: Session, trainer: Account) -> list[Client]:
+    """Every client of ``trainer`` (archived ones too), by name."""
     return list(
         uow.scalars(
             select(Client).where(Client.trainer_id == trainer.id).order_by(Client.display_name)

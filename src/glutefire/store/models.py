@@ -313,7 +313,8 @@ class WebSession(Base):
 
 
 class Client(Base):
-    """A trainer's client; the screening/plan/session history lives on the linked person."""
+    """A trainer's client; the screening/plan/session history lives on the linked person.
+    Display names are unique per trainer, ignoring case and spacing (:func:`client_name_key`)."""
 
     __tablename__ = "client"
 
@@ -327,6 +328,8 @@ class Client(Base):
     )
     display_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when the trainer archived the client (hidden from the list by default); revision 0005c
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     person: Mapped[Person] = relationship()
 

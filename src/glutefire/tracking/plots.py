@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -29,6 +30,22 @@ HIP_COLOUR = "#2a9d8f"
 KNEE_COLOUR = "#e9c46a"
 
 
+@dataclass(frozen=True)
+class PlotSize:
+    """Figure size in inches (saved at 120 dpi) and the legend's font size in points."""
+
+    width_in: float
+    height_in: float
+    legend_pt: float = 8.0
+
+
+#: Files and the PDF handout: a page-wide figure.
+WIDE = PlotSize(6.5, 3.4)
+#: Web pages: shown at its own 504 px on a desktop and scaled to about 370 px on a 390 px phone,
+#: where 10 pt text stays about 13 px high (a 6.5 in figure's would be 7 px).
+COMPACT = PlotSize(4.2, 3.3, legend_pt=7.5)
+
+
 def _save(fig: Figure, out_dir: Path, stem: str, formats: Sequence[str]) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -42,10 +59,16 @@ def _save(fig: Figure, out_dir: Path, stem: str, formats: Sequence[str]) -> list
 
 
 def plot_adherence(
-    weeks: Sequence[WeekAdherence], out_dir: Path, *, formats: Sequence[str] = FORMATS
+    weeks: Sequence[WeekAdherence],
+    out_dir: Path,
+    *,
+    formats: Sequence[str] = FORMATS,
+    size: PlotSize = WIDE,
 ) -> list[Path]:
     """Bars: sessions done (coloured) in front of sessions planned (grey) per ISO week."""
-    fig = Figure(figsize=(max(6.0, 0.45 * len(weeks) + 2), 3.6))
+    compact = size.width_in < WIDE.width_in
+    width_in = size.width_in if compact else max(6.0, 0.45 * len(weeks) + 2)
+    fig = Figure(figsize=(width_in, size.height_in + (0.2 if not compact else 0.0)))
     ax = fig.add_subplot()
     x = range(len(weeks))
     ax.bar(x, [w.planned for w in weeks], color=PLANNED_COLOUR, label="planned", width=0.8)
@@ -55,16 +78,26 @@ def plot_adherence(
     ax.set_title("Sessions done vs planned")
     ax.axhline(1, color="#555555", linestyle=":", linewidth=1, label="maintenance dose (1/week)")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    if compact:  # no room beside the plot on a phone: the legend goes underneath
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2, fontsize=size.legend_pt,
+            frameon=False,
+        )
+    else:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return _save(fig, out_dir, "adherence", formats)
 
 
 def plot_pain(
-    points: Sequence[tuple[dt.date, int]], out_dir: Path, *, formats: Sequence[str] = FORMATS
+    points: Sequence[tuple[dt.date, int]],
+    out_dir: Path,
+    *,
+    formats: Sequence[str] = FORMATS,
+    size: PlotSize = WIDE,
 ) -> list[Path]:
     """Pain 0-10 per logged session, with the pain-monitoring zones (Silbernagel 2007)."""
-    fig = Figure(figsize=(6.5, 3.4))
+    fig = Figure(figsize=(size.width_in, size.height_in))
     ax = fig.add_subplot()
     ax.axhspan(0, 3, color="#e9f5db", label="0-3 safe")
     ax.axhspan(3, 5, color="#fff3b0", label="4-5 acceptable")
@@ -81,16 +114,20 @@ def plot_pain(
     ax.set_ylim(0, 10)
     ax.set_ylabel("pain (0-10)")
     ax.set_title("Pain during sessions")
-    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    ax.legend(loc="upper right", fontsize=size.legend_pt, frameon=False)
     fig.autofmt_xdate()
     return _save(fig, out_dir, "pain", formats)
 
 
 def plot_metric(
-    series: MetricSeries, out_dir: Path, *, formats: Sequence[str] = FORMATS
+    series: MetricSeries,
+    out_dir: Path,
+    *,
+    formats: Sequence[str] = FORMATS,
+    size: PlotSize = WIDE,
 ) -> list[Path]:
     """A measure over screenings; the band is first value +/- SDD (changes inside it are noise)."""
-    fig = Figure(figsize=(6.5, 3.4))
+    fig = Figure(figsize=(size.width_in, size.height_in))
     ax = fig.add_subplot()
     unit = f" ({series.unit})" if series.unit else ""
     if series.sdd is not None and series.values:
@@ -109,8 +146,8 @@ def plot_metric(
         label=series.key,
     )
     ax.set_ylabel(f"{series.label}{unit}")
-    ax.set_title(f"{series.label} over screenings")
-    ax.legend(loc="best", fontsize=8, frameon=False)
+    ax.set_title(f"{series.label} over screenings", wrap=True)
+    ax.legend(loc="best", fontsize=size.legend_pt, frameon=False)
     fig.autofmt_xdate()
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in series.key)
     return _save(fig, out_dir, f"metric_{safe}", formats)

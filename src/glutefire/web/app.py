@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from glutefire.errors import GlutefireError
+from glutefire.reports.citations import cite_in_words
 from glutefire.store.engine import open_database
 from glutefire.web.deps import LoginRequired
 from glutefire.web.jobs import JobRunner, ScreenFn, screen_videos
@@ -106,6 +107,7 @@ def create_app(
     app.state.signer = CookieSigner(settings.secret_key, settings.session_ttl_s)
     app.state.login_limiter = LoginRateLimiter(settings.login_attempts, settings.login_window_s)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.filters["cite"] = cite_in_words
     app.state.live_backend_factory = live_backend_factory
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     app.middleware("http")(_security_headers)

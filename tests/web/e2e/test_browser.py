@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from conftest import SQUAT_FRONT
 from tests.web.e2e.conftest import launch_browser
 from tests.web.e2e.y4m import write_y4m
-from webtools import PASSWORD
+from webtools import PASSWORD, RED_FLAGS
 
 pytestmark = pytest.mark.slow
 
@@ -43,6 +43,8 @@ def test_trainer_journey(server, playwright, tmp_path):
         assert "Pexels" in page.content()  # sample credit shown with the sample's results
 
         page.goto(client_url + "/questionnaire")
+        for flag in RED_FLAGS:  # warning signs have no default: they must be answered
+            page.check(f"input[name=flag_{flag}][value=no]")
         page.fill("input[name=minutes_per_session]", "25")
         page.click("text=Build plan")
         page.wait_for_url(client_url + "/plan")

@@ -6,19 +6,14 @@ files under ``<data dir>/uploads`` go (see :mod:`glutefire.web.retention`).
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from glutefire.store.export import export_person
 from glutefire.store.models import utcnow
-from glutefire.store.repository import unit_of_work
 from glutefire.web.deps import (
     Csrf,
     CurrentTrainer,
     EngineDep,
-    OwnedClient,
     SettingsDep,
     TrainerClient,
 )
@@ -26,22 +21,6 @@ from glutefire.web.render import page
 from glutefire.web.retention import delete_client_clips, kept_clips
 
 router = APIRouter()
-
-
-@router.get("/clients/{client_id}/export.json")
-def export_client(engine: EngineDep, client: OwnedClient) -> Response:
-    """The client's complete history in the ``glutefire export`` format (``glutefire import``
-    reads it back); the file name carries the client id only (ASCII, no personal name)."""
-    with unit_of_work(engine) as uow:
-        document = export_person(uow, client.person_name)
-    return Response(
-        json.dumps(document, indent=2, ensure_ascii=False),
-        media_type="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="glutefire-client-{client.id}.json"',
-            "Cache-Control": "no-store",
-        },
-    )
 
 
 @router.get("/clients/{client_id}/clips/delete")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -12,17 +11,15 @@ from fastapi.responses import Response
 from sqlalchemy import Engine
 from starlette.datastructures import FormData
 
-from glutefire.errors import GlutefireError, PlanError
+from glutefire.errors import GlutefireError
 from glutefire.programming.builder import PlanOptions, build_plan, load_program_data
-from glutefire.programming.edit import PlanChange, edit_plan, plan_exercise_ids, swap_choices
-from glutefire.programming.library import Exercise
+from glutefire.programming.form import form_values, read_form
 from glutefire.programming.plan import Plan as PlanModel
-from glutefire.programming.questionnaire import Answers, parse_answers
-from glutefire.programming.questions import answers_from_form as questions_from_form
+from glutefire.programming.questionnaire import parse_answers, scales_data
 from glutefire.programming.questions import load_questions
 from glutefire.programming.render import dose_text, plan_to_json
 from glutefire.result import ScreeningResult
-from glutefire.store.models import Client, Intake, Screening
+from glutefire.store.models import Client
 from glutefire.store.repository import current_plan, record_plan, unit_of_work
 from glutefire.web.deps import (
     ClientRef,
@@ -30,10 +27,9 @@ from glutefire.web.deps import (
     CurrentPrincipal,
     EngineDep,
     OwnedClient,
+    Principal,
     TrainerClient,
 )
-from glutefire.web.forms import day as form_day
-from glutefire.web.forms import whole_number
 from glutefire.web.render import page, redirect
 
 router = APIRouter()
@@ -63,16 +59,6 @@ def _int_or(form: FormData, name: str, default: str) -> int:
     return value
 
 
-def answers_from_form(form: FormData) -> dict[str, Any]:
-    """The questionnaire answers (docs/questionnaire.md) from the form fields, by the same
-    question list the terminal asks (``data/questionnaire.yaml``)."""
-    answers = questions_from_form(form.get)
-    nprs = _int(form, "nprs")
-    if nprs is not None:
-        answers["scales"] = {"nprs": nprs}
-    return answers
-
-
 def _latest_result(engine: Engine, client_id: int) -> tuple[int, ScreeningResult] | None:
     """The latest screening's id and result."""
     with unit_of_work(engine) as uow:
@@ -80,17 +66,88 @@ def _latest_result(engine: Engine, client_id: int) -> tuple[int, ScreeningResult
         return (screenings[-1].id, screenings[-1].parsed_result()) if screenings else None
 
 
-@router.get("/clients/{client_id}/questionnaire")
-def questionnaire_form(
-    request: Request, principal: CurrentPrincipal, client: TrainerClient
+#: The plan fields of the questionnaire form and their starting values.
+PLAN_DEFAULTS = {
+    "minutes_per_session": "30",
+    "sessions_per_week": "",
+    "weeks": "6",
+    "maintenance": "",
+    "use_screening": "on",
+}
+
+
+def _last_intake(engine: Engine, client_id: int) -> dict[str, Any] | None:
+    with unit_of_work(engine) as uow:
+        intakes = uow.get_one(Client, client_id).person.intakes
+        return dict(intakes[-1].answers) if intakes else None
+
+
+def _questionnaire_page(
+    request: Request,
+    principal: Principal,
+    client: ClientRef,
+    *,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    prefilled: bool = False,
 ) -> Response:
     return page(
         request,
         "questionnaire.html",
         principal,
+        status=400 if errors else 200,
         client=client,
         questionnaire=load_questions(),
-        today=dt.date.today().isoformat(),
+        scales=scales_data(),
+        values=values,
+        errors=errors or {},
+        prefilled=prefilled,
+        open_scales={
+            scale
+            for scale in ("kujala", "oswestry")
+            for name in (*values, *(errors or {}))
+            if name.startswith(f"{scale}_") and (values.get(name) or (errors or {}).get(name))
+        },
+    )
+
+
+@router.get("/clients/{client_id}/questionnaire")
+def questionnaire_form(
+    request: Request, engine: EngineDep, principal: CurrentPrincipal, client: TrainerClient
+) -> Response:
+    last = _last_intake(engine, client.id)
+    values = {**PLAN_DEFAULTS, "start_date": dt.date.today().isoformat()}
+    if last is not None:
+        values.update(form_values(last))
+    return _questionnaire_page(
+        request, principal, client, values=values, prefilled=last is not None
+    )
+
+
+def _plan_field_errors(form: FormData) -> dict[str, str]:
+    """A message per plan field that is not a number (or a date), for the form to show."""
+    errors: dict[str, str] = {}
+    for name in ("minutes_per_session", "sessions_per_week", "weeks"):
+        try:
+            _int(form, name)
+        except (GlutefireError, ValueError, OverflowError) as exc:
+            errors[name] = str(exc)
+    raw = str(form.get("start_date") or "")
+    try:
+        dt.date.fromisoformat(raw or dt.date.today().isoformat())
+    except ValueError:
+        errors["start_date"] = f"expected a date as YYYY-MM-DD, but got {raw!r}"
+    return errors
+
+
+def _plan_options(form: FormData) -> PlanOptions:
+    return PlanOptions(
+        minutes_per_session=_int_or(form, "minutes_per_session", "30"),
+        sessions_per_week=_int(form, "sessions_per_week"),
+        weeks=_int_or(form, "weeks", "6"),
+        maintenance=form.get("maintenance") == "on",
+        created_on=dt.date.today(),
+        start_date=dt.date.fromisoformat(str(form.get("start_date") or dt.date.today())),
     )
 
 
@@ -99,33 +156,27 @@ async def questionnaire_submit(
     request: Request, engine: EngineDep, principal: CurrentPrincipal, client: TrainerClient
 ) -> Response:
     form = await request.form()
-    try:
-        raw = answers_from_form(form)
-        answers = parse_answers(raw)
-        latest = _latest_result(engine, client.id) if form.get("use_screening") == "on" else None
-        findings = latest[1] if latest is not None else None
-        options = PlanOptions(
-            minutes_per_session=_int_or(form, "minutes_per_session", "30"),
-            sessions_per_week=_int(form, "sessions_per_week"),
-            weeks=_int_or(form, "weeks", "6"),
-            maintenance=form.get("maintenance") == "on",
-            created_on=dt.date.today(),
-            start_date=dt.date.fromisoformat(str(form.get("start_date") or dt.date.today())),
-        )
-        built = build_plan(
-            answers=answers, findings=findings, options=options, data=load_program_data()
-        )
-    except (GlutefireError, ValueError) as exc:
-        return page(
-            request,
-            "questionnaire.html",
-            principal,
-            status=400,
-            client=client,
-            questionnaire=load_questions(),
-            today=dt.date.today().isoformat(),
-            error=str(exc),
-        )
+    reading = read_form(form.get)
+    values = {name: str(form.get(name) or "") for name in (*PLAN_DEFAULTS, "start_date")}
+    values.update(reading.values)
+    errors = {**reading.errors, **_plan_field_errors(form)}
+    if not errors:
+        try:
+            answers = parse_answers(reading.answers)
+            latest = (
+                _latest_result(engine, client.id) if form.get("use_screening") == "on" else None
+            )
+            findings = latest[1] if latest is not None else None
+            built = build_plan(
+                answers=answers,
+                findings=findings,
+                options=_plan_options(form),
+                data=load_program_data(),
+            )
+        except (GlutefireError, ValueError) as exc:
+            errors[""] = str(exc)
+    if errors:
+        return _questionnaire_page(request, principal, client, values=values, errors=errors)
     with unit_of_work(engine) as uow:
         record_plan(
             uow,
@@ -151,150 +202,3 @@ def plan_page(
     if plan is None and not principal.is_trainer:
         raise HTTPException(status_code=404, detail="your trainer has not made a plan yet")
     return page(request, "plan.html", principal, client=client, plan=plan, dose_text=dose_text)
-
-
-# --- editing and copying a plan (programming/edit.py): no questionnaire again ---
-
-
-@dataclass(frozen=True)
-class PlanSources:
-    """What the current plan was built from, to rebuild it with a change."""
-
-    plan_id: int
-    plan: PlanModel
-    answers: Answers
-    findings: ScreeningResult | None
-    intake_id: int
-    screening_id: int | None
-
-
-def plan_sources(engine: Engine, client_id: int) -> PlanSources:
-    """The client's active plan with its stored answers and the screening it used (for plans
-    made before the screening was recorded on the plan: the latest screening before it)."""
-    with unit_of_work(engine) as uow:
-        person = uow.get_one(Client, client_id).person
-        row = current_plan(uow, person)
-        if row is None or row.status != "active":
-            raise HTTPException(status_code=404, detail="no active plan to edit")
-        if row.intake_id is None:
-            raise PlanError(
-                "expected the questionnaire answers this plan was built from, but none are "
-                "stored; fill in the questionnaire to build a new plan"
-            )
-        plan = PlanModel.model_validate(row.plan)
-        screening = uow.get(Screening, row.screening_id) if row.screening_id else None
-        if screening is None and plan.findings_used:
-            earlier = [s for s in person.screenings if s.recorded_at <= row.created_at]
-            screening = earlier[-1] if earlier else None
-            if screening is None:
-                raise PlanError(
-                    "expected the screening this plan was built from, but it is no longer "
-                    "stored; fill in the questionnaire to build a new plan"
-                )
-        return PlanSources(
-            row.id,
-            plan,
-            parse_answers(uow.get_one(Intake, row.intake_id).answers),
-            screening.parsed_result() if screening is not None else None,
-            row.intake_id,
-            screening.id if screening is not None else None,
-        )
-
-
-def _swap_choices(sources: PlanSources) -> dict[str, list[Exercise]]:
-    data = load_program_data()
-    return {
-        x: swap_choices(
-            sources.plan, x, answers=sources.answers, findings=sources.findings, data=data
-        )
-        for x in plan_exercise_ids(sources.plan)
-    }
-
-
-def _edit_page(request, principal, client, sources: PlanSources, **context) -> Response:
-    return page(
-        request,
-        "plan_edit.html",
-        principal,
-        client=client,
-        plan=sources.plan,
-        choices=_swap_choices(sources),
-        names={e.id: e.name for e in load_program_data().library.exercises},
-        today=dt.date.today().isoformat(),
-        **context,
-    )
-
-
-@router.get("/clients/{client_id}/plan/edit")
-def plan_edit_form(
-    request: Request, engine: EngineDep, principal: CurrentPrincipal, client: TrainerClient
-) -> Response:
-    return _edit_page(request, principal, client, plan_sources(engine, client.id), form={})
-
-
-def plan_change(form: FormData, plan: PlanModel) -> PlanChange:
-    """The edit form: minutes, sessions a week, start date and ``swap_<exercise id>`` choices."""
-    swaps = []
-    for exercise_id in plan_exercise_ids(plan):
-        chosen = str(form.get(f"swap_{exercise_id}") or "").strip()
-        if chosen:
-            swaps.append((exercise_id, chosen[:64]))
-    return PlanChange(
-        minutes_per_session=whole_number(form, "minutes_per_session", "minutes per session", 999),
-        sessions_per_week=whole_number(form, "sessions_per_week", "sessions per week", 99),
-        start_date=form_day(form, "start_date", "the start date"),
-        swaps=tuple(swaps),
-    )
-
-
-def _save_version(
-    engine: Engine, client: ClientRef, sources: PlanSources, change: PlanChange
-) -> None:
-    """The plan rebuilt with ``change``, stored as the new active version."""
-    edited = edit_plan(
-        sources.plan,
-        change,
-        answers=sources.answers,
-        findings=sources.findings,
-        data=load_program_data(),
-        today=dt.date.today(),
-    )
-    with unit_of_work(engine) as uow:
-        record_plan(
-            uow,
-            client.person_name,
-            json.loads(plan_to_json(edited)),
-            intake_id=sources.intake_id,
-            screening_id=sources.screening_id,
-        )
-
-
-@router.post("/clients/{client_id}/plan/edit", dependencies=[Csrf])
-async def plan_edit_submit(
-    request: Request, engine: EngineDep, principal: CurrentPrincipal, client: TrainerClient
-) -> Response:
-    """Save the edited plan as a new version (the old one is kept, superseded)."""
-    form = await request.form()
-    sources = plan_sources(engine, client.id)
-    try:
-        _save_version(engine, client, sources, plan_change(form, sources.plan))
-    except (GlutefireError, ValueError) as exc:
-        return _edit_page(
-            request, principal, client, sources, form=form, error=str(exc), status=400
-        )
-    return redirect(f"/clients/{client.id}/plan")
-
-
-@router.post("/clients/{client_id}/plan/copy", dependencies=[Csrf])
-async def plan_copy(
-    request: Request, engine: EngineDep, principal: CurrentPrincipal, client: TrainerClient
-) -> Response:
-    """The same plan as a new version from a new start date (e.g. to run it again)."""
-    form = await request.form()
-    sources = plan_sources(engine, client.id)
-    try:
-        change = PlanChange(start_date=form_day(form, "start_date", "the start date"))
-        _save_version(engine, client, sources, change)
-    except (GlutefireError, ValueError) as exc:
-        return _edit_page(request, principal, client, sources, form={}, error=str(exc), status=400)
-    return redirect(f"/clients/{client.id}/plan")

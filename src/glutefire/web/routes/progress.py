@@ -40,7 +40,9 @@ class Progress:
         return "data:image/png;base64," + base64.b64encode(self.plots_png[stem]).decode()
 
 
-def build_progress(engine, client_id: int) -> Progress:
+def build_progress(engine, client_id: int, *, size: plots.PlotSize = plots.WIDE) -> Progress:
+    """Adherence, relapse alerts and the plots (``size``: page-wide for the PDF handout,
+    :data:`~glutefire.tracking.plots.COMPACT` for the web page, readable on a phone)."""
     with unit_of_work(engine) as uow:
         person = uow.get_one(Client, client_id).person
         inputs = progress_inputs(uow, person)
@@ -52,10 +54,11 @@ def build_progress(engine, client_id: int) -> Progress:
     shown = table[-WEEKS_SHOWN:]
     with tempfile.TemporaryDirectory(prefix="glutefire-plots-") as tmp:
         folder = Path(tmp)
-        written = plots.plot_adherence(shown, folder, formats=("png",))
-        written += plots.plot_pain(inputs.pain_points, folder, formats=("png",))
+        png = ("png",)
+        written = plots.plot_adherence(shown, folder, formats=png, size=size)
+        written += plots.plot_pain(inputs.pain_points, folder, formats=png, size=size)
         for series in metric_history(inputs.screenings, rules.noise):
-            written += plots.plot_metric(series, folder, formats=("png",))
+            written += plots.plot_metric(series, folder, formats=png, size=size)
         pngs = {p.stem: p.read_bytes() for p in written}
     return Progress(as_of, shown, report, inputs.pain_points, pngs, sessions)
 
@@ -69,5 +72,5 @@ def progress_page(
         "progress.html",
         principal,
         client=client,
-        progress=build_progress(engine, client.id),
+        progress=build_progress(engine, client.id, size=plots.COMPACT),
     )

@@ -4,15 +4,19 @@ hold seconds, load with its unit) or skipped, pain and effort."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy import Engine
 from starlette.datastructures import FormData
 
 from glutefire.errors import GlutefireError, RecordError
+from glutefire.programming.plan import PlanSession
 from glutefire.store.models import Client
 from glutefire.store.repository import current_plan, last_session_label, log_session, unit_of_work
 from glutefire.tracking.loads import LOAD_UNITS, load_from_fields
@@ -75,18 +79,61 @@ def exercise_overrides(form: FormData, planned: Sequence[ExerciseDone]) -> list[
     return overrides
 
 
-def _next(engine, client_id: int):
+@dataclass(frozen=True)
+class Today:
+    """What the client's plan asks for today, in the client's time zone.
+
+    ``state``: ``session`` (``upcoming`` is the next session of the rotation; ``starts_on`` the
+    plan's first day when that is still to come), ``stopped`` (the
+    current plan was stopped by red flags: ``red_flags`` are the answers that raised them,
+    ``advice`` what to do), ``no_plan`` (no plan, or none with sessions)."""
+
+    state: Literal["session", "stopped", "no_plan"]
+    date: dt.date
+    upcoming: Mapping[str, Any] | None = None
+    logged_today: tuple[str, ...] = ()
+    starts_on: dt.date | None = None
+    red_flags: tuple[str, ...] = ()
+    advice: tuple[str, ...] = ()
+
+    @property
+    def prescribed(self) -> PlanSession | None:
+        """``upcoming`` as the typed plan session (for doses in words)."""
+        return PlanSession.model_validate(self.upcoming) if self.upcoming is not None else None
+
+
+def todays_session(engine: Engine, client_id: int) -> Today:
+    """The plan's session for today (see :class:`Today`)."""
     with unit_of_work(engine) as uow:
         person = uow.get_one(Client, client_id).person
-        plan = current_plan(uow, person)
-        plan = plan if plan is not None and plan.status == "active" else None
-        if plan is None:
-            return None, person.time_zone
         today = dt.datetime.now(ZoneInfo(person.time_zone)).date()
-        phase = current_phase(plan.plan, today)
-        if phase is None:
-            return None, person.time_zone
-        return next_session(phase, last_session_label(uow, person, plan)), person.time_zone
+        plan = current_plan(uow, person)
+        if plan is not None and plan.status == "stopped":
+            return Today(
+                "stopped",
+                today,
+                red_flags=tuple(str(f) for f in plan.plan.get("red_flags", [])),
+                advice=tuple(str(a) for a in plan.plan.get("advice", [])),
+            )
+        phase = current_phase(plan.plan, today) if plan is not None else None
+        if plan is None or phase is None:
+            return Today("no_plan", today)
+        logged = tuple(
+            s.session_label or "-"
+            for s in person.sessions
+            if s.plan_id == plan.id
+            and s.performed_at.astimezone(ZoneInfo(s.time_zone)).date() == today
+        )
+        upcoming = next_session(phase, last_session_label(uow, person, plan))
+        starts_on = plan.start_date if plan.start_date and plan.start_date > today else None
+        return Today(
+            "session", today, upcoming=upcoming, logged_today=logged, starts_on=starts_on
+        )
+
+
+def _next(engine: Engine, client_id: int) -> tuple[Mapping[str, Any] | None, Today]:
+    today = todays_session(engine, client_id)
+    return today.upcoming, today
 
 
 @router.get("/clients/{client_id}/sessions/new")
@@ -97,13 +144,14 @@ def session_form(
     client: OwnedClient,
     error: str | None = None,
 ) -> Response:
-    upcoming, _ = _next(engine, client.id)
+    upcoming, today = _next(engine, client.id)
     return page(
         request,
         "session_form.html",
         principal,
         client=client,
         upcoming=upcoming,
+        plan_today=today,
         today=dt.date.today().isoformat(),
         error=error,
         load_units=LOAD_UNITS,
@@ -139,7 +187,7 @@ async def session_log(
             entry = entry_of(sets=exercise_overrides(form, as_planned))
             log_session(uow, person.name, entry, plan=plan)
     except (GlutefireError, ValueError) as exc:
-        upcoming, _ = _next(engine, client.id)
+        upcoming, today = _next(engine, client.id)
         return page(
             request,
             "session_form.html",
@@ -147,6 +195,7 @@ async def session_log(
             status=400,
             client=client,
             upcoming=upcoming,
+            plan_today=today,
             today=dt.date.today().isoformat(),
             error=str(exc),
             load_units=LOAD_UNITS,

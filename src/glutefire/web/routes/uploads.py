@@ -15,7 +15,8 @@ from sqlalchemy import Engine, select
 from glutefire.errors import InputFileError
 from glutefire.io.video import VideoInfo, count_decodable_frames, probe_video
 from glutefire.reports.explained import StoredScreening, explained_findings
-from glutefire.reports.outputs import WEB_VIDEO_NAME
+from glutefire.reports.labels import column_label
+from glutefire.reports.outputs import DEEPEST_KEYFRAME, WEB_VIDEO_NAME
 from glutefire.result import ScreeningResult
 from glutefire.store import accounts
 from glutefire.store.models import Client, Screening, UploadJob
@@ -231,6 +232,32 @@ def rep_columns(result: ScreeningResult) -> list[str]:
     return list(dict.fromkeys(name for rep in result.reps for name in rep.metrics))
 
 
+#: The per-rep table's fixed columns, before the metrics.
+REP_HEADERS = ("clip", "index", "start_s", "bottom_s", "end_s", "complete")
+
+
+def number(value: float) -> str:
+    """A measured value as shown, with one minus sign (``-24.7``): one decimal, two below 2
+    (ratios such as KASR 0.93); never ``-0.0``."""
+    decimals = 2 if abs(value) < 2 else 1
+    text = f"{value:.{decimals}f}"
+    return text.removeprefix("-") if float(text) == 0 else text
+
+
+def keyframe_captions(result: ScreeningResult, stems: list[str]) -> list[tuple[str, str]]:
+    """``(stem, caption)`` for the keyframe files: a finding's title (and side), or the
+    deepest-rep frame; findings first in the result's order."""
+    titles = {
+        f.code.value: f"{f.title} ({f.side})" if f.side != "none" else f.title
+        for f in result.findings
+    }
+    titles[DEEPEST_KEYFRAME] = "Deepest point of the squat (no pattern present)"
+    order = list(titles)
+    known = sorted((s for s in stems if s in titles), key=order.index)
+    other = [(s, s.replace("_", " ")) for s in stems if s not in titles]
+    return [(s, titles[s]) for s in known] + other
+
+
 @router.get("/clients/{client_id}/screenings/{screening_id}")
 def results_page(
     request: Request,
@@ -251,8 +278,10 @@ def results_page(
         client=client,
         screening=screening,
         findings=explained_findings(screening.result),
-        columns=rep_columns(screening.result),
-        keyframes=keyframes,
+        columns=[(c, column_label(c)) for c in rep_columns(screening.result)],
+        rep_headers=[(c, column_label(c)) for c in REP_HEADERS],
+        number=number,
+        keyframes=keyframe_captions(screening.result, keyframes),
         videos=videos,
         credits=sample_credits(engine, screening_id),
     )
