@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from webtools import RED_FLAGS
+
 STRONG_HEADER = (
     "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,"
     "Workout Notes,RPE"
@@ -23,6 +25,7 @@ def questionnaire(client, csrf: str, cid: int, **extra: str):
         "weeks": "6",
         "start_date": dt.date.today().isoformat(),
         "use_screening": "on",
+        **{f"flag_{flag}": "no" for flag in RED_FLAGS},  # warning signs must be answered
         **extra,
     }
     return client.post(f"/clients/{cid}/questionnaire", data=data, follow_redirects=False)

@@ -148,7 +148,7 @@ def _read_scales(values: Mapping[str, str], errors: dict[str, str]) -> dict[str,
         scales["kujala"] = kujala
     oswestry = [values[n] for n in scale_field_names() if n.startswith(OSWESTRY_PREFIX)]
     if any(oswestry):
-        sections = [int(v) if v.isdigit() else None for v in oswestry]
+        sections = [int(v) if v.isascii() and v.isdigit() else None for v in oswestry]
         needed = scales_data().oswestry.min_answered
         if sum(s is not None for s in sections) < needed:
             errors[f"{OSWESTRY_PREFIX}1"] = (

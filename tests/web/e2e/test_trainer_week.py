@@ -16,7 +16,7 @@ import pytest
 from conftest import SQUAT_FRONT
 from tests.web.e2e.conftest import launch_browser
 from tests.web.flows import quad_heavy_week
-from webtools import PASSWORD
+from webtools import PASSWORD, RED_FLAGS
 
 pytestmark = pytest.mark.slow
 
@@ -91,6 +91,8 @@ def _video_plays(page) -> None:
 
 def _build_plan(page, client_url: str) -> None:
     page.goto(client_url + "/questionnaire")
+    for flag in RED_FLAGS:  # warning signs have no default: each must be answered
+        page.check(f"input[name=flag_{flag}][value=no]")
     page.fill("input[name=minutes_per_session]", "30")
     page.click("text=Build plan")
     page.wait_for_url(client_url + "/plan")
