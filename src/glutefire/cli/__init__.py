@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from glutefire.cli import batch as _batch
+from glutefire.cli import check as _check
 from glutefire.cli import evaluate as _evaluate
 from glutefire.cli import program as _program
 from glutefire.cli import screen as _screen
@@ -29,7 +30,7 @@ def _root() -> None:
     """glutefire: screen -> correct -> track -> re-screen."""
 
 
-for _module in (_screen, _batch, _evaluate, _program, _tracking, _web):
+for _module in (_screen, _check, _batch, _evaluate, _program, _tracking, _web):
     _module.register(app)
 
 
