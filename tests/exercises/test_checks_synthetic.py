@@ -1,0 +1,92 @@
+"""Each exercise check on analytic stick figures: reps and holds where they were built, each
+form check present when the figure shows the fault and absent when it does not, and the same
+answers when the left/right labels swap every few frames (as MediaPipe does lying down)."""
+
+import pytest
+
+from figures import bridge, hinge, peak_times_s, plank
+from glutefire.errors import ViewError
+from glutefire.exercises.analyse import analyse_exercise
+from glutefire.exercises.spec import get_exercise
+from glutefire.result import Status
+
+
+def status(analysis, code):
+    return next(c for c in analysis.checks if c.spec.code == code).status
+
+
+def run(ds, exercise):
+    return analyse_exercise(ds, get_exercise(exercise))
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_bridge_counts_three_reps_at_the_tops_and_passes_a_straight_bridge(swap):
+    a = run(bridge(swap=swap), "glute_bridge")
+    assert a.view.view == "side" and a.view.posture == "floor"
+    tops = [r.bottom_s for r in a.reps if r.complete]
+    assert tops == pytest.approx(peak_times_s(), abs=0.2)
+    assert status(a, "incomplete_hip_extension") is Status.ABSENT
+    assert status(a, "low_back_arch") is Status.ABSENT
+    assert status(a, "feet_too_far") is Status.ABSENT
+    assert status(a, "knees_cave_in") is Status.NOT_ASSESSABLE  # needs a front view
+
+
+def test_bridge_that_stops_short_of_straight_is_flagged():
+    a = run(bridge(reach=0.5), "glute_bridge")
+    assert status(a, "incomplete_hip_extension") is Status.PRESENT
+
+
+def test_bridge_pushed_past_the_line_flags_the_low_back():
+    a = run(bridge(top_dev_deg=30.0), "glute_bridge")
+    assert status(a, "low_back_arch") is Status.PRESENT
+
+
+def test_bridge_with_feet_far_away_flags_the_hamstrings():
+    a = run(bridge(ankle_x=980.0), "glute_bridge")
+    assert status(a, "feet_too_far") is Status.PRESENT
+
+
+def test_standing_clip_checked_as_a_bridge_is_refused():
+    with pytest.raises(ViewError, match="standing in most frames"):
+        run(hinge(), "glute_bridge")
+
+
+@pytest.mark.parametrize(("dev_deg", "sag", "pike"), [(0.0, "absent", "absent"), (-9.0, "present", "absent"), (25.0, "absent", "present")])
+def test_plank_hold_is_timed_and_hip_line_judged(dev_deg, sag, pike):
+    a = run(plank(dev_deg=dev_deg), "forearm_plank")
+    assert len(a.holds) == 1
+    hold = a.holds[0]
+    assert hold.start_s == pytest.approx(1.5, abs=0.3) and hold.end_s == pytest.approx(6.5, abs=0.3)
+    assert status(a, "hip_sag").value == sag
+    assert status(a, "hip_pike").value == pike
+
+
+def test_side_plank_filmed_facing_the_chest_times_the_hold_and_sees_the_pelvis_drop():
+    good = run(plank(front=True), "side_plank")
+    assert good.view.view == "front" and good.view_fits
+    assert good.longest_hold_s == pytest.approx(5.0, abs=0.4)
+    assert status(good, "pelvis_drop") is Status.ABSENT
+    dropped = run(plank(front=True, dev_deg=-9.0), "side_plank")
+    assert status(dropped, "pelvis_drop") is Status.PRESENT
+
+
+def test_side_plank_filmed_from_the_side_is_explained():
+    a = run(plank(), "side_plank")
+    assert not a.view_fits
+    assert any("does not fit" in n for n in a.notes)
+    assert status(a, "pelvis_drop") is Status.NOT_ASSESSABLE
+
+
+def test_hinge_counts_reps_and_judges_knees_weights_and_depth():
+    good = run(hinge(), "hip_hinge")
+    assert [r.bottom_s for r in good.reps if r.complete] == pytest.approx(peak_times_s(), abs=0.2)
+    assert status(good, "excessive_knee_bend") is Status.ABSENT
+    assert status(good, "weights_to_floor") is Status.ABSENT
+    assert status(good, "shallow_hinge") is Status.ABSENT
+    assert status(good, "rounded_shoulders_back") is Status.NOT_ASSESSABLE
+    squatty = run(hinge(knee_flexion_deg=75.0), "hip_hinge")
+    assert status(squatty, "excessive_knee_bend") is Status.PRESENT
+    floor = run(hinge(wrist_drop=0.95), "hip_hinge")
+    assert status(floor, "weights_to_floor") is Status.PRESENT
+    shallow = run(hinge(trunk_deg=30.0), "hip_hinge")
+    assert status(shallow, "shallow_hinge") is Status.PRESENT
