@@ -21,8 +21,13 @@ def checked(tmp_path_factory):
     runs = {}
     for exercise, clip in (("glute_bridge", BRIDGE), ("side_plank", PLANK)):
         code, text = run_cli(
-            "check", exercise, clip, "--json", out / f"{exercise}.json",
-            "--keypoints", out / f"{clip.stem}.csv",
+            "check",
+            exercise,
+            clip,
+            "--json",
+            out / f"{exercise}.json",
+            "--keypoints",
+            out / f"{clip.stem}.csv",
         )
         assert code == 0, text
         runs[exercise] = (json.loads((out / f"{exercise}.json").read_text()), text)
@@ -64,8 +69,14 @@ def test_samples_exercise_labels_all_exact(checked, tmp_path):
     for csv in out.glob("*.csv"):
         shutil.copy(csv, cache / csv.name)
     code, text = run_cli(
-        "eval", SAMPLES / "exercise_labels.json", SAMPLES, "--keypoints-dir", cache,
-        "--min-reps-exact", "1.0", "-q",
+        "eval",
+        SAMPLES / "exercise_labels.json",
+        SAMPLES,
+        "--keypoints-dir",
+        cache,
+        "--min-reps-exact",
+        "1.0",
+        "-q",
     )
     assert code == 0, text
     assert "holds agree 1/1" in text and "crashes 0" in text
@@ -79,8 +90,14 @@ def test_dev_exercise_clips_reps_without_crash(tmp_path):
     folder = Path(str(DEV_CLIPS)) / "exercises"
     cache = os.environ.get("GLUTEFIRE_DEV_EXERCISE_KEYPOINTS", str(tmp_path / "kp"))
     code, text = run_cli(
-        "eval", folder / "labels.json", folder, "--keypoints-dir", cache,
-        "--min-reps-exact", "0.9", "-q",
+        "eval",
+        folder / "labels.json",
+        folder,
+        "--keypoints-dir",
+        cache,
+        "--min-reps-exact",
+        "0.9",
+        "-q",
     )
     assert code == 0, text
     assert "crashes 0" in text

@@ -4,7 +4,7 @@ answers when the left/right labels swap every few frames (as MediaPipe does lyin
 
 import pytest
 
-from figures import bridge, hinge, peak_times_s, plank
+from exercise_figures import bridge, hinge, peak_times_s, plank
 from glutefire.errors import ViewError
 from glutefire.exercises.analyse import analyse_exercise
 from glutefire.exercises.spec import get_exercise
@@ -51,7 +51,10 @@ def test_standing_clip_checked_as_a_bridge_is_refused():
         run(hinge(), "glute_bridge")
 
 
-@pytest.mark.parametrize(("dev_deg", "sag", "pike"), [(0.0, "absent", "absent"), (-9.0, "present", "absent"), (25.0, "absent", "present")])
+@pytest.mark.parametrize(
+    ("dev_deg", "sag", "pike"),
+    [(0.0, "absent", "absent"), (-9.0, "present", "absent"), (25.0, "absent", "present")],
+)
 def test_plank_hold_is_timed_and_hip_line_judged(dev_deg, sag, pike):
     a = run(plank(dev_deg=dev_deg), "forearm_plank")
     assert len(a.holds) == 1

@@ -47,7 +47,10 @@ def check(
     ] = None,
     keypoints: Annotated[
         Path | None,
-        typer.Option(help="Also write the clip's keypoints as a CSV here (rerun without the model).", dir_okay=False),
+        typer.Option(
+            help="Also write the clip's keypoints as a CSV here (rerun without the model).",
+            dir_okay=False,
+        ),
     ] = None,
     model: Annotated[
         PoseModel, typer.Option(help="BlazePose model: lite, full or heavy (bundled, offline).")
@@ -56,9 +59,8 @@ def check(
 ) -> None:
     """Count reps or time the hold of a corrective exercise and check its form."""
     from glutefire.exercises.check import check_exercise
-    from glutefire.io.keypoint_files import write_landmark_csv
-
     from glutefire.exercises.spec import get_exercise
+    from glutefire.io.keypoint_files import write_landmark_csv
 
     with user_errors():
         get_exercise(exercise)
@@ -97,7 +99,9 @@ def counted_text(result: ExerciseCheckResult) -> str:
         )
     for hold in result.holds:
         open_ = " (held when the clip ends)" if hold.open_end else ""
-        parts.append(f"hold {hold.duration_s:.1f} s from {hold.start_s:.1f} to {hold.end_s:.1f} s{open_}")
+        parts.append(
+            f"hold {hold.duration_s:.1f} s from {hold.start_s:.1f} to {hold.end_s:.1f} s{open_}"
+        )
     if result.summary.counts == "hold" and not result.holds:
         parts.append("no hold found")
     return "; ".join(parts)
@@ -109,15 +113,32 @@ def print_check(result: ExerciseCheckResult) -> None:
     console.print(
         f"[bold]{escape(result.exercise_title)}[/]: {escape(counted_text(result))}", highlight=False
     )
-    console.print(f"camera: {cam.view} view ({'fits' if cam.fits else 'does not fit'})", highlight=False)
+    console.print(
+        f"camera: {cam.view} view ({'fits' if cam.fits else 'does not fit'})", highlight=False
+    )
     table = Table("check", "status", "value", "present when", "view", "cue / reason")
     for c in result.checks:
         value = "-" if c.value is None else f"{c.value:g}"
-        rule = "-" if c.threshold is None else f"{'>' if c.direction == 'above' else '<'} {c.threshold:g} {c.unit}"
-        note = c.reason if c.status.value == "not_assessable" else c.cue if c.status.value == "present" else ""
+        rule = (
+            "-"
+            if c.threshold is None
+            else f"{'>' if c.direction == 'above' else '<'} {c.threshold:g} {c.unit}"
+        )
+        note = (
+            c.reason
+            if c.status.value == "not_assessable"
+            else c.cue
+            if c.status.value == "present"
+            else ""
+        )
         style = _STATUS_STYLE[c.status.value]
         table.add_row(
-            escape(c.title), f"[{style}]{c.status.value}[/]", value, escape(rule), "/".join(c.views), escape(note)
+            escape(c.title),
+            f"[{style}]{c.status.value}[/]",
+            value,
+            escape(rule),
+            "/".join(c.views),
+            escape(note),
         )
     wide = console if console.is_terminal else Console(width=160)  # files: no wrapping
     wide.print(table)

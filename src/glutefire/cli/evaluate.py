@@ -13,6 +13,7 @@ from rich.table import Table
 
 from glutefire.cli.common import console, err_console, user_errors
 from glutefire.errors import InputFileError
+from glutefire.evaluation.exercises import HEADER as EXERCISE_HEADER
 from glutefire.evaluation.exercises import (
     ExerciseEvaluation,
     evaluate_exercises,
@@ -23,7 +24,6 @@ from glutefire.evaluation.exercises import (
     load_exercise_labels,
     summarise_exercises,
 )
-from glutefire.evaluation.exercises import HEADER as EXERCISE_HEADER
 from glutefire.evaluation.labels import load_labels
 from glutefire.evaluation.report import HEADER, clip_row, markdown_table, summary_line
 from glutefire.evaluation.run import ClipEvaluation, cached_keypoints, evaluate
@@ -88,7 +88,9 @@ def eval_command(
         if not clip_dir.is_dir():
             raise InputFileError(f"{clip_dir}: no such folder")
         if is_exercise_labels(labels):
-            _eval_exercises(labels, clip_dir, keypoints_dir, markdown, quiet, min_reps_exact, min_findings)
+            _eval_exercises(
+                labels, clip_dir, keypoints_dir, markdown, quiet, min_reps_exact, min_findings
+            )
             return
         label_set = load_labels(labels)
         results, summary = evaluate(
@@ -156,5 +158,6 @@ def _eval_exercises(
         if faults < min_findings:
             below.append(f"faults agreement {faults:.2f} < {min_findings}")
     if below or summary.crashes:
-        err_console.print("below threshold: " + "; ".join(below or ["a clip crashed"]), highlight=False)
+        reasons = "; ".join(below or ["a clip crashed"])
+        err_console.print(f"below threshold: {reasons}", highlight=False)
         raise typer.Exit(code=1)

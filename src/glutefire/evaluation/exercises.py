@@ -67,7 +67,9 @@ def is_exercise_labels(path: Path) -> bool:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return False
     clips = raw.get("clips") if isinstance(raw, dict) else None
-    return bool(clips) and isinstance(clips[0], dict) and "exercise" in clips[0]
+    if not isinstance(clips, list) or not clips:
+        return False
+    return isinstance(clips[0], dict) and "exercise" in clips[0]
 
 
 def load_exercise_labels(path: Path) -> ExerciseLabelSet:
@@ -120,14 +122,18 @@ def _score_faults(label: ExerciseLabel, analysis: ExerciseAnalysis) -> tuple[int
         found = status.get(code)
         wanted = Status.PRESENT if present else Status.ABSENT
         if found is not wanted:
-            wrong.append(f"{code}: {found.value if found else 'no such check'}, label {wanted.value}")
+            wrong.append(
+                f"{code}: {found.value if found else 'no such check'}, label {wanted.value}"
+            )
     return len(label.faults) - len(wrong), wrong
 
 
 def score_exercise(label: ExerciseLabel, analysis: ExerciseAnalysis) -> ExerciseEvaluation:
     """Compare one clip's analysis with its label."""
     complete = [r for r in analysis.reps if r.complete]
-    matched = match_bottoms([r.bottom_s for r in complete], label.events_s, tolerance_s=EVENT_TOLERANCE_S)
+    matched = match_bottoms(
+        [r.bottom_s for r in complete], label.events_s, tolerance_s=EVENT_TOLERANCE_S
+    )
     # a hold exercise's "rep" is its hold (the labels count a plank held once as 1)
     count = len(analysis.holds) if analysis.spec.counts == "hold" else len(complete)
     exact = count in label.complete_reps and matched == min(len(complete), len(label.events_s))
@@ -182,7 +188,9 @@ def _not_run(label: ExerciseLabel, error: str, *, crashed: bool = False) -> Exer
     )
 
 
-def evaluate_exercise_clip(label: ExerciseLabel, clip_dir: Path, source: KeypointSource) -> ExerciseEvaluation:
+def evaluate_exercise_clip(
+    label: ExerciseLabel, clip_dir: Path, source: KeypointSource
+) -> ExerciseEvaluation:
     """Check one labelled clip and score it; errors and crashes are caught and reported."""
     if label.check_id is None:
         return _not_run(label, f"no check for {label.exercise}")
@@ -217,7 +225,17 @@ def evaluate_exercises(
     return out
 
 
-HEADER = ("clip", "exercise", "view (label)", "complete reps (label)", "events matched", "reps exact", "hold found (label)", "faults agree", "problem")
+HEADER = (
+    "clip",
+    "exercise",
+    "view (label)",
+    "complete reps (label)",
+    "events matched",
+    "reps exact",
+    "hold found (label)",
+    "faults agree",
+    "problem",
+)
 
 
 def _span(span: tuple[float, float] | None) -> str:
@@ -226,14 +244,27 @@ def _span(span: tuple[float, float] | None) -> str:
 
 def exercise_row(e: ExerciseEvaluation) -> tuple[str, ...]:
     """One clip as the cells of :data:`HEADER`."""
-    exercise = e.exercise if e.checked_as in (None, e.exercise) else f"{e.exercise} ({e.checked_as})"
-    reps = f"{'-' if e.reps_found is None else e.reps_found} ({' or '.join(map(str, e.reps_expected))})"
+    exercise = (
+        e.exercise if e.checked_as in (None, e.exercise) else f"{e.exercise} ({e.checked_as})"
+    )
+    found = "-" if e.reps_found is None else str(e.reps_found)
+    reps = f"{found} ({' or '.join(map(str, e.reps_expected))})"
     events = f"{e.events_matched}/{e.events_labelled}" if e.events_labelled else "-"
     hold = "-" if e.hold_labelled is None else f"{_span(e.hold_found)} ({_span(e.hold_labelled)})"
     faults = f"{e.faults_agree}/{e.faults_labelled}" if e.faults_labelled else "-"
     problem = ("CRASH " if e.crashed else "") + e.error or "; ".join(e.disagreements)
     exact = "-" if e.checked_as is None else "yes" if e.reps_exact else "NO"
-    return (e.id, exercise, f"{e.view_found or '-'} ({e.view_label})", reps, events, exact, hold, faults, problem)
+    return (
+        e.id,
+        exercise,
+        f"{e.view_found or '-'} ({e.view_label})",
+        reps,
+        events,
+        exact,
+        hold,
+        faults,
+        problem,
+    )
 
 
 @dataclass(frozen=True)

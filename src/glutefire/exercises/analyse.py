@@ -91,7 +91,9 @@ def check_posture(spec: ExerciseSpec, view: ExerciseView, source: str) -> None:
     )
 
 
-def analyse_exercise(ds: xr.Dataset, spec: ExerciseSpec, *, view: str | None = None) -> ExerciseAnalysis:
+def analyse_exercise(
+    ds: xr.Dataset, spec: ExerciseSpec, *, view: str | None = None
+) -> ExerciseAnalysis:
     """Analyse raw keypoints of ``spec``'s exercise; ``view`` forces the camera view (side,
     front, oblique). Raises a :class:`~glutefire.errors.GlutefireError` for unusable input."""
     source = str(ds.attrs.get("source_path", "clip"))
@@ -122,7 +124,9 @@ def analyse_exercise(ds: xr.Dataset, spec: ExerciseSpec, *, view: str | None = N
     return ExerciseAnalysis(spec, ds, seen, fits, frames, reps, holds, outcomes, flipped, notes)
 
 
-def _count(frames: pd.DataFrame, spec: ExerciseSpec, notes: list[str]) -> tuple[list[Rep], list[Hold], bool]:
+def _count(
+    frames: pd.DataFrame, spec: ExerciseSpec, notes: list[str]
+) -> tuple[list[Rep], list[Hold], bool]:
     reps: list[Rep] = []
     holds: list[Hold] = []
     flipped = False
@@ -149,7 +153,9 @@ class PeakMoment:
     reference_s: float
 
 
-def peak_moments(frames: pd.DataFrame, spec: ExerciseSpec, reps: list[Rep], flipped: bool) -> list[PeakMoment]:
+def peak_moments(
+    frames: pd.DataFrame, spec: ExerciseSpec, reps: list[Rep], flipped: bool
+) -> list[PeakMoment]:
     """The moments the form checks read: each complete rep's event (each rep when none is
     complete); when the clip rests at the top between dips, the middle of each top stretch
     (the top is where the form is judged), compared with the dip before it."""
@@ -230,8 +236,11 @@ def evaluate_check(
     }
     present = spec.exceeds(value)
     where = "over the hold" if spec.at == "hold" else f"mean of {len(per_rep)} peak(s)"
-    reason = f"{spec.measure} {value:.2f} ({where}) {'beyond' if present else 'within'} {spec.present_when}"
-    return CheckOutcome(spec, Status.PRESENT if present else Status.ABSENT, value, reason, per_rep, supporting)
+    verdict = "beyond" if present else "within"
+    reason = f"{spec.measure} {value:.2f} ({where}) {verdict} {spec.present_when}"
+    return CheckOutcome(
+        spec, Status.PRESENT if present else Status.ABSENT, value, reason, per_rep, supporting
+    )
 
 
 def _supporting_value(

@@ -35,7 +35,12 @@ from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
 from glutefire.pose.estimate import ProgressFn
 from glutefire.pose.mediapipe_backend import PoseModels
 from glutefire.result import ModelInfo, Software, Status, finite_or_none
-from glutefire.screening.pipeline import ClipInput, EstimatedKeypoints, estimate_keypoints, pose_model_info
+from glutefire.screening.pipeline import (
+    ClipInput,
+    EstimatedKeypoints,
+    estimate_keypoints,
+    pose_model_info,
+)
 
 
 @dataclass
@@ -66,7 +71,11 @@ def check_exercise(
     spec = get_exercise(exercise)
     est = estimate_keypoints(clip, model=model, pose_models=pose_models, on_frame=on_frame)
     analysis = analyse_exercise(est.keypoints, spec, view=view)
-    info = pose_model_info(model) if est.video is not None else ModelInfo(name=str(est.keypoints.attrs["source_software"]))
+    info = (
+        pose_model_info(model)
+        if est.video is not None
+        else ModelInfo(name=str(est.keypoints.attrs["source_software"]))
+    )
     result = build_check_result(analysis, est, clip, model=info, view_forced=view is not None)
     for path in json_paths:
         write_result_json(result, path)
@@ -86,7 +95,7 @@ def _clip_entry(est: EstimatedKeypoints, clip: ClipInput) -> CheckClip:
     return CheckClip(
         path=str(clip.path),
         sha256=digest,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         fps=round(rate, 3),
         n_frames=len(time_s),
         duration_s=round(float(time_s[-1] - time_s[0]) + 1.0 / rate, 3),
@@ -141,10 +150,10 @@ def build_check_result(
         exercise_title=spec.title,
         clip=_clip_entry(est, clip),
         camera=Camera(
-            view=analysis.view.view,  # type: ignore[arg-type]
+            view=analysis.view.view,
             view_forced=view_forced,
             width_ratio=finite_or_none(analysis.view.width_ratio),
-            posture=analysis.view.posture,  # type: ignore[arg-type]
+            posture=analysis.view.posture,
             views_needed=list(spec.views),
             fits=analysis.view_fits,
             how_to_film=spec.how_to_film,

@@ -109,7 +109,9 @@ def in_position(frames: pd.DataFrame, spec: HoldSpec) -> tuple[np.ndarray, np.nd
     return ok & ~unknown, unknown
 
 
-def find_holds(frames: pd.DataFrame, mask: np.ndarray, unknown: np.ndarray, spec: HoldSpec) -> list[Hold]:
+def find_holds(
+    frames: pd.DataFrame, mask: np.ndarray, unknown: np.ndarray, spec: HoldSpec
+) -> list[Hold]:
     """Holds: runs of ``mask`` (gaps bridged) lasting at least ``spec.min_s``."""
     time_s = frames.index.to_numpy()
     rate = 1.0 / float(np.median(np.diff(time_s))) if len(time_s) > 1 else 1.0
@@ -122,7 +124,9 @@ def find_holds(frames: pd.DataFrame, mask: np.ndarray, unknown: np.ndarray, spec
     return holds
 
 
-def driver_top_mask(frames: pd.DataFrame, spec: ExerciseSpec, diag: SegmentationDiagnostics, flipped: bool) -> np.ndarray:
+def driver_top_mask(
+    frames: pd.DataFrame, spec: ExerciseSpec, diag: SegmentationDiagnostics, flipped: bool
+) -> np.ndarray:
     """Frames in the top band of the rep driver (at or beyond the rep's enter threshold)."""
     assert spec.reps is not None
     driver = frames[spec.reps.driver].to_numpy(dtype=float)

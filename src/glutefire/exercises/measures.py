@@ -104,7 +104,9 @@ def support_knee_flexion_deg(ds: xr.Dataset) -> np.ndarray:
 def hip_flexion_deg(ds: xr.Dataset) -> np.ndarray:
     """Hip flexion, degrees: 0 with the trunk in line with the thighs, 90 trunk at right angles
     (180 minus the mid-shoulder, mid-hip, mid-knee angle)."""
-    return 180.0 - interior_angle_deg(sig.mid(ds, "shoulder"), sig.mid(ds, "hip"), sig.mid(ds, "knee"))
+    return 180.0 - interior_angle_deg(
+        sig.mid(ds, "shoulder"), sig.mid(ds, "hip"), sig.mid(ds, "knee")
+    )
 
 
 def wrist_height_trunk(ds: xr.Dataset) -> np.ndarray:
@@ -119,7 +121,9 @@ def arm_reach_deg(ds: xr.Dataset) -> np.ndarray:
     with the arm under the shoulder, 150-180 reaching forward in line with the trunk."""
     return sig.larger_angle(
         *(
-            interior_angle_deg(point(ds, f"{s}_hip"), point(ds, f"{s}_shoulder"), point(ds, f"{s}_wrist"))
+            interior_angle_deg(
+                point(ds, f"{s}_hip"), point(ds, f"{s}_shoulder"), point(ds, f"{s}_wrist")
+            )
             for s in sig.SIDES
         )
     )
@@ -183,7 +187,10 @@ def kasr(ds: xr.Dataset) -> np.ndarray:
     """Knee-to-ankle separation ratio (front view): 1 knees as wide as ankles, below 1 knees
     inside the ankles (evidence.md §2.2)."""
     return knee_to_ankle_separation_ratio(
-        point(ds, "left_knee"), point(ds, "right_knee"), point(ds, "left_ankle"), point(ds, "right_ankle")
+        point(ds, "left_knee"),
+        point(ds, "right_knee"),
+        point(ds, "left_ankle"),
+        point(ds, "right_ankle"),
     )
 
 
@@ -232,6 +239,7 @@ def compute_measures(ds: xr.Dataset, names: list[str] | None = None) -> pd.DataF
     if unknown:
         raise KeyError(f"expected measures from {sorted(MEASURES)}, but got {unknown}")
     table = pd.DataFrame(
-        {name: MEASURES[name](ds) for name in wanted}, index=pd.Index(ds.coords["time"].values, name="time_s")
+        {name: MEASURES[name](ds) for name in wanted},
+        index=pd.Index(ds.coords["time"].values, name="time_s"),
     )
     return table

@@ -33,7 +33,9 @@ def both(xy: np.ndarray, far_dx: float = 4.0) -> tuple[np.ndarray, np.ndarray]:
     return xy, xy + np.array([far_dx, 0.0])
 
 
-def build(points: dict[str, tuple[np.ndarray, np.ndarray]], *, swap_frames: np.ndarray | None = None) -> xr.Dataset:
+def build(
+    points: dict[str, tuple[np.ndarray, np.ndarray]], *, swap_frames: np.ndarray | None = None
+) -> xr.Dataset:
     """A keypoint dataset from ``{part: (left, right)}`` arrays of shape (n, 2); ``swap_frames``
     (bool per frame) swaps the left and right labels there, as MediaPipe does when lying."""
     n = len(next(iter(points.values()))[0])
@@ -43,11 +45,17 @@ def build(points: dict[str, tuple[np.ndarray, np.ndarray]], *, swap_frames: np.n
         pos[:, BLAZEPOSE_LANDMARKS.index(f"right_{part}")] = right
     if swap_frames is not None:
         for part in points:
-            li, ri = BLAZEPOSE_LANDMARKS.index(f"left_{part}"), BLAZEPOSE_LANDMARKS.index(f"right_{part}")
+            li, ri = (
+                BLAZEPOSE_LANDMARKS.index(f"left_{part}"),
+                BLAZEPOSE_LANDMARKS.index(f"right_{part}"),
+            )
             left = pos[swap_frames, li].copy()
             pos[swap_frames, li] = pos[swap_frames, ri]
             pos[swap_frames, ri] = left
-    head = 0.5 * (pos[:, BLAZEPOSE_LANDMARKS.index("left_shoulder")] + pos[:, BLAZEPOSE_LANDMARKS.index("right_shoulder")])
+    head = 0.5 * (
+        pos[:, BLAZEPOSE_LANDMARKS.index("left_shoulder")]
+        + pos[:, BLAZEPOSE_LANDMARKS.index("right_shoulder")]
+    )
     for k in range(len(BLAZEPOSE_LANDMARKS)):
         if np.isnan(pos[:, k, 0]).all():
             pos[:, k] = head + np.array([-30.0, -20.0])
@@ -65,7 +73,14 @@ def _line(n: int, xy: tuple[float, float]) -> np.ndarray:
     return np.tile(np.array(xy, dtype=float), (n, 1))
 
 
-def bridge(*, top_dev_deg: float = 0.0, reach: float = 1.0, ankle_x: float = 700.0, n_reps: int = 3, swap: bool = False) -> xr.Dataset:
+def bridge(
+    *,
+    top_dev_deg: float = 0.0,
+    reach: float = 1.0,
+    ankle_x: float = 700.0,
+    n_reps: int = 3,
+    swap: bool = False,
+) -> xr.Dataset:
     """Side view, lying on the back, head left. At each rep's top the hip sits ``top_dev_deg``
     above the shoulder-knee line (negative: below); ``reach`` scales how far up it goes."""
     d = schedule(n_reps)
@@ -90,7 +105,9 @@ def bridge(*, top_dev_deg: float = 0.0, reach: float = 1.0, ankle_x: float = 700
     return build(pts, swap_frames=swaps)
 
 
-def plank(*, dev_deg: float = 0.0, hold_s: float = 5.0, lie_s: float = 1.5, front: bool = False) -> xr.Dataset:
+def plank(
+    *, dev_deg: float = 0.0, hold_s: float = 5.0, lie_s: float = 1.5, front: bool = False
+) -> xr.Dataset:
     """Lying face down, then a plank held ``hold_s`` with the hip ``dev_deg`` off the
     shoulder-ankle line (+ above), then lying again. ``front``: a side plank filmed facing
     the chest (hips and shoulders stacked vertically)."""
@@ -106,11 +123,14 @@ def plank(*, dev_deg: float = 0.0, hold_s: float = 5.0, lie_s: float = 1.5, fron
     sh = np.column_stack([np.full(n, shoulder[0]), np.full(n, shoulder[1])])
     knee = np.column_stack([np.full(n, 560.0), np.full(n, 690.0)])
     if front:  # stacked: left (top) side above the right (bottom) side across the body
+
         def pair(xy: np.ndarray, half: float = 40.0) -> tuple[np.ndarray, np.ndarray]:
             return xy - np.array([0.0, half]), xy + np.array([0.0, half])
     else:
+
         def pair(xy: np.ndarray, half: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
             return both(xy)
+
     pts = {
         "shoulder": pair(sh, 60.0),
         "hip": pair(hip),
@@ -122,7 +142,13 @@ def plank(*, dev_deg: float = 0.0, hold_s: float = 5.0, lie_s: float = 1.5, fron
     return build(pts)
 
 
-def hinge(*, knee_flexion_deg: float = 30.0, wrist_drop: float = 0.6, trunk_deg: float = 80.0, n_reps: int = 3) -> xr.Dataset:
+def hinge(
+    *,
+    knee_flexion_deg: float = 30.0,
+    wrist_drop: float = 0.6,
+    trunk_deg: float = 80.0,
+    n_reps: int = 3,
+) -> xr.Dataset:
     """Standing side view, facing right; the trunk tips to ``trunk_deg`` from vertical at each
     rep's bottom with the knee bent ``knee_flexion_deg``; the wrists reach ``wrist_drop`` of
     the way from hip height to the ankles."""
@@ -132,7 +158,9 @@ def hinge(*, knee_flexion_deg: float = 30.0, wrist_drop: float = 0.6, trunk_deg:
     shank, thigh, trunk = 200.0, 210.0, 240.0
     k = np.radians(knee_flexion_deg * d)
     knee = np.column_stack([ankle[0] + shank * np.sin(k * 0.5), ankle[1] - shank * np.cos(k * 0.5)])
-    hip = np.column_stack([knee[:, 0] - thigh * np.sin(k * 0.5), knee[:, 1] - thigh * np.cos(k * 0.5)])
+    hip = np.column_stack(
+        [knee[:, 0] - thigh * np.sin(k * 0.5), knee[:, 1] - thigh * np.cos(k * 0.5)]
+    )
     t = np.radians(trunk_deg * d)
     shoulder = np.column_stack([hip[:, 0] + trunk * np.sin(t), hip[:, 1] - trunk * np.cos(t)])
     wrist_y = hip[:, 1] + 40 + (ankle[1] - 40 - hip[:, 1]) * wrist_drop * d
