@@ -174,3 +174,152 @@ def hinge(
         "wrist": both(wrist),
     }
     return build(pts)
+
+
+def _pair_offsets(xy: np.ndarray, far: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return xy, xy + far
+
+
+def bridge_from_feet_features(
+    *, knee_gap: float = 100.0, ankle_gap: float = 100.0, hip_tilt_px: float = 0.0
+) -> xr.Dataset:
+    """:func:`bridge`'s geometry with the far side set apart as the front view would show it:
+    knees ``knee_gap`` and ankles ``ankle_gap`` pixels apart in x, the far hip rising by
+    ``hip_tilt_px`` at each top (for checks forced to the front view)."""
+    d = schedule(3)
+    n = len(d)
+    base = bridge()
+    pts = {}
+    for part in ("shoulder", "hip", "knee", "ankle", "elbow", "wrist"):
+        near = base["position"].sel(keypoint=f"left_{part}").values
+        far = np.zeros((n, 2))
+        if part == "knee":
+            far[:, 0] = knee_gap
+        elif part == "ankle":
+            far[:, 0] = ankle_gap
+        elif part == "hip":
+            far[:, 0] = 60.0
+            far[:, 1] = -hip_tilt_px * d
+        else:
+            far[:, 0] = 4.0
+        pts[part] = _pair_offsets(near, far)
+    return build(pts)
+
+
+def bird_dog(*, thigh_up_deg: float = 0.0, hip_tilt_px: float = 0.0, n_reps: int = 3) -> xr.Dataset:
+    """Side view on all fours, head left: the left arm reaches forward and the left leg back at
+    each rep (thigh ``thigh_up_deg`` above horizontal at the peak); the right side supports.
+    The far hip rises ``hip_tilt_px`` at each peak (pelvis rotation, for forced front views)."""
+    d = schedule(n_reps)
+    n = len(d)
+    shoulder, hip = np.array([300.0, 500.0]), np.array([600.0, 500.0])
+    arm = np.radians(90.0 * d)  # 0 hanging down, 90 reaching forward
+    wrist = np.column_stack([shoulder[0] - 150 * np.sin(arm), shoulder[1] + 150 * np.cos(arm)])
+    leg = np.radians((90.0 + thigh_up_deg) * d)  # 0 thigh down, 90 back horizontal
+    knee = np.column_stack([hip[0] + 150 * np.sin(leg), hip[1] + 150 * np.cos(leg)])
+    ankle = knee + np.column_stack([150 * np.ones(n) * d, 150 * (1 - d)])
+    support = {
+        "shoulder": _line(n, shoulder),
+        "hip": _line(n, hip),
+        "knee": _line(n, (600.0, 650.0)),
+        "ankle": _line(n, (750.0, 650.0)),
+        "wrist": _line(n, (300.0, 650.0)),
+        "elbow": _line(n, (300.0, 575.0)),
+    }
+    moving = {
+        "shoulder": _line(n, shoulder + 3),
+        "knee": knee,
+        "ankle": ankle,
+        "wrist": wrist,
+        "elbow": 0.5 * (shoulder + wrist),
+    }
+    moving["hip"] = np.column_stack([np.full(n, hip[0] + 3), hip[1] - hip_tilt_px * d])
+    return build({part: (moving[part], support[part]) for part in support})
+
+
+def clamshell(
+    *, opening: float = 1.0, feet_apart_px: float = 0.0, roll_px: float = 0.0, n_reps: int = 3
+) -> xr.Dataset:
+    """Side-lying, filmed facing the chest (body across the image, head left), knees bent
+    towards the camera: the top (left) knee rises ``opening`` x 130 px at each rep, the top foot
+    ``feet_apart_px``, and the top hip moves towards the bottom one by ``roll_px`` (pelvis
+    rolling back)."""
+    d = schedule(n_reps)
+    n = len(d)
+    top = {
+        "shoulder": _line(n, (300.0, 420.0)),
+        "hip": np.column_stack([np.full(n, 550.0), 455.0 + roll_px * d]),
+        "knee": np.column_stack([np.full(n, 650.0), 560.0 - 130.0 * opening * d]),
+        "ankle": np.column_stack([np.full(n, 520.0), 620.0 - feet_apart_px * d]),
+        "wrist": _line(n, (420.0, 470.0)),
+        "elbow": _line(n, (360.0, 450.0)),
+    }
+    bottom = {
+        "shoulder": _line(n, (300.0, 580.0)),
+        "hip": _line(n, (550.0, 545.0)),
+        "knee": _line(n, (650.0, 575.0)),
+        "ankle": _line(n, (520.0, 625.0)),
+        "wrist": _line(n, (250.0, 620.0)),
+        "elbow": _line(n, (280.0, 600.0)),
+    }
+    return build({part: (top[part], bottom[part]) for part in top})
+
+
+def lunge_front(*, valgus_px: float = 0.0, n_reps: int = 3) -> xr.Dataset:
+    """Standing, filmed from the front: the hips drop 130 px at each rep's bottom; the front
+    (right, lower in the image) knee moves ``valgus_px`` towards the midline there."""
+    d = schedule(n_reps)
+    n = len(d)
+    hip_y = 520.0 + 130.0 * d
+    right = {
+        "hip": np.column_stack([np.full(n, 545.0), hip_y]),
+        "knee": np.column_stack([560.0 - valgus_px * d, 720.0 + 20 * d]),
+        "ankle": _line(n, (560.0, 920.0)),
+        "shoulder": np.column_stack([np.full(n, 570.0), hip_y - 250.0]),
+    }
+    left = {
+        "hip": np.column_stack([np.full(n, 455.0), hip_y]),
+        "knee": np.column_stack([np.full(n, 450.0), 700.0 + 120 * d]),
+        "ankle": _line(n, (445.0, 880.0)),
+        "shoulder": np.column_stack([np.full(n, 430.0), hip_y - 250.0]),
+    }
+    return build({part: (left[part], right[part]) for part in right})
+
+
+def lunge_side(*, lean_deg: float = 5.0, n_reps: int = 3) -> xr.Dataset:
+    """Standing side view, facing right: the hips drop 150 px at each bottom with the trunk
+    ``lean_deg`` forward there."""
+    d = schedule(n_reps)
+    n = len(d)
+    hip = np.column_stack([np.full(n, 480.0), 520.0 + 150.0 * d])
+    lean = np.radians(lean_deg * d)
+    shoulder = np.column_stack([hip[:, 0] + 250 * np.sin(lean), hip[:, 1] - 250 * np.cos(lean)])
+    front_knee = np.column_stack([480.0 + 120 * d, 720.0 + 30 * d])
+    back_knee = np.column_stack([480.0 - 100 * d, 720.0 + 130 * d])
+    return build(
+        {
+            "shoulder": both(shoulder),
+            "hip": both(hip),
+            "knee": (front_knee, back_knee),
+            "ankle": (
+                _line(n, (600.0, 920.0)),
+                np.column_stack([480.0 - 200 * d, np.full(n, 910.0)]),
+            ),
+        }
+    )
+
+
+def swap_labels(ds: xr.Dataset, every: int = 7) -> xr.Dataset:
+    """``ds`` with the left and right labels swapped on alternate blocks of ``every`` frames."""
+    out = ds.copy(deep=True)
+    swap = (np.arange(ds.sizes["time"]) // every) % 2 == 1
+    names = [str(k) for k in ds.coords["keypoint"].values]
+    pos = out["position"].values
+    for i, name in enumerate(names):
+        if name.startswith("left_"):
+            j = names.index("right_" + name[5:])
+            left = pos[swap, i].copy()
+            pos[swap, i] = pos[swap, j]
+            pos[swap, j] = left
+    out["position"].values = pos
+    return out

@@ -4,7 +4,18 @@ answers when the left/right labels swap every few frames (as MediaPipe does lyin
 
 import pytest
 
-from exercise_figures import bridge, hinge, peak_times_s, plank
+from exercise_figures import (
+    bird_dog,
+    bridge,
+    bridge_from_feet_features,
+    clamshell,
+    hinge,
+    lunge_front,
+    lunge_side,
+    peak_times_s,
+    plank,
+    swap_labels,
+)
 from glutefire.errors import ViewError
 from glutefire.exercises.analyse import analyse_exercise
 from glutefire.exercises.spec import get_exercise
@@ -93,3 +104,76 @@ def test_hinge_counts_reps_and_judges_knees_weights_and_depth():
     assert status(floor, "weights_to_floor") is Status.PRESENT
     shallow = run(hinge(trunk_deg=30.0), "hip_hinge")
     assert status(shallow, "shallow_hinge") is Status.PRESENT
+
+
+@pytest.mark.parametrize(("knee_gap", "expected"), [(100.0, "absent"), (40.0, "present")])
+def test_bridge_knees_caving_in_is_judged_from_the_front(knee_gap, expected):
+    a = analyse_exercise(
+        bridge_from_feet_features(knee_gap=knee_gap), get_exercise("glute_bridge"), view="front"
+    )
+    assert status(a, "knees_cave_in").value == expected
+    assert status(a, "incomplete_hip_extension") is Status.NOT_ASSESSABLE  # needs the side
+
+
+@pytest.mark.parametrize(("tilt_px", "expected"), [(0.0, "absent"), (50.0, "present")])
+def test_single_leg_bridge_pelvis_drop_from_the_front(tilt_px, expected):
+    ds = bridge_from_feet_features(hip_tilt_px=tilt_px)
+    a = analyse_exercise(ds, get_exercise("single_leg_glute_bridge"), view="front")
+    assert status(a, "pelvis_drops").value == expected
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_bird_dog_counts_reaches_whichever_side_is_labelled(swap):
+    ds = bird_dog()
+    if swap:
+        ds = swap_labels(ds)
+    a = run(ds, "bird_dog")
+    assert [r.bottom_s for r in a.reps if r.complete] == pytest.approx(peak_times_s(), abs=0.2)
+    assert status(a, "leg_above_hip") is Status.ABSENT
+    assert status(a, "pelvis_rotates") is Status.NOT_ASSESSABLE  # from the side
+
+
+def test_bird_dog_leg_lifted_above_the_hip_is_flagged():
+    assert status(run(bird_dog(thigh_up_deg=30.0), "bird_dog"), "leg_above_hip") is Status.PRESENT
+
+
+@pytest.mark.parametrize(("tilt_px", "expected"), [(0.0, "absent"), (60.0, "present")])
+def test_bird_dog_pelvis_rotation_from_behind(tilt_px, expected):
+    a = analyse_exercise(bird_dog(hip_tilt_px=tilt_px), get_exercise("bird_dog"), view="front")
+    assert status(a, "pelvis_rotates").value == expected
+
+
+def test_clamshell_counts_openings_and_passes_good_form():
+    a = run(clamshell(), "clamshell")
+    assert a.view.view == "front" and a.view_fits
+    assert [r.bottom_s for r in a.reps if r.complete] == pytest.approx(peak_times_s(), abs=0.2)
+    for code in ("feet_apart", "pelvis_rolls_back", "small_opening"):
+        assert status(a, code) is Status.ABSENT, code
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"feet_apart_px": 80.0}, "feet_apart"),
+        ({"roll_px": 40.0}, "pelvis_rolls_back"),
+        ({"opening": 0.3}, "small_opening"),
+    ],
+)
+def test_clamshell_faults_are_flagged(kwargs, code):
+    assert status(run(clamshell(**kwargs), "clamshell"), code) is Status.PRESENT
+
+
+@pytest.mark.parametrize(("lean_deg", "expected"), [(5.0, "absent"), (45.0, "present")])
+def test_lunge_trunk_lean_from_the_side(lean_deg, expected):
+    a = run(lunge_side(lean_deg=lean_deg), "reverse_lunge")
+    assert [r.bottom_s for r in a.reps if r.complete] == pytest.approx(peak_times_s(), abs=0.2)
+    assert status(a, "trunk_lean").value == expected
+    assert status(a, "knee_over_foot") is Status.NOT_ASSESSABLE
+
+
+@pytest.mark.parametrize(("valgus_px", "expected"), [(0.0, "absent"), (60.0, "present")])
+def test_lunge_front_knee_caving_in_from_the_front(valgus_px, expected):
+    a = run(lunge_front(valgus_px=valgus_px), "reverse_lunge")
+    assert a.view.view == "front"
+    assert a.complete_reps == 3
+    assert status(a, "knee_over_foot").value == expected

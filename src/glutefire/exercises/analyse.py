@@ -19,6 +19,7 @@ from glutefire.exercises.events import (
     in_position,
 )
 from glutefire.exercises.measures import compute_measures
+from glutefire.exercises.sides import unswap_sides
 from glutefire.exercises.spec import CheckSpec, ExerciseSpec
 from glutefire.exercises.view import ExerciseView, recognise
 from glutefire.kinematics.filters import clean_keypoints
@@ -100,10 +101,13 @@ def analyse_exercise(
     input_checks.check_person_found(ds)
     input_checks.check_duration(ds)
     kwargs = {} if spec.min_visibility is None else {"min_visibility": spec.min_visibility}
-    cleaned, _ = clean_keypoints(ds, **kwargs)
+    relabelled, swaps = unswap_sides(ds)
+    cleaned, _ = clean_keypoints(relabelled, **kwargs)
     seen = recognise(cleaned)
     check_posture(spec, seen, source)
     notes = []
+    if swaps:
+        notes.append(f"left/right labels of a limb swapped back in {swaps} frame(s)")
     if view is not None:
         if view != seen.view:
             notes.append(
