@@ -177,3 +177,16 @@ def test_lunge_front_knee_caving_in_from_the_front(valgus_px, expected):
     assert a.view.view == "front"
     assert a.complete_reps == 3
     assert status(a, "knee_over_foot").value == expected
+
+
+def test_every_check_links_library_exercises_and_a_plan_shows_them():
+    from glutefire.exercises.spec import load_exercise_checks
+    from glutefire.programming.library import load_library
+    from glutefire.programming.render import check_command
+
+    library = set(load_library().ids)
+    for spec in load_exercise_checks():
+        assert set(spec.library) <= library, spec.id
+    assert check_command("romanian_deadlift") == "glutefire check hip_hinge"
+    assert check_command("side_plank") == "glutefire check side_plank"
+    assert check_command("smr_calves") is None
