@@ -15,6 +15,7 @@ from glutefire.cli.common import console, err_console, user_errors
 from glutefire.cli.screen import show_warnings
 from glutefire.errors import InputFileError
 from glutefire.exercise_result import ExerciseCheckResult
+from glutefire.exercises.many import ClipOutcome
 from glutefire.exercises.spec import exercise_ids, load_exercise_checks
 from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
 from glutefire.screening.pipeline import ClipInput
@@ -35,8 +36,12 @@ def check(
             help="The exercise: " + ", ".join(exercise_ids()) + " (docs/exercise-checks.md)."
         ),
     ],
-    clip: Annotated[
-        Path, typer.Argument(help="The clip: a video, or a keypoint CSV.", dir_okay=False)
+    clips: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The clip (a video or a keypoint CSV); several clips or folders of clips with "
+            "--out."
+        ),
     ],
     view: Annotated[
         str | None,
@@ -44,6 +49,13 @@ def check(
     ] = None,
     json_path: Annotated[
         Path | None, typer.Option("--json", help="Write the JSON result here.", dir_okay=False)
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Check many clips: one JSON per clip and summary.csv in this folder.",
+            file_okay=False,
+        ),
     ] = None,
     keypoints: Annotated[
         Path | None,
@@ -66,8 +78,15 @@ def check(
         get_exercise(exercise)
         if view is not None and view not in ("side", "front", "oblique"):
             raise InputFileError(f"expected --view side, front or oblique, but got {view!r}")
-        if not clip.exists():
-            raise InputFileError(f"{clip}: no such file")
+        paths = expand_clips(clips)
+        if out is not None:
+            _check_many(exercise, paths, out, view=view, model=model, quiet=quiet)
+            return
+        if len(paths) != 1:
+            raise InputFileError(
+                f"expected one clip, or --out DIR to check several, but got {len(paths)}"
+            )
+        clip = paths[0]
         checked = check_exercise(
             exercise,
             ClipInput(clip),
@@ -150,3 +169,54 @@ def list_exercises() -> str:
 
 
 __all__ = ["check", "err_console", "register"]
+
+
+def expand_clips(paths: list[Path]) -> list[Path]:
+    """The clips named, folders replaced by their videos and keypoint CSVs (sorted); a missing
+    path or an empty folder is an :class:`InputFileError`."""
+    from glutefire.batch.manifest import VIDEO_SUFFIXES
+
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir() if p.suffix.lower() in (*VIDEO_SUFFIXES, ".csv")
+            )
+            if not found:
+                raise InputFileError(f"{path}: expected videos or keypoint CSVs, but found none")
+            out += found
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise InputFileError(f"{path}: no such file")
+    return out
+
+
+def _check_many(
+    exercise: str, paths: list[Path], out: Path, *, view: str | None, model: PoseModel, quiet: bool
+) -> None:
+    from glutefire.exercises.many import check_many
+
+    def show(outcome: ClipOutcome) -> None:
+        if outcome.result is None:
+            err_console.print(
+                f"[bold red]failed:[/] {escape(str(outcome.path))}: {escape(outcome.error)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        elif not quiet:
+            console.print(
+                f"{escape(outcome.path.name)}: {escape(counted_text(outcome.result))}",
+                highlight=False,
+            )
+
+    outcomes = check_many(exercise, paths, out, view=view, model=model, on_clip=show)
+    failed = sum(o.result is None for o in outcomes)
+    if not quiet:
+        console.print(
+            f"checked {len(outcomes) - failed} of {len(outcomes)} clip(s); summary in "
+            f"{escape(str(out / 'summary.csv'))}",
+            highlight=False,
+        )
+    if failed:
+        raise typer.Exit(code=1)
