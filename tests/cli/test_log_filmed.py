@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from exercise_figures import bridge, plank
 from glutefire.cli import app
 from glutefire.io.keypoint_files import write_landmark_csv
+from glutefire.store.exercise_checks import filmed_history
 from glutefire.store.models import ExerciseCheckItem, ExerciseCheckRecord, SessionLog
 from glutefire.store.repository import get_person, record_plan, record_screening, unit_of_work
 
@@ -101,6 +102,13 @@ def test_filmed_sets_fill_the_log_and_show_in_progress(cli, ana, clips, tmp_path
     cli("export", "-p", "Ana", "--output", exported)
     document = json.loads(exported.read_text())
     assert any(e.get("checks") for s in document["sessions"] for e in s["exercises"])
+    cli("import", exported, "--as", "Ana again")
+    with unit_of_work(ana) as uow:
+        again = filmed_history(get_person(uow, "Ana again"))
+        before = filmed_history(get_person(uow, "Ana"))
+    assert [(r.exercise_id, r.complete_reps, r.longest_hold_s, r.present) for r in again] == [
+        (r.exercise_id, r.complete_reps, r.longest_hold_s, r.present) for r in before
+    ]
 
 
 @pytest.mark.parametrize(
