@@ -190,3 +190,12 @@ def test_every_check_links_library_exercises_and_a_plan_shows_them():
     assert check_command("romanian_deadlift") == "glutefire check hip_hinge"
     assert check_command("side_plank") == "glutefire check side_plank"
     assert check_command("smr_calves") is None
+
+
+def test_docs_checks_table_is_the_data_files():
+    from conftest import ROOT
+    from glutefire.exercises.spec import checks_table_markdown
+
+    text = (ROOT / "docs" / "exercise-checks.md").read_text()
+    start = text.index("<!-- checks-table:start -->\n") + len("<!-- checks-table:start -->\n")
+    assert text[start : text.index("<!-- checks-table:end -->")] == checks_table_markdown()

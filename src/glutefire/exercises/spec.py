@@ -179,3 +179,24 @@ def get_exercise(exercise_id: str) -> ExerciseSpec:
 def check_for_library_exercise(library_id: str) -> ExerciseSpec | None:
     """The check that films the library exercise ``library_id``, or None."""
     return next((e for e in load_exercise_checks() if library_id in e.library), None)
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def checks_table_markdown(specs: tuple[ExerciseSpec, ...] | None = None) -> str:
+    """The checks table of docs/exercise-checks.md, generated from the data file (one row per
+    form check)."""
+    rows = [
+        "| exercise | counts | check | measure | present when | read at | views | source |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for spec in specs or load_exercise_checks():
+        for check in spec.checks:
+            rule = check.present_when if check.not_assessable_reason is None else "never measured"
+            rows.append(
+                f"| `{spec.id}` | {spec.counts} | {_cell(check.title)} | `{check.measure}` | "
+                f"{_cell(rule)} | {check.at} | {', '.join(check.views)} | {_cell(check.source)} |"
+            )
+    return "\n".join(rows) + "\n"
