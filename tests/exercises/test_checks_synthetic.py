@@ -199,3 +199,12 @@ def test_docs_checks_table_is_the_data_files():
     text = (ROOT / "docs" / "exercise-checks.md").read_text()
     start = text.index("<!-- checks-table:start -->\n") + len("<!-- checks-table:start -->\n")
     assert text[start : text.index("<!-- checks-table:end -->")] == checks_table_markdown()
+
+
+def test_too_short_clip_and_unknown_view_are_clear_errors():
+    from glutefire.errors import TooFewRepsError
+
+    with pytest.raises(TooFewRepsError, match="film at least one whole rep"):
+        run(bridge().isel(time=slice(0, 20)), "glute_bridge")
+    with pytest.raises(ViewError, match="expected a view from side, front, oblique"):
+        analyse_exercise(bridge(), get_exercise("glute_bridge"), view="top")

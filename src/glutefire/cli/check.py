@@ -18,10 +18,11 @@ from glutefire.exercise_result import ExerciseCheckResult
 from glutefire.exercises.many import ClipOutcome
 from glutefire.exercises.spec import exercise_ids, load_exercise_checks
 from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
+from glutefire.result import Status
 from glutefire.screening.pipeline import ClipInput
 
 CheckViewName = Literal["side", "front", "oblique"]
-_STATUS_STYLE = {"present": "bold red", "absent": "green", "not_assessable": "dim"}
+_STATUS_STYLE = {Status.PRESENT: "bold red", Status.ABSENT: "green", Status.NOT_ASSESSABLE: "dim"}
 
 
 def register(app: typer.Typer) -> None:
@@ -145,12 +146,12 @@ def print_check(result: ExerciseCheckResult) -> None:
         )
         note = (
             c.reason
-            if c.status.value == "not_assessable"
+            if c.status is Status.NOT_ASSESSABLE
             else c.cue
-            if c.status.value == "present"
+            if c.status is Status.PRESENT
             else ""
         )
-        style = _STATUS_STYLE[c.status.value]
+        style = _STATUS_STYLE[c.status]
         table.add_row(
             escape(c.title),
             f"[{style}]{c.status.value}[/]",

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from glutefire.errors import ViewError
+from glutefire.errors import TooFewRepsError, ViewError
 from glutefire.exercises.events import (
     Hold,
     driver_top_mask,
@@ -27,6 +27,10 @@ from glutefire.reps.segment import Rep
 from glutefire.result import Status
 from glutefire.screening import checks as input_checks
 
+#: The camera views a check can be read from.
+VIEWS = ("side", "front", "oblique")
+#: Shorter clips are refused (one rep or a hold of a few seconds needs more). Design value.
+MIN_DURATION_S = 1.0
 #: Each rep's value of a measure is its median within this many seconds of the rep's event.
 PEAK_WINDOW_S = 0.25
 
@@ -98,23 +102,17 @@ def analyse_exercise(
     """Analyse raw keypoints of ``spec``'s exercise; ``view`` forces the camera view (side,
     front, oblique). Raises a :class:`~glutefire.errors.GlutefireError` for unusable input."""
     source = str(ds.attrs.get("source_path", "clip"))
+    if view is not None and view not in VIEWS:
+        raise ViewError(f"expected a view from {', '.join(VIEWS)}, but got {view!r}")
     input_checks.check_person_found(ds)
-    input_checks.check_duration(ds)
+    check_length(ds, source)
     kwargs = {} if spec.min_visibility is None else {"min_visibility": spec.min_visibility}
     relabelled, swaps = unswap_sides(ds)
     cleaned, _ = clean_keypoints(relabelled, **kwargs)
-    seen = recognise(cleaned)
-    check_posture(spec, seen, source)
-    notes = []
-    if swaps:
-        notes.append(f"left/right labels of a limb swapped back in {swaps} frame(s)")
-    if view is not None:
-        if view != seen.view:
-            notes.append(
-                f"warning: --view {view} contradicts the landmarks, which look like a {seen.view} "
-                f"view (width across the body {seen.width_ratio:.2f} of trunk length)"
-            )
-        seen = ExerciseView(view, seen.width_ratio, seen.posture, seen.hip_height_trunk)
+    recognised = recognise(cleaned)
+    check_posture(spec, recognised, source)
+    notes = [f"left/right labels of a limb swapped back in {swaps} frame(s)"] if swaps else []
+    seen = _apply_view(recognised, view, notes)
     fits = seen.view in spec.views
     if not fits:
         notes.append(
@@ -126,6 +124,29 @@ def analyse_exercise(
     moments = peak_moments(frames, spec, reps, flipped)
     outcomes = [evaluate_check(c, frames, moments, holds, seen.view) for c in spec.checks]
     return ExerciseAnalysis(spec, ds, seen, fits, frames, reps, holds, outcomes, flipped, notes)
+
+
+def check_length(ds: xr.Dataset, source: str) -> None:
+    """Raise :class:`TooFewRepsError` for a clip shorter than :data:`MIN_DURATION_S`."""
+    time_s = ds.coords["time"].values
+    duration = float(time_s[-1] - time_s[0]) if len(time_s) > 1 else 0.0
+    if duration < MIN_DURATION_S:
+        raise TooFewRepsError(
+            f"{source}: the clip is too short ({duration:.1f} s); film at least one whole rep "
+            "or a hold of a few seconds"
+        )
+
+
+def _apply_view(seen: ExerciseView, view: str | None, notes: list[str]) -> ExerciseView:
+    """The recognised view, or the forced ``view`` (with a warning when they disagree)."""
+    if view is None:
+        return seen
+    if view != seen.view:
+        notes.append(
+            f"warning: --view {view} contradicts the landmarks, which look like a {seen.view} "
+            f"view (width across the body {seen.width_ratio:.2f} of trunk length)"
+        )
+    return ExerciseView(view, seen.width_ratio, seen.posture, seen.hip_height_trunk)
 
 
 def _count(

@@ -138,7 +138,9 @@ def build_check_result(
     spec = analysis.spec
     checks = [_form_check(o) for o in analysis.checks]
     longest = analysis.longest_hold_s
-    warnings = list(est.notes) + [n for n in analysis.notes if n.startswith("warning:")]
+    warnings = list(est.notes) + [
+        n.removeprefix("warning: ") for n in analysis.notes if n.startswith("warning:")
+    ]
     if est.subject is not None:
         warnings += est.subject.warnings
     return ExerciseCheckResult(
