@@ -144,11 +144,10 @@ def reach_deg(ds: xr.Dataset) -> np.ndarray:
 def thigh_elevation_deg(ds: xr.Dataset) -> np.ndarray:
     """Bird dog: the extended leg's thigh (hip -> knee) above horizontal, degrees; + knee above
     hip height, - below. The extended leg is the one with the larger shoulder-hip-knee angle."""
-    left, right = sig.hip_angle_deg(ds, "left"), sig.hip_angle_deg(ds, "right")
-    use_right = np.isnan(left) | (right > left)
-    hip = np.where(use_right[:, None], point(ds, "right_hip"), point(ds, "left_hip"))
-    knee = np.where(use_right[:, None], point(ds, "right_knee"), point(ds, "left_knee"))
-    d = knee - hip
+    weight = sig.right_weight(
+        sig.hip_angle_deg(ds, "left"), sig.hip_angle_deg(ds, "right"), sig.TIE_DEG
+    )
+    d = sig.blend(ds, "knee", weight) - sig.blend(ds, "hip", weight)
     return np.degrees(np.arctan2(-d[:, 1], np.abs(d[:, 0])))
 
 

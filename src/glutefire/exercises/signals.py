@@ -39,19 +39,54 @@ def mid(ds: xr.Dataset, part: str) -> np.ndarray:
     return _nanmean(np.stack([point(ds, f"left_{part}"), point(ds, f"right_{part}")]))
 
 
+#: Two sides whose deciding values differ by less than this share of the trunk length (or, for
+#: angles, :data:`TIE_DEG`) are a tie: both are averaged, so the choice never depends on which
+#: side carries which label. Design value.
+TIE_TRUNK_FRACTION = 0.05
+TIE_DEG = 2.0
+
+
+def right_weight(
+    left_key: np.ndarray, right_key: np.ndarray, tolerance: np.ndarray | float
+) -> np.ndarray:
+    """Per frame, how much of the right side to take: 1 where ``right_key`` exceeds
+    ``left_key`` by more than ``tolerance``, 0 where it is below by more, 0.5 for a tie; the
+    seen side where the other's key is NaN."""
+    diff = right_key - left_key
+    with np.errstate(invalid="ignore"):
+        weight = np.where(diff > tolerance, 1.0, np.where(diff < -tolerance, 0.0, 0.5))
+    weight = np.where(np.isnan(left_key), 1.0, weight)
+    return np.where(np.isnan(right_key) & ~np.isnan(left_key), 0.0, weight)
+
+
+def blend(ds: xr.Dataset, part: str, weight: np.ndarray) -> np.ndarray:
+    """``(1 - weight) * left + weight * right`` of ``part`` (n_frames, 2), using the seen side
+    alone where the other is NaN."""
+    left, right = point(ds, f"left_{part}"), point(ds, f"right_{part}")
+    w = weight[:, None]
+    out = (1.0 - w) * left + w * right
+    out = np.where(np.isnan(left) & (w > 0), right, out)
+    return np.where(np.isnan(right) & (w < 1), left, out)
+
+
+def _tie_px(ds: xr.Dataset) -> np.ndarray:
+    return TIE_TRUNK_FRACTION * length_px(mid(ds, "shoulder"), mid(ds, "hip"))
+
+
+def on_support_side(ds: xr.Dataset, part: str, *, by: str) -> np.ndarray:
+    """Per frame, ``part`` of the side whose ``by`` landmark is lowest in the image (e.g. the
+    knee of the leg whose ankle is on the floor); the two sides averaged when their ``by``
+    landmarks are level (within :data:`TIE_TRUNK_FRACTION` of the trunk length). (n_frames, 2)."""
+    weight = right_weight(
+        point(ds, f"left_{by}")[:, 1], point(ds, f"right_{by}")[:, 1], _tie_px(ds)
+    )
+    return blend(ds, part, weight)
+
+
 def lowest(ds: xr.Dataset, part: str) -> np.ndarray:
     """Per frame, the left or right ``part`` lowest in the image (largest y): the one on the
-    floor (support knee, support elbow, planted foot). (n_frames, 2)."""
-    left, right = point(ds, f"left_{part}"), point(ds, f"right_{part}")
-    use_right = np.isnan(left[:, 1]) | (right[:, 1] > left[:, 1])
-    return np.where(use_right[:, None] & ~np.isnan(right[:, :1]), right, left)
-
-
-def highest(ds: xr.Dataset, part: str) -> np.ndarray:
-    """Per frame, the left or right ``part`` highest in the image (smallest y). (n_frames, 2)."""
-    left, right = point(ds, f"left_{part}"), point(ds, f"right_{part}")
-    use_right = np.isnan(left[:, 1]) | (right[:, 1] < left[:, 1])
-    return np.where(use_right[:, None] & ~np.isnan(right[:, :1]), right, left)
+    floor (planted foot, support hand); both averaged when level. (n_frames, 2)."""
+    return on_support_side(ds, part, by=part)
 
 
 def line_deviation_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -104,17 +139,6 @@ def knee_angle_deg(ds: xr.Dataset, side: str) -> np.ndarray:
     return interior_angle_deg(
         point(ds, f"{side}_hip"), point(ds, f"{side}_knee"), point(ds, f"{side}_ankle")
     )
-
-
-def on_support_side(ds: xr.Dataset, part: str, *, by: str) -> np.ndarray:
-    """Per frame, ``part`` of the side whose ``by`` landmark is lowest in the image (e.g. the
-    knee of the leg whose ankle is on the floor). (n_frames, 2)."""
-    lo_left = point(ds, f"left_{by}")[:, 1]
-    lo_right = point(ds, f"right_{by}")[:, 1]
-    use_right = np.isnan(lo_left) | (lo_right > lo_left)
-    left, right = point(ds, f"left_{part}"), point(ds, f"right_{part}")
-    chosen = np.where(use_right[:, None], right, left)
-    return np.where(np.isnan(chosen), np.where(use_right[:, None], left, right), chosen)
 
 
 def width_across_body(ds: xr.Dataset, part: str) -> np.ndarray:
