@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 COMMAND_MODULES: dict[str, str] = {
     "screen": "screen",
     "schema": "screen",
+    "check": "check",
     "batch": "batch",
     "eval": "evaluate",
     "intake": "program",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -26,7 +27,9 @@ from glutefire.cli.common import (
 )
 from glutefire.cli.tracking_keyframes import write_side_by_side
 from glutefire.errors import InputFileError, RecordError
+from glutefire.exercise_result import ExerciseCheckResult
 from glutefire.result import Status
+from glutefire.store.exercise_checks import attach_checks, filmed_history
 from glutefire.store.export import export_person, import_person
 from glutefire.store.history import progress_inputs, training_sets
 from glutefire.store.models import Person
@@ -42,6 +45,7 @@ from glutefire.store.repository import (
 )
 from glutefire.tracking import plots
 from glutefire.tracking.adherence import week_start, weekly_adherence
+from glutefire.tracking.filmed import apply_measured, check_spec_for, parse_clip_option
 from glutefire.tracking.relapse import (
     RelapseRules,
     detect_relapse,
@@ -138,9 +142,20 @@ def log_command(
     session: Annotated[
         str | None, typer.Option(help="Session label (default: next in rotation).")
     ] = None,
+    clip: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--clip",
+            help="A filmed set: EXERCISE_ID=PATH (glute_bridge=bridge.mp4). The clip is checked "
+            "(glutefire check): its reps or hold fill in what was done, its form checks are "
+            "stored (repeatable).",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Record a session; with no options: the plan's next session, done as planned."""
+    with user_errors():
+        measured = check_filmed(clip or [])  # slow: before the database transaction
     with user_errors(), database(db) as engine, unit_of_work(engine) as uow:
         who = get_person(uow, person)
         plan = current_plan(uow, who)
@@ -161,12 +176,44 @@ def log_command(
             sets=[parse_set_override(s) for s in set_ or []],
             maintenance_sets=maintenance_sets,
         )
-        log_session(uow, who.name, entry, plan=plan)
+        entry = replace(entry, exercises=apply_measured(entry.exercises, measured))
+        row = log_session(uow, who.name, entry, plan=plan)
+        attach_checks(uow, row, measured)
         name, time_zone = who.name, who.time_zone
     # printed after the commit: a closed pipe (`log ... | head -1`) cannot roll the session back
     local_day = entry.performed_at.astimezone(ZoneInfo(time_zone)).date().isoformat()
     with user_errors():
         render.session_logged(name, entry, local_day)
+        render.filmed_logged(entry, measured)
+
+
+def check_filmed(options: list[str]) -> list[tuple[str, ExerciseCheckResult]]:
+    """Check each ``--clip EXERCISE_ID=PATH`` (the pose model is loaded once)."""
+    from glutefire.exercises.check import check_exercise
+    from glutefire.io.keypoint_files import is_keypoint_file
+    from glutefire.screening.pipeline import ClipInput, make_pose_models
+
+    clips = [parse_clip_option(o) for o in options]
+    specs = [check_spec_for(c.exercise_id) for c in clips]
+    for c in clips:
+        if not Path(c.path).is_file():
+            raise InputFileError(f"{c.path}: no such file")
+    if not clips:
+        return []
+    if all(is_keypoint_file(Path(c.path)) for c in clips):
+        return [
+            (c.exercise_id, check_exercise(s.id, ClipInput(Path(c.path))).result)
+            for c, s in zip(clips, specs, strict=True)
+        ]
+    models = make_pose_models()  # loaded once for all the videos
+    try:
+        checked = [
+            check_exercise(s.id, ClipInput(Path(c.path)), pose_models=models)
+            for c, s in zip(clips, specs, strict=True)
+        ]
+    finally:
+        models.close()
+    return [(c.exercise_id, k.result) for c, k in zip(clips, checked, strict=True)]
 
 
 def progress_command(
@@ -198,6 +245,7 @@ def progress_command(
             rules = person_rules(who)
             maintenance = rules.maintenance_sessions_per_week
             inputs = progress_inputs(uow, who, maintenance_per_week=maintenance)
+            filmed = filmed_history(who)
         as_of = parse_day(today, "--today") or dt.datetime.now(ZoneInfo(inputs.time_zone)).date()
         table = weekly_adherence(inputs.session_days, inputs.periods, today=as_of)
         report = detect_relapse(table, inputs.screenings, inputs.plan, today=as_of, rules=rules)
@@ -208,6 +256,7 @@ def progress_command(
         render.pain(inputs.pain_points)
         render.metric_history(metric_history(inputs.screenings, rules.noise))
         render.comparisons(report.comparisons)
+        render.filmed_history(filmed, inputs.time_zone)
         minutes = (inputs.plan or {}).get("minutes_per_session")
         render.relapse(report, who.name, minutes if isinstance(minutes, int) else None)
         if plots_dir is not None:

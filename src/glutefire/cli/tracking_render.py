@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from rich.markup import escape
 from rich.table import Table
 
 from glutefire.cli.common import console
+from glutefire.exercise_result import ExerciseCheckResult
+from glutefire.store.exercise_checks import FilmedRow
 from glutefire.store.repository import PersonSummary
 from glutefire.tracking.adherence import WeekAdherence
 from glutefire.tracking.pain import pain_trend
@@ -260,3 +263,50 @@ def balance(report: BalanceReport) -> None:
         console.print(
             f"Not recognised (counted as 'other'): {escape(', '.join(report.unclassified))}"
         )
+
+
+def _filmed_amount(reps: int | None, hold_s: float | None) -> str:
+    if hold_s is not None:
+        return f"hold {hold_s:.1f} s"
+    return "-" if reps is None else f"{reps} reps"
+
+
+def filmed_logged(entry: SessionEntry, measured: Sequence[tuple[str, ExerciseCheckResult]]) -> None:
+    """Each filmed set of a logged session: measured from the clip next to the plan's target,
+    and its form checks."""
+    if not measured:
+        return
+    targets = {e.exercise_id: e for e in entry.exercises}
+    table = Table("filmed", "measured", "target", "form", "camera", title="From the clips")
+    for exercise_id, result in measured:
+        e = targets[exercise_id]
+        summary = result.summary
+        reps = summary.complete_reps if summary.counts == "reps" else None
+        target = e.target_text
+        faults = ", ".join(result.check(c).title for c in summary.present) or "no fault seen"
+        if summary.not_assessable:
+            faults += f" ({len(summary.not_assessable)} not assessable)"
+        camera = f"{result.camera.view}" + ("" if result.camera.fits else " (does not fit)")
+        table.add_row(
+            escape(exercise_id), _filmed_amount(reps, summary.longest_hold_s), escape(target),
+            escape(faults), camera,
+        )
+    console.print(table)
+
+
+def filmed_history(rows: Sequence[FilmedRow], time_zone: str) -> None:
+    """Filmed exercises over time: week, measured next to target, each check's value."""
+    if not rows:
+        return
+    table = Table("ISO week", "exercise", "measured", "target", "check values", "faults",
+                  title="Filmed exercises")
+    for r in rows:
+        week = r.performed_at.astimezone(ZoneInfo(time_zone)).isocalendar()
+        target = f"{r.target_hold_s:g} s" if r.target_hold_s is not None else r.target_reps or "-"
+        values = ", ".join(f"{k} {v:g}" for k, v in r.values.items() if v is not None)
+        table.add_row(
+            f"{week.year}-W{week.week:02d}", escape(r.exercise_id),
+            _filmed_amount(r.complete_reps, r.longest_hold_s), escape(str(target)),
+            escape(values or "-"), escape(", ".join(r.present) or "-"),
+        )
+    console.print(table)

@@ -38,6 +38,15 @@ def _name(exercise_id: str) -> str:
     return _exercise_names().get(exercise_id, exercise_id.replace("_", " "))
 
 
+def check_command(exercise_id: str) -> str | None:
+    """``glutefire check ID`` for an exercise that can be filmed and checked
+    (``data/exercise_checks.yaml`` links library exercises to checks), else None."""
+    from glutefire.exercises.spec import check_for_library_exercise
+
+    spec = check_for_library_exercise(exercise_id)
+    return None if spec is None else f"glutefire check {spec.id}"
+
+
 def safety_lines(x: PlanExercise) -> list[str]:
     """Cautions, easier and harder versions of one exercise, in words (no ids)."""
     names = _exercise_names()
@@ -118,13 +127,16 @@ def _phase_markdown(phase: PlanPhase) -> list[str]:
         lines += [
             f"### Session {session.label} (about {session.minutes} min)",
             "",
-            "| # | Exercise | Dose | Load | Min | Cues |",
-            "|---|---|---|---|---|---|",
+            "| # | Exercise | Dose | Load | Min | Cues | Film and check |",
+            "|---|---|---|---|---|---|---|",
         ]
         for n, x in enumerate(session.exercises, start=1):
             cues = "<br>".join(x.cues[:2])
+            film = check_command(x.exercise_id)
+            film_cell = f"`{film} CLIP`" if film else "-"
             lines.append(
-                f"| {n} | {x.name} ({x.phase}) | {dose_text(x)} | {x.load} | {x.minutes} | {cues} |"
+                f"| {n} | {x.name} ({x.phase}) | {dose_text(x)} | {x.load} | {x.minutes} | {cues} "
+                f"| {film_cell} |"
             )
         lines.append("")
         safety = [line for x in session.exercises for line in safety_lines(x)]
@@ -170,10 +182,13 @@ def _phase_panel(phase: PlanPhase) -> Panel:
     tables = []
     for session in phase.sessions:
         table = Table(title=f"Session {session.label}: about {session.minutes} min", expand=True)
-        for column in ("Exercise", "Dose", "Load", "Min"):
+        for column in ("Exercise", "Dose", "Load", "Min", "Film and check"):
             table.add_column(column)
         for x in session.exercises:
-            table.add_row(escape(x.name), escape(dose_text(x)), escape(x.load), f"{x.minutes}")
+            film = check_command(x.exercise_id) or "-"
+            table.add_row(
+                escape(x.name), escape(dose_text(x)), escape(x.load), f"{x.minutes}", escape(film)
+            )
         tables.append(table)
     title = f"Weeks {phase.week_from}-{phase.week_to}: {phase.name}"
     return Panel(Group(escape(phase.focus), *tables), title=escape(title))

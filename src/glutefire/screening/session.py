@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from glutefire.errors import GlutefireError
 from glutefire.io.video import VideoInfo, probe_video
@@ -259,7 +260,13 @@ def _record_warnings(
             continue
 
 
-def write_result_json(result: ScreeningResult, path: str | Path) -> None:
+class JsonDocument(Protocol):
+    """A result that writes itself as JSON text (a screening or an exercise-check result)."""
+
+    def to_json(self) -> str: ...
+
+
+def write_result_json(result: JsonDocument, path: str | Path) -> None:
     """Write the result as JSON to ``path`` via a temporary file and rename, so a crash never
     leaves half a file; raise :class:`~glutefire.errors.InputFileError` when it cannot."""
     from glutefire.errors import InputFileError

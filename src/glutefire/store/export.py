@@ -25,7 +25,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from glutefire.errors import RecordError
+from glutefire.exercise_result import parse_check_result
 from glutefire.result import parse_result
+from glutefire.store.exercise_checks import attach_check
 from glutefire.store.models import (
     Intake,
     Person,
@@ -133,8 +135,15 @@ def _export_session(session: SessionLog, plan_keys: Mapping[int, str]) -> dict[s
         "effort_rpe_1_10": session.effort_rpe_1_10,
         "notes": session.notes,
         "recorded_at": _iso(session.recorded_at),
-        "exercises": [{f: getattr(e, f) for f in EXERCISE_FIELDS} for e in session.exercises],
+        "exercises": [_export_exercise(e) for e in session.exercises],
     }
+
+
+def _export_exercise(exercise: SessionExercise) -> dict[str, Any]:
+    data = {f: getattr(exercise, f) for f in EXERCISE_FIELDS}
+    if exercise.checks:  # filmed sets (revision 0005e): the whole check results
+        data["checks"] = [record.result for record in exercise.checks]
+    return data
 
 
 def _export_set(entry: TrainingLogEntry) -> dict[str, Any]:
@@ -263,6 +272,10 @@ def _import_session(
         for i, e in enumerate(item.get("exercises", []))
     ]
     uow.add(session)
+    for row, e in zip(session.exercises, item.get("exercises", []), strict=True):
+        for i, check in enumerate(e.get("checks", [])):
+            result = parse_check_result(check, origin=f"session exercise check {i}")
+            attach_check(uow, row, result)
 
 
 def _import_set(uow: Session, person: Person, item: Mapping[str, Any]) -> None:

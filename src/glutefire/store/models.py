@@ -251,6 +251,52 @@ class SessionExercise(Base):
     done_load_unit: Mapped[str | None] = mapped_column(String(16))
 
     session: Mapped[SessionLog] = relationship(back_populates="exercises")
+    checks: Mapped[list[ExerciseCheckRecord]] = relationship(
+        back_populates="session_exercise",
+        cascade="all, delete-orphan",
+        order_by="ExerciseCheckRecord.id",
+    )
+
+
+class ExerciseCheckRecord(Base):
+    """A filmed clip of a logged exercise, checked by ``glutefire check`` (revision 0005e):
+    what was measured (complete reps, the longest hold) and the whole result JSON."""
+
+    __tablename__ = "exercise_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_exercise_id: Mapped[int] = mapped_column(
+        ForeignKey("session_exercise.id", ondelete="CASCADE"), index=True
+    )
+    exercise: Mapped[str] = mapped_column(String(64))
+    clip_sha256: Mapped[str] = mapped_column(String(64))
+    view: Mapped[str] = mapped_column(String(16))
+    complete_reps: Mapped[int | None] = mapped_column(Integer)
+    longest_hold_s: Mapped[float | None] = mapped_column(Float)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    session_exercise: Mapped[SessionExercise] = relationship(back_populates="checks")
+    items: Mapped[list[ExerciseCheckItem]] = relationship(
+        back_populates="check", cascade="all, delete-orphan", order_by="ExerciseCheckItem.id"
+    )
+
+
+class ExerciseCheckItem(Base):
+    """One form check of a checked clip, normalised for queries over time."""
+
+    __tablename__ = "exercise_check_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_check_id: Mapped[int] = mapped_column(
+        ForeignKey("exercise_check.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32))
+    value: Mapped[float | None] = mapped_column(Float)
+    threshold: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(64))
+
+    check: Mapped[ExerciseCheckRecord] = relationship(back_populates="items")
 
 
 class TrainingLogEntry(Base):
