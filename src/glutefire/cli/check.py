@@ -138,7 +138,7 @@ def print_check(result: ExerciseCheckResult) -> None:
     )
     table = Table("check", "status", "value", "present when", "view", "cue / reason")
     for c in result.checks:
-        value = "-" if c.value is None else f"{c.value:g}"
+        value = "-" if c.value is None else f"{c.value:.1f}"
         rule = (
             "-"
             if c.threshold is None
@@ -154,7 +154,7 @@ def print_check(result: ExerciseCheckResult) -> None:
         style = _STATUS_STYLE[c.status]
         table.add_row(
             escape(c.title),
-            f"[{style}]{c.status.value}[/]",
+            f"[{style}]{c.status.value.replace('_', ' ')}[/]",
             value,
             escape(rule),
             "/".join(c.views),
