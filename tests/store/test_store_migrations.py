@@ -19,13 +19,13 @@ def test_models_match_the_newest_revision(engine):
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
-    assert current_revision(engine) == head_revision() == "0004"
+    assert current_revision(engine) == head_revision() == "0005a"
 
 
 def test_open_is_idempotent(db_url):
     open_database(db_url).dispose()
     engine = open_database(db_url)
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005a"
     engine.dispose()
 
 
@@ -71,7 +71,7 @@ def test_upgrade_from_baseline_keeps_data(db_url):
     engine.dispose()
 
     engine = open_database(db_url)  # upgrades to head on open
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005a"
     with unit_of_work(engine) as uow:
         person = get_person(uow, "Old Client")
         assert person.time_zone == "UTC"

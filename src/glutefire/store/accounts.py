@@ -33,10 +33,23 @@ class EmailTakenError(RecordError):
     """An account with that email exists already."""
 
 
+MAX_EMAIL_LENGTH = 254  # RFC 5321 path limit; also the column's length
+
+
+def email_key(email: str) -> str:
+    """The one normalised form of a typed email, for storage, lookup AND the login rate
+    limit: surrounding whitespace stripped, case folded (``" Victim@Example.org "`` and
+    ``"victim@example.org"`` are one account)."""
+    return str(email).strip().casefold()
+
+
 def normalise_email(email: str) -> str:
-    cleaned = str(email).strip().lower()
-    if not _EMAIL.match(cleaned):
-        raise RecordError(f"expected an email address such as name@example.org, but got {email!r}")
+    """:func:`email_key`, refused unless it looks like an email address."""
+    cleaned = email_key(email)
+    if len(cleaned) > MAX_EMAIL_LENGTH or not _EMAIL.match(cleaned):
+        raise RecordError(
+            f"expected an email address such as name@example.org, but got {str(email)[:80]!r}"
+        )
     return cleaned
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork
 
 from glutefire.store.settings import resolve_database_url
 
@@ -39,6 +39,16 @@ class WebSettings(BaseModel):
     cookie_secure: bool = False
     screening_workers: int = Field(default=1, ge=1, le=8)
     live_max_frames: int = Field(default=30 * 60, gt=0)
+    # Security and availability: defaults and reasons in docs/security.md.
+    login_address_attempts: int = Field(default=50, gt=0)
+    trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
+    password_hash_slots: int = Field(default=4, ge=1, le=64)
+    password_hash_wait_s: float = Field(default=2.0, ge=0)
+    max_clip_frames: int = Field(default=120 * 60, gt=0)
+    max_clip_pixels: int = Field(default=3840 * 2160, gt=0)
+    live_max_frame_pixels: int = Field(default=1920 * 1080, gt=0)
+    live_sockets_per_account: int = Field(default=2, ge=1)
+    hsts_max_age_s: int | None = Field(default=None, ge=0)
 
     @property
     def upload_dir(self) -> Path:
