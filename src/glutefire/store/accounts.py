@@ -22,7 +22,11 @@ from glutefire.store.models import (
     WebSession,
     utcnow,
 )
-from glutefire.store.repository import validate_person_name, validate_time_zone
+from glutefire.store.repository import (
+    MAX_NAME_LENGTH,
+    validate_person_name,
+    validate_time_zone,
+)
 
 ROLES = ("trainer", "client")
 JOB_STATUSES = ("queued", "running", "done", "failed")
@@ -126,8 +130,10 @@ def create_client(
     if trainer.role != "trainer":
         raise RecordError("expected a trainer account to own the client")
     name = validate_person_name(display_name)
+    suffix = f" [web-{uuid.uuid4().hex[:10]}]"  # the person's name stays within its column
     person = Person(
-        name=f"{name} [web-{uuid.uuid4().hex[:10]}]", time_zone=validate_time_zone(time_zone)
+        name=f"{name[: MAX_NAME_LENGTH - len(suffix)]}{suffix}",
+        time_zone=validate_time_zone(time_zone),
     )
     client = Client(trainer_id=trainer.id, person=person, display_name=name)
     uow.add(client)
