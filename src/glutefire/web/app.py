@@ -19,6 +19,7 @@ from glutefire.errors import GlutefireError
 from glutefire.store.engine import open_database
 from glutefire.web.deps import LoginRequired
 from glutefire.web.jobs import JobRunner, ScreenFn, screen_videos
+from glutefire.web.live_sockets import LiveSockets
 from glutefire.web.security import CookieSigner, HashGate, LoginRateLimiter, ServerBusy
 from glutefire.web.settings import WebSettings
 from glutefire.web.storage import prepare_storage
@@ -119,6 +120,7 @@ def create_app(
     app.state.settings = settings
     app.state.signer = CookieSigner(settings.secret_key, settings.session_ttl_s)
     app.state.hash_gate = HashGate(settings.password_hash_slots, settings.password_hash_wait_s)
+    app.state.live_sockets = LiveSockets(settings.live_sockets_per_account)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.live_backend_factory = live_backend_factory
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)

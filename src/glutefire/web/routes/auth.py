@@ -194,6 +194,7 @@ def login(
 def logout(request: Request, engine: EngineDep, principal: CurrentPrincipal) -> Response:
     with unit_of_work(engine) as uow:
         accounts.end_web_session(uow, principal.session_digest)
+    request.app.state.live_sockets.end_session(principal.session_digest)
     response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE)
     return response
