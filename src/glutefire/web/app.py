@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -181,6 +182,11 @@ def _add_handlers(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: HTTPException) -> Response:
         return _error_page(request, exc.status_code, str(exc.detail))
 
+    @app.exception_handler(RequestValidationError)
+    async def _bad_form(request: Request, exc: RequestValidationError) -> Response:
+        """A missing or malformed field: a readable 400 page, not FastAPI's JSON dump."""
+        return _error_page(request, 400, _first_problem(exc))
+
     @app.exception_handler(ServerBusy)
     async def _busy(request: Request, exc: ServerBusy) -> Response:
         response = _error_page(request, 503, str(exc))
@@ -197,6 +203,17 @@ def _add_handlers(app: FastAPI) -> None:
         for name, value in response_headers(app.state.settings, request.url.path).items():
             response.headers.setdefault(name, value)
         return response
+
+
+def _first_problem(exc: RequestValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return "expected a complete form; reload the page and try again"
+    first = errors[0]
+    field = str(first.get("loc", ("", "field"))[-1]).replace("_", " ")
+    if first.get("type") == "missing":
+        return f"expected a value for {field}, but the form had none"
+    return f"expected a valid {field}: {str(first.get('msg', ''))[:120]}"
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
