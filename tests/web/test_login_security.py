@@ -213,3 +213,24 @@ def test_weak_passwords_are_refused_on_the_sign_up_page(client):
     with unit_of_work(client.app.state.engine) as uow:
         assert uow.query(Account).count() == 0
     assert password_problem(PASSWORD, email="coach@example.org") is None
+
+
+def test_serve_ignores_uvicorns_proxy_headers_and_takes_trusted_proxies(tmp_path, monkeypatch):
+    """uvicorn rewrites the client address from X-Forwarded-For when the peer is 127.0.0.1
+    unless told not to: the audit's bypass. ``serve`` turns that off and passes its own list."""
+    import uvicorn
+
+    from conftest import run_cli
+
+    seen: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: seen.update(app=app, **kwargs))
+    code, text = run_cli(
+        "serve", "--data-dir", tmp_path, "--trusted-proxy", "10.0.0.0/8", "--hsts-max-age-s", "600"
+    )
+    assert code == 0, text
+    assert seen["proxy_headers"] is False
+    settings = seen["app"].state.settings
+    assert [str(n) for n in settings.trusted_proxies] == ["10.0.0.0/8"]
+    assert settings.hsts_max_age_s == 600
+    code, text = run_cli("serve", "--data-dir", tmp_path, "--trusted-proxy", "nonsense")
+    assert code == 2 and "error: expected valid web settings" in text

@@ -156,3 +156,19 @@ def test_hsts_is_sent_when_the_deployment_enables_it(tmp_path):
                 response.headers["strict-transport-security"]
                 == "max-age=31536000; includeSubDomains"
             )
+
+
+def test_every_security_setting_is_documented_with_its_default():
+    from conftest import ROOT
+    from glutefire.web.settings import WebSettings
+
+    text = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    names = [
+        "login_attempts", "login_address_attempts", "login_window_s", "trusted_proxies",
+        "password_hash_slots", "password_hash_wait_s", "max_clip_duration_s", "max_clip_frames",
+        "max_clip_pixels", "live_max_frame_pixels", "live_sockets_per_account", "hsts_max_age_s",
+        "cookie_secure",
+    ]  # fmt: skip
+    for name in names:
+        assert name in WebSettings.model_fields, name
+        assert f"| `{name}` |" in text, f"{name} is not in the table of docs/security.md"

@@ -36,6 +36,19 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option(help="Mark cookies Secure (serve behind HTTPS).")
     ] = False,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Address or network of a reverse proxy whose X-Forwarded-For is believed "
+            "(repeatable; default: none, the header is ignored). See docs/security.md."
+        ),
+    ] = None,
+    hsts_max_age_s: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="Send Strict-Transport-Security with this max-age (only behind HTTPS)."
+        ),
+    ] = None,
 ) -> None:
     """Start the web app (FastAPI + uvicorn)."""
     import uvicorn
@@ -49,7 +62,11 @@ def serve(
             data_dir=data_dir,
             max_upload_bytes=max_upload_mb * 1024 * 1024,
             cookie_secure=secure_cookies,
+            trusted_proxies=tuple(trusted_proxy or ()),
+            hsts_max_age_s=hsts_max_age_s,
         )
         app = create_app(settings)
     console.print(f"glutefire web app on http://{host}:{port}  (data: {settings.data_dir})")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # proxy_headers=False: uvicorn would otherwise take X-Forwarded-For from 127.0.0.1 as the
+    # client address; glutefire believes it only from --trusted-proxy (docs/security.md).
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

@@ -12,8 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, ValidationError
 
+from glutefire.datafiles import format_validation_error
+from glutefire.errors import GlutefireError
 from glutefire.store.settings import resolve_database_url
 
 SECRET_ENV = "GLUTEFIRE_SECRET_KEY"
@@ -89,6 +91,10 @@ def load_settings(
     env = os.environ if environ is None else environ
     folder = data_dir or default_data_dir()
     url = resolve_database_url(database_url, environ=env, data_dir=folder)
-    return WebSettings(
-        database_url=url, data_dir=folder, secret_key=secret_key_for(folder, env), **overrides
-    )
+    try:
+        return WebSettings(
+            database_url=url, data_dir=folder, secret_key=secret_key_for(folder, env), **overrides
+        )
+    except ValidationError as exc:  # e.g. --trusted-proxy nonsense
+        problem = format_validation_error(exc)
+        raise GlutefireError(f"expected valid web settings, but {problem}") from None
