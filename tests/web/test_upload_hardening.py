@@ -5,6 +5,7 @@ paths, files and folders are private, and half-written uploads do not survive a 
 from __future__ import annotations
 
 import stat
+import subprocess
 import time
 from pathlib import Path
 
@@ -118,10 +119,26 @@ def test_database_uploads_and_folders_are_private(client):
 
 
 def test_half_written_uploads_are_removed_at_start_up(tmp_path):
+    """Left by a stopped process: removed. Being received by another running worker: kept."""
     settings = make_settings(tmp_path)
     settings.upload_dir.mkdir(parents=True)
-    (settings.upload_dir / "0123abcd.mp4.part").write_bytes(b"half a clip")
+    dead_pid = _ended_pid()
+    (settings.upload_dir / f"0123abcd-{dead_pid}.mp4.part").write_bytes(b"half a clip")
+    (settings.upload_dir / "89ab.mp4.part").write_bytes(b"half a clip, older naming")
     kept = settings.upload_dir / "4567ef.mp4"
     kept.write_bytes(b"a complete clip of a queued job")
-    with TestClient(create_app(settings, screen=fake_screen)):
-        assert sorted(p.name for p in settings.upload_dir.iterdir()) == [kept.name]
+    with subprocess.Popen(["sleep", "30"]) as other_worker:
+        receiving = settings.upload_dir / f"cdef-{other_worker.pid}.mov.part"
+        receiving.write_bytes(b"still arriving")
+        try:
+            with TestClient(create_app(settings, screen=fake_screen)):
+                names = sorted(p.name for p in settings.upload_dir.iterdir())
+        finally:
+            other_worker.kill()
+    assert names == sorted([kept.name, receiving.name])
+
+
+def _ended_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid

@@ -37,6 +37,7 @@ from glutefire.web.deps import (
 )
 from glutefire.web.render import page, redirect
 from glutefire.web.settings import VIDEO_EXTENSIONS, WebSettings
+from glutefire.web.storage import partial_upload_name
 
 router = APIRouter()
 CHUNK_BYTES = 1 << 20
@@ -118,7 +119,7 @@ async def _store_upload(
             detail=f"expected a video file "
             f"({', '.join(VIDEO_EXTENSIONS)}), but got {ext or 'no extension'!r}",
         )
-    part = settings.upload_dir / f"{uuid.uuid4().hex}{ext}.part"
+    part = settings.upload_dir / partial_upload_name(uuid.uuid4().hex, ext)
     size = 0
     try:
         with os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
