@@ -234,3 +234,25 @@ def test_serve_ignores_uvicorns_proxy_headers_and_takes_trusted_proxies(tmp_path
     assert settings.hsts_max_age_s == 600
     code, text = run_cli("serve", "--data-dir", tmp_path, "--trusted-proxy", "nonsense")
     assert code == 2 and "error: expected valid web settings" in text
+
+
+def test_shared_count_and_long_names_on_both_backends(db_url, tmp_path):
+    """Two app instances share the limit on SQLite and PostgreSQL; the longest client name and
+    an over-long email are handled within the columns (PostgreSQL enforces their lengths)."""
+    settings = make_settings(tmp_path, db_url)
+    apps = [create_app(settings, screen=fake_screen) for _ in range(2)]
+    with TestClient(apps[0]) as first, TestClient(apps[1]) as second:
+        csrf = signup(first, EMAIL)
+        made = first.post(
+            "/clients",
+            data={"csrf_token": csrf, "display_name": "N" * 200},
+            follow_redirects=False,
+        )
+        assert made.status_code == 303
+        first.cookies.clear()
+        assert _login(first, "a" * 250 + "@example.org", "wrong guess").status_code == 400
+        for i in range(settings.login_attempts):
+            assert (
+                _login((first, second)[i % 2], f" {EMAIL.upper()}", f"guess {i}").status_code == 400
+            )
+        assert _login(second, EMAIL, PASSWORD).status_code == 429
