@@ -172,3 +172,15 @@ def test_every_security_setting_is_documented_with_its_default():
     for name in names:
         assert name in WebSettings.model_fields, name
         assert f"| `{name}` |" in text, f"{name} is not in the table of docs/security.md"
+
+
+def test_a_far_plan_start_date_is_a_form_error(client):
+    """Found by the property test: a start in year 9999 overflowed the calendar (500)."""
+    csrf = signup(client)
+    client_id = add_client(client, csrf)
+    for day in ("9999-12-10", "0001-01-01"):
+        answer = client.post(
+            f"/clients/{client_id}/questionnaire",
+            data={**QUESTIONNAIRE, "csrf_token": csrf, "start_date": day},
+        )
+        assert answer.status_code == 400 and "expected --start-date between" in answer.text

@@ -45,7 +45,7 @@ class WebSettings(BaseModel):
     login_address_attempts: int = Field(default=50, gt=0)
     trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
     password_hash_slots: int = Field(default=4, ge=1, le=64)
-    password_hash_wait_s: float = Field(default=2.0, ge=0)
+    password_hash_wait_s: float = Field(default=0.5, ge=0)
     max_clip_frames: int = Field(default=120 * 60, gt=0)
     max_clip_pixels: int = Field(default=3840 * 2160, gt=0)
     live_max_frame_pixels: int = Field(default=1920 * 1080, gt=0)
