@@ -59,13 +59,19 @@ def csrf_of(html: str) -> str:
 
 
 def signup(client: TestClient, email: str = "coach@example.org", name: str = "Coach") -> str:
-    """Sign up (and thereby log in); return the session's CSRF token."""
+    """Sign up, then log in (sign-up does not: it answers alike for taken emails); return the
+    session's CSRF token."""
     token = csrf_of(client.get("/signup").text)
     response = client.post(
         "/signup",
         data={"csrf_token": token, "email": email, "password": PASSWORD, "display_name": name},
     )
-    assert response.status_code == 200, response.text
+    assert response.status_code == 200 and "log in" in response.text, response.text
+    login = client.post(
+        "/login",
+        data={"csrf_token": csrf_of(response.text), "email": email, "password": PASSWORD},
+    )
+    assert login.status_code == 200, login.text
     return csrf_of(client.get("/clients").text)
 
 

@@ -15,7 +15,7 @@ from glutefire.store.models import Base
 from glutefire.store.repository import get_person, unit_of_work
 
 #: The newest revision (update with each new migration).
-HEAD = "0005e"
+HEAD = "0005a"
 
 
 def test_models_match_the_newest_revision(engine):

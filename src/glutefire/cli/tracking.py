@@ -16,6 +16,7 @@ import platformdirs
 import typer
 from rich.markup import escape
 
+from glutefire.boundary import plausible_time
 from glutefire.cli import tracking_render as render
 from glutefire.cli.common import (
     DbOption,
@@ -80,13 +81,18 @@ def parse_when(text: str | None, time_zone: str) -> dt.datetime:
         return dt.datetime.now(ZoneInfo(time_zone))
     try:
         if len(text) == 10:
-            return local_noon(dt.date.fromisoformat(text), time_zone)
-        moment = dt.datetime.fromisoformat(text)
+            moment = local_noon(dt.date.fromisoformat(text), time_zone)
+        else:
+            moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise RecordError(
-            f"expected --date as YYYY-MM-DD or YYYY-MM-DDTHH:MM, but got {text!r}"
+            f"expected --date as YYYY-MM-DD or YYYY-MM-DDTHH:MM, but got {text[:40]!r}"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(time_zone))
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(time_zone))
+    try:
+        return plausible_time(moment, "--date")
+    except (ValueError, OverflowError) as exc:
+        raise RecordError(str(exc) if isinstance(exc, ValueError) else f"{exc}") from None
 
 
 def parse_day(text: str | None, what: str) -> dt.date | None:
@@ -323,6 +329,12 @@ def import_log_command(
                 f"expected every row to be valid (--strict), but line {first.line}: "
                 f"{first.reason} ({len(parsed.problems)} bad rows; nothing imported)"
             )
+        if parsed.problems and not parsed.sets:
+            first = parsed.problems[0]
+            raise RecordError(
+                f"expected at least one valid set, but every row was refused: line "
+                f"{first.line}: {first.reason} ({len(parsed.problems)} bad rows; nothing imported)"
+            )
         result = add_training_log(uow, who.name, parsed.sets, source=parsed.format)
         classify = _classifier(classes)
         unclassified = sorted(
@@ -387,20 +399,30 @@ def import_command(
         with database(db) as engine, unit_of_work(engine) as uow:
             who = import_person(uow, document, as_name=as_name)
             summary = (
-                f"Imported {who.name}: {len(document.get('screenings', []))} screenings, "
-                f"{len(document.get('plans', []))} plans, "
-                f"{len(document.get('sessions', []))} sessions."
+                f"Imported {who.name}: {len(who.screenings)} screenings, "
+                f"{len(who.plans)} plans, {len(who.sessions)} sessions."
             )
         console.print(summary, highlight=False)
 
 
+#: Largest export file ``glutefire import`` reads (a year of daily sessions is well under 10 MB).
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
+
 def _read_json(file: Path) -> dict:
     try:
+        if file.stat().st_size > MAX_IMPORT_BYTES:
+            raise InputFileError(
+                f"expected an export file of at most {MAX_IMPORT_BYTES // 2**20} MB, but {file} "
+                f"has {file.stat().st_size // 2**20} MB"
+            )
         return json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputFileError(
             f"expected a JSON export file, but could not read {file}: {exc}"
         ) from None
+    except RecursionError:  # nesting deeper than the parser's stack
+        raise InputFileError(f"expected a JSON export file, but {file} nests too deep") from None
 
 
 def people_command(

@@ -101,11 +101,17 @@ def serve(
     screening_workers: ScreeningWorkersOption = None,
     clip_retention_days: RetentionOption = None,
     keep_clips: KeepClipsOption = False,
-    forwarded_allow_ips: Annotated[
-        str | None,
+    trusted_proxy: Annotated[
+        list[str] | None,
         typer.Option(
-            help="Reverse proxies whose X-Forwarded-For/-Proto headers are trusted "
-            "(uvicorn's option; default 127.0.0.1)."
+            help="Address or network of a reverse proxy whose X-Forwarded-For is believed "
+            "(repeatable; default: none, the header is ignored). See docs/security.md."
+        ),
+    ] = None,
+    hsts_max_age_s: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="Send Strict-Transport-Security with this max-age (only behind HTTPS)."
         ),
     ] = None,
 ) -> None:
@@ -122,6 +128,8 @@ def serve(
             max_upload_bytes=max_upload_mb * 1024 * 1024 if max_upload_mb else None,
             cookie_secure=secure_cookies or None,
             screening_workers=screening_workers,
+            trusted_proxies=tuple(trusted_proxy) if trusted_proxy else None,
+            hsts_max_age_s=hsts_max_age_s,
             **_retention(clip_retention_days, keep_clips),
         )
         app = create_app(settings) if workers == 1 else None
@@ -130,9 +138,7 @@ def serve(
         f"{settings.screening_workers} screening worker(s) each; data: {settings.data_dir})"
     )
     if app is not None:
-        uvicorn.run(
-            app, host=host, port=port, log_level="info", forwarded_allow_ips=forwarded_allow_ips
-        )
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
         return
     os.environ.update(settings_to_env(settings))  # each process rebuilds these settings
     uvicorn.run(
@@ -142,7 +148,9 @@ def serve(
         host=host,
         port=port,
         log_level="info",
-        forwarded_allow_ips=forwarded_allow_ips,
+        # uvicorn would otherwise take X-Forwarded-For from 127.0.0.1 as the client address;
+        # glutefire believes it only from --trusted-proxy (docs/security.md).
+        proxy_headers=False,
     )
 
 

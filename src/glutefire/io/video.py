@@ -151,6 +151,54 @@ def _declared_duration_s(
     return None
 
 
+#: Leading bytes of the video containers glutefire accepts (ISO BMFF/QuickTime box types at
+#: offset 4, RIFF AVI, EBML for Matroska/WebM): a file that starts otherwise is not a video,
+#: whatever its extension (a PNG renamed ``.mp4`` included).
+_BMFF_BOXES = (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
+_EBML_MAGIC = b"\x1a\x45\xdf\xa3"
+#: FFmpeg demuxers of those containers (``av.open(...).format.name``).
+VIDEO_DEMUXERS = ("mov,mp4,m4a,3gp,3g2,mj2", "avi", "matroska,webm")
+
+
+def has_video_magic(head: bytes) -> bool:
+    """Whether the first bytes of a file (16 or more) are those of an MP4/MOV, AVI or
+    Matroska/WebM container."""
+    return (
+        head[4:8] in _BMFF_BOXES
+        or (head[:4] == b"RIFF" and head[8:12] == b"AVI ")
+        or head[:4] == _EBML_MAGIC
+    )
+
+
+@dataclass(frozen=True)
+class StreamHeader:
+    """What the container's header says, read without decoding a frame (sizes as stored,
+    before rotation). ``n_frames``: the declared frame count, else declared duration x average
+    rate rounded, else 0 when the header says neither."""
+
+    demuxer: str
+    width_px: int
+    height_px: int
+    n_frames: int
+
+
+def read_stream_header(path: str | Path) -> StreamHeader:
+    """The container format and first video stream's size and length, from the header only
+    (cheap and safe on hostile files: nothing is decoded). Raises :class:`InputFileError`."""
+    path = Path(path)
+    with _open(path) as container:
+        stream = container.streams.video[0]
+        rate = _grid_rate(stream)
+        duration_s = _declared_duration_s(container, stream)
+        estimate = round(duration_s * float(rate)) if duration_s and rate else 0
+        return StreamHeader(
+            demuxer=container.format.name,
+            width_px=int(stream.codec_context.width or 0),
+            height_px=int(stream.codec_context.height or 0),
+            n_frames=max(int(stream.frames or 0), estimate),
+        )
+
+
 def probe_video(path: str | Path) -> VideoInfo:
     """Open ``path`` and read its metadata and first frame; raise :class:`InputFileError` if it
     is missing, unreadable or not a video."""
@@ -388,15 +436,22 @@ def _start_time_s(
     return 0.0
 
 
-def count_decodable_frames(path: str | Path) -> int:
-    """Grid frames that actually decode (for upload checks against ``VideoInfo.n_frames``)."""
+def count_decodable_frames(path: str | Path, *, stop_after: int | None = None) -> int:
+    """Grid frames that actually decode (for upload checks against ``VideoInfo.n_frames``);
+    with ``stop_after``, counting stops at ``stop_after + 1`` (enough to refuse a clip longer
+    than its header says without decoding all of it)."""
     report = DecodeReport()
     path = Path(path)
     info = probe_video(path)
+    count = 0
     with av.open(str(path), mode="r") as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        return sum(1 for _ in _uniform(_decoded(container, stream, report), info.fps, report))
+        for _ in _uniform(_decoded(container, stream, report), info.fps, report):
+            count += 1
+            if stop_after is not None and count > stop_after:
+                break
+    return count
 
 
 class VideoWriter:

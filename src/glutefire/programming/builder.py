@@ -95,6 +95,10 @@ def load_program_data() -> ProgramData:
     )
 
 
+#: How far before or after the day a plan is made it may start (input sanity bound, design value).
+MAX_START_OFFSET_DAYS = 3653  # ten years
+
+
 def validate_options(options: PlanOptions) -> None:
     """Raise :class:`PlanError` for out-of-range options ("expected X, but got Y")."""
     checks = (
@@ -107,6 +111,14 @@ def validate_options(options: PlanOptions) -> None:
     spw = options.sessions_per_week
     if spw is not None and not 1 <= spw <= 6:
         raise PlanError(f"expected --sessions-per-week between 1 and 6, but got {spw}")
+    # A start years from the day the plan is made is a typo; far dates overflow the calendar.
+    earliest = options.created_on - dt.timedelta(days=MAX_START_OFFSET_DAYS)
+    latest = options.created_on + dt.timedelta(days=MAX_START_OFFSET_DAYS)
+    if not earliest <= options.start_date <= latest:
+        raise PlanError(
+            f"expected --start-date between {earliest.isoformat()} and {latest.isoformat()}, "
+            f"but got {options.start_date.isoformat()}"
+        )
 
 
 def build_plan(

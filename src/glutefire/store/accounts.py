@@ -23,7 +23,11 @@ from glutefire.store.models import (
     WebSession,
     utcnow,
 )
-from glutefire.store.repository import validate_person_name, validate_time_zone
+from glutefire.store.repository import (
+    MAX_NAME_LENGTH,
+    validate_person_name,
+    validate_time_zone,
+)
 
 ROLES = ("trainer", "client")
 JOB_STATUSES = ("queued", "running", "done", "failed")
@@ -34,10 +38,23 @@ class EmailTakenError(RecordError):
     """An account with that email exists already."""
 
 
+MAX_EMAIL_LENGTH = 254  # RFC 5321 path limit; also the column's length
+
+
+def email_key(email: str) -> str:
+    """The one normalised form of a typed email, for storage, lookup AND the login rate
+    limit: surrounding whitespace stripped, case folded (``" Victim@Example.org "`` and
+    ``"victim@example.org"`` are one account)."""
+    return str(email).strip().casefold()
+
+
 def normalise_email(email: str) -> str:
-    cleaned = str(email).strip().lower()
-    if not _EMAIL.match(cleaned):
-        raise RecordError(f"expected an email address such as name@example.org, but got {email!r}")
+    """:func:`email_key`, refused unless it looks like an email address."""
+    cleaned = email_key(email)
+    if len(cleaned) > MAX_EMAIL_LENGTH or not _EMAIL.match(cleaned):
+        raise RecordError(
+            f"expected an email address such as name@example.org, but got {str(email)[:80]!r}"
+        )
     return cleaned
 
 
@@ -139,8 +156,10 @@ def create_client(
         raise RecordError("expected a trainer account to own the client")
     name = " ".join(validate_person_name(display_name).split())
     check_client_name_free(uow, trainer, name)
+    suffix = f" [web-{uuid.uuid4().hex[:10]}]"  # the person's name stays within its column
     person = Person(
-        name=f"{name} [web-{uuid.uuid4().hex[:10]}]", time_zone=validate_time_zone(time_zone)
+        name=f"{name[: MAX_NAME_LENGTH - len(suffix)]}{suffix}",
+        time_zone=validate_time_zone(time_zone),
     )
     client = Client(trainer_id=trainer.id, person=person, display_name=name)
     uow.add(client)

@@ -7,6 +7,7 @@ read-then-write wait for each other (up to the busy timeout) instead of failing 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -27,8 +28,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 def _sqlite_engine(url: str, database: str | None, *, echo: bool) -> Engine:
-    if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if database and database != ":memory:" and not database.startswith("file:"):
+        _create_private_file(Path(database).expanduser())
     engine = create_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -46,6 +47,14 @@ def _sqlite_engine(url: str, database: str | None, *, echo: bool) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _create_private_file(path: Path) -> None:
+    """A new database file is readable by its owner only (0600; SQLite gives its -wal and -shm
+    files the same mode), in a new folder of mode 0700: it holds clients' health data."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def open_database(url: str, *, upgrade: bool = True) -> Engine:

@@ -28,6 +28,13 @@ from glutefire.errors import RecordError
 from glutefire.exercise_result import parse_check_result
 from glutefire.result import parse_result
 from glutefire.store.exercise_checks import attach_check
+from glutefire.store.history_document import (
+    IntakeRecord,
+    PlanRecord,
+    ScreeningRecord,
+    SessionRecord,
+    validate_document,
+)
 from glutefire.store.models import (
     Intake,
     Person,
@@ -40,9 +47,9 @@ from glutefire.store.repository import (
     find_person,
     get_or_create_person,
     get_person,
-    parse_date,
     record_screening,
     validate_person_name,
+    validate_time_zone,
 )
 
 FORMAT = "glutefire-history"
@@ -60,16 +67,6 @@ TRAINING_FIELDS = (
 
 def _iso(value: dt.datetime) -> str:
     return value.astimezone(dt.timezone.utc).isoformat()
-
-
-def _parse_time(value: Any, what: str) -> dt.datetime:
-    try:
-        parsed = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        raise RecordError(f"expected {what} as an ISO 8601 time, but got {value!r}") from None
-    if parsed.tzinfo is None:
-        raise RecordError(f"expected {what} with a UTC offset, but got {value!r}")
-    return parsed
 
 
 def export_person(uow: Session, name: str) -> dict[str, Any]:
@@ -155,130 +152,116 @@ def _export_set(entry: TrainingLogEntry) -> dict[str, Any]:
 # --- import ---
 
 
-def import_person(
-    uow: Session, document: Mapping[str, Any], *, as_name: str | None = None
-) -> Person:
-    """Create a person from an exported document. Refuses to merge into an existing person."""
+def import_person(uow: Session, document: Any, *, as_name: str | None = None) -> Person:
+    """Create a person from an exported document (validated whole first: see
+    :mod:`glutefire.store.history_document`). Refuses to merge into an existing person."""
     _check_document(document)
-    info = document["person"]
-    name = validate_person_name(as_name or info.get("name", ""))
+    doc = validate_document(document)
+    name = validate_person_name(as_name or doc.person.name)
     if find_person(uow, name) is not None:
         raise RecordError(
             f"expected a new person name, but {name!r} is already stored; "
             "import under another name with --as NEW_NAME"
         )
-    person = get_or_create_person(uow, name, time_zone=info.get("time_zone") or "UTC")
-    person.notes = info.get("notes")
-    person.created_at = _parse_time(info.get("created_at"), "person.created_at")
-    intakes = _import_intakes(uow, person, document.get("intakes", []))
-    for item in document.get("screenings", []):
+    person = get_or_create_person(uow, name, time_zone=doc.person.time_zone or "UTC")
+    person.notes = doc.person.notes
+    person.created_at = doc.person.created_at
+    intakes = _import_intakes(uow, person, doc.intakes)
+    for item in doc.screenings:
         _import_screening(uow, name, item)
-    plans = _import_plans(uow, person, document.get("plans", []), intakes)
-    for item in document.get("sessions", []):
-        _import_session(uow, person, item, plans)
-    for item in document.get("training_log", []):
-        _import_set(uow, person, item)
+    plans = _import_plans(uow, person, doc.plans, intakes)
+    for session in doc.sessions:
+        _import_session(uow, person, session, plans)
+    for entry in doc.training_log:
+        values = entry.model_dump()
+        uow.add(TrainingLogEntry(person=person, **values))
     uow.flush()
     return person
 
 
 def _check_document(document: Any) -> None:
+    """The format and version first: a file of another kind is named as such."""
     if not isinstance(document, Mapping) or document.get("format") != FORMAT:
         got = document.get("format") if isinstance(document, Mapping) else type(document).__name__
-        raise RecordError(f"expected a {FORMAT} document, but got {got!r}")
+        raise RecordError(f"expected a {FORMAT} document, but got {str(got)[:40]!r}")
     if document.get("format_version") != FORMAT_VERSION:
         raise RecordError(
-            f"expected format_version {FORMAT_VERSION}, but got {document.get('format_version')!r}"
+            f"expected format_version {FORMAT_VERSION}, "
+            f"but got {str(document.get('format_version'))[:40]!r}"
         )
-    if not isinstance(document.get("person"), Mapping):
-        raise RecordError(f"expected a 'person' object, but got {document.get('person')!r}")
 
 
-def _import_intakes(uow: Session, person: Person, items: list[Any]) -> dict[str, Intake]:
+def _import_intakes(
+    uow: Session, person: Person, items: list[IntakeRecord]
+) -> dict[str, Intake]:
     keyed: dict[str, Intake] = {}
     for item in items:
-        intake = Intake(
-            person=person,
-            recorded_at=_parse_time(item.get("recorded_at"), "intake.recorded_at"),
-            answers=item.get("answers") or {},
-        )
+        intake = Intake(person=person, recorded_at=item.recorded_at, answers=item.answers)
         uow.add(intake)
-        keyed[str(item.get("key"))] = intake
+        keyed[str(item.key)] = intake
     uow.flush()
     return keyed
 
 
-def _import_screening(uow: Session, name: str, item: Mapping[str, Any]) -> None:
+def _import_screening(uow: Session, name: str, item: ScreeningRecord) -> None:
     screening = record_screening(
         uow,
         name,
-        parse_result(item.get("result"), origin=f"screening of {item.get('recorded_at')}"),
-        clip_sha256s=item.get("clip_sha256s") or [],
-        software_version=item.get("software_version"),
-        model_name=item.get("model_name"),
-        recorded_at=_parse_time(item.get("recorded_at"), "screening.recorded_at"),
+        parse_result(item.result, origin=f"screening of {item.recorded_at.isoformat()}"),
+        clip_sha256s=list(item.clip_sha256s),
+        software_version=item.software_version,
+        model_name=item.model_name,
+        recorded_at=item.recorded_at,
     )
     # exactly as exported, even where they differ from the values inside the result
-    screening.view = item.get("view")
-    screening.software_version = item.get("software_version")
-    screening.model_name = item.get("model_name")
+    screening.view = item.view
+    screening.software_version = item.software_version
+    screening.model_name = item.model_name
 
 
 def _import_plans(
-    uow: Session, person: Person, items: list[Any], intakes: Mapping[str, Intake]
+    uow: Session, person: Person, items: list[PlanRecord], intakes: Mapping[str, Intake]
 ) -> dict[str, Plan]:
     keyed: dict[str, Plan] = {}
     for item in items:
-        intake = intakes.get(str(item.get("intake"))) if item.get("intake") else None
+        intake = intakes.get(str(item.intake)) if item.intake else None
         plan = Plan(
             person=person,
-            created_at=_parse_time(item.get("created_at"), "plan.created_at"),
-            mode=item.get("mode") or "corrective",
-            status=_plan_status(item.get("status")),
-            start_date=parse_date(item.get("start_date"), "plan.start_date"),
-            sessions_per_week=int(item.get("sessions_per_week") or 0),
-            plan=item.get("plan") or {},
+            created_at=item.created_at,
+            mode=item.mode or "corrective",
+            status=item.status,
+            start_date=item.start_date,
+            sessions_per_week=item.sessions_per_week,
+            plan=item.plan,
             intake_id=intake.id if intake is not None else None,
         )
         uow.add(plan)
-        keyed[str(item.get("key"))] = plan
+        keyed[str(item.key)] = plan
     uow.flush()
     return keyed
 
 
-def _plan_status(value: Any) -> str:
-    if value not in ("active", "superseded", "stopped"):
-        raise RecordError(f"expected plan status active, superseded or stopped, but got {value!r}")
-    return str(value)
-
-
 def _import_session(
-    uow: Session, person: Person, item: Mapping[str, Any], plans: Mapping[str, Plan]
+    uow: Session, person: Person, item: SessionRecord, plans: Mapping[str, Plan]
 ) -> None:
-    plan = plans.get(str(item.get("plan"))) if item.get("plan") else None
+    plan = plans.get(str(item.plan)) if item.plan else None
     session = SessionLog(
         person=person,
         plan_id=plan.id if plan is not None else None,
-        performed_at=_parse_time(item.get("performed_at"), "session.performed_at"),
-        time_zone=item.get("time_zone") or "UTC",
-        session_label=item.get("session_label"),
-        pain_0_10=item.get("pain_0_10"),
-        effort_rpe_1_10=item.get("effort_rpe_1_10"),
-        notes=item.get("notes"),
-        recorded_at=_parse_time(item.get("recorded_at"), "session.recorded_at"),
+        performed_at=item.performed_at,
+        time_zone=validate_time_zone(item.time_zone or "UTC"),
+        session_label=item.session_label,
+        pain_0_10=item.pain_0_10,
+        effort_rpe_1_10=item.effort_rpe_1_10,
+        notes=item.notes,
+        recorded_at=item.recorded_at,
     )
     session.exercises = [
-        SessionExercise(position=i, **{f: e.get(f) for f in EXERCISE_FIELDS if f in e})
-        for i, e in enumerate(item.get("exercises", []))
+        SessionExercise(position=i, **e.model_dump(exclude={"checks"}))
+        for i, e in enumerate(item.exercises)
     ]
     uow.add(session)
-    for row, e in zip(session.exercises, item.get("exercises", []), strict=True):
-        for i, check in enumerate(e.get("checks", [])):
+    for row, e in zip(session.exercises, item.exercises, strict=True):
+        for i, check in enumerate(e.checks):
             result = parse_check_result(check, origin=f"session exercise check {i}")
             attach_check(uow, row, result)
-
-
-def _import_set(uow: Session, person: Person, item: Mapping[str, Any]) -> None:
-    values = {f: item.get(f) for f in TRAINING_FIELDS}
-    values["performed_at"] = _parse_time(item.get("performed_at"), "training_log.performed_at")
-    uow.add(TrainingLogEntry(person=person, **values))

@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -436,3 +437,20 @@ class WebWorker(Base):
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- login rate limit (revision 0005a): shared by every server process on the database ---
+
+
+class LoginFailure(Base):
+    """One failed login (or refused sign-up), kept for the rate limit's window. ``scope`` is
+    ``account`` (``key_sha256`` = SHA-256 of the normalised email, known or not) or ``address``
+    (of the client address); rows older than the window are deleted as new ones arrive."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_scope_key_at", "scope", "key_sha256", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    key_sha256: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

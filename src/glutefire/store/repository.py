@@ -57,17 +57,26 @@ def validate_person_name(name: str) -> str:
     cleaned = " ".join(str(name).split())
     if not cleaned or len(cleaned) > MAX_NAME_LENGTH:
         raise RecordError(
-            f"expected a person name of 1-{MAX_NAME_LENGTH} characters, but got {name!r}"
+            f"expected a person name of 1-{MAX_NAME_LENGTH} characters, "
+            f"but got {len(cleaned)} characters: {str(name)[:40]!r}"
         )
     return cleaned
 
 
+#: Longest IANA zone name stored (the columns' length).
+MAX_TIME_ZONE_LENGTH = 64
+
+
 def validate_time_zone(name: str) -> str:
+    """An IANA zone name such as ``Europe/Berlin``; a folder of zones (``Europe``), an
+    over-long or malformed name is a :class:`RecordError`."""
     try:
+        if len(str(name)) > MAX_TIME_ZONE_LENGTH:
+            raise ValueError(name)
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
         raise RecordError(
-            f"expected an IANA time zone such as Europe/Berlin or UTC, but got {name!r}"
+            f"expected an IANA time zone such as Europe/Berlin or UTC, but got {str(name)[:80]!r}"
         ) from None
     return name
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from glutefire.boundary import clean_text, finite, plausible_time, whole
 from glutefire.errors import RecordError
 from glutefire.tracking.loads import Load, parse_load
 
@@ -96,16 +97,25 @@ def parse_set_override(text: str) -> SetOverride:
             f"expected --set as EXERCISE_ID:SETSxREPS[@LOAD] or EXERCISE_ID:SETSxSECONDSs, "
             f"e.g. glute_bridge:3x12@10kg or side_plank:2x30s, but got {text!r}"
         )
-    amount = float(match["amount"])
     is_hold = bool(match["unit"])
-    return SetOverride(
-        exercise_id=match["id"].strip(),
-        sets=int(match["sets"]),
-        reps=None if is_hold else int(amount),
-        hold_s=amount if is_hold else None,
-        load=match["load"].strip() if match["load"] else None,
-        measured=parse_load(match["load"]),
-    )
+    try:
+        amount = finite(float(match["amount"]), "--set's amount", low=0, high=MAX_SET_AMOUNT)
+        return SetOverride(
+            exercise_id=clean_text(match["id"], "--set's exercise id", max_chars=64),
+            sets=whole(int(match["sets"]), "--set's sets", low=0, high=MAX_SETS),
+            reps=None if is_hold else whole(amount, "--set's reps", low=0, high=MAX_SET_AMOUNT),
+            hold_s=amount if is_hold else None,
+            load=clean_text(match["load"], "--set's load", max_chars=64) if match["load"] else None,
+            measured=parse_load(match["load"]),
+        )
+    except ValueError as exc:
+        raise RecordError(str(exc)) from None
+
+
+#: Input sanity bounds of a logged exercise (design values, unverified): far beyond a session.
+MAX_SETS = 100
+MAX_SET_AMOUNT = 3600  # reps, or seconds of a hold
+MAX_NOTES_CHARS = 2000
 
 
 def check_scale(value: int | None, low: int, high: int, what: str) -> int | None:
@@ -292,6 +302,12 @@ def build_session_entry(
     """The session to store: the plan's next session (or ``session_label``) with overrides."""
     if performed_at.tzinfo is None:
         raise RecordError(f"expected a time-zone-aware time, but got {performed_at!r}")
+    try:
+        plausible_time(performed_at, "the session's time")
+        if notes is not None:
+            notes = clean_text(notes, "the notes", max_chars=MAX_NOTES_CHARS, multiline=True)
+    except ValueError as exc:
+        raise RecordError(str(exc)) from None
     local_day = performed_at.astimezone(ZoneInfo(time_zone)).date()
     label, planned = _planned_session(plan, local_day, last_label, session_label, maintenance_sets)
     exercises = apply_overrides(planned, skip=skip, sets=sets)

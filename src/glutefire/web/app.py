@@ -4,11 +4,13 @@ cookie signer and rate limiter are created here (never at import) and kept in ``
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -19,10 +21,13 @@ from glutefire.reports.citations import cite_in_words
 from glutefire.store.engine import open_database
 from glutefire.web.deps import LoginRequired
 from glutefire.web.jobs import JobRunner, ScreenFn, screen_videos
-from glutefire.web.security import CookieSigner, LoginRateLimiter
+from glutefire.web.live_sockets import LiveSockets
+from glutefire.web.security import CookieSigner, HashGate, LoginRateLimiter, ServerBusy
 from glutefire.web.settings import WebSettings
+from glutefire.web.storage import prepare_storage
 
 HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
 #: Room for the multipart envelope and form fields on top of the clip itself.
 FORM_OVERHEAD_BYTES = 64 * 1024
 
@@ -87,13 +92,18 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        settings.upload_dir.mkdir(parents=True, exist_ok=True)
-        settings.keyframe_dir.mkdir(parents=True, exist_ok=True)
+        prepare_storage(settings)
         engine = open_database(settings.database_url)
         runner = JobRunner(engine, settings, screen=screen)
         runner.start()  # jobs left by a stopped process are queued again when their lease ends
         app.state.engine = engine
         app.state.jobs = runner
+        app.state.login_limiter = LoginRateLimiter(
+            engine,
+            attempts=settings.login_attempts,
+            address_attempts=settings.login_address_attempts,
+            window_s=settings.login_window_s,
+        )
         try:
             yield
         finally:
@@ -105,7 +115,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.signer = CookieSigner(settings.secret_key, settings.session_ttl_s)
-    app.state.login_limiter = LoginRateLimiter(settings.login_attempts, settings.login_window_s)
+    app.state.hash_gate = HashGate(settings.password_hash_slots, settings.password_hash_wait_s)
+    app.state.live_sockets = LiveSockets(settings.live_sockets_per_account)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.filters["cite"] = cite_in_words
     app.state.live_backend_factory = live_backend_factory
@@ -131,9 +142,23 @@ SECURITY_HEADERS = {
 }
 
 
+def response_headers(settings: WebSettings, path: str) -> dict[str, str]:
+    """Headers every response carries (500s included): the security headers, ``no-store`` on
+    everything but the static files (pages and PDFs hold client data), and HSTS when the
+    deployment says it is served over TLS (``hsts_max_age_s``)."""
+    headers = dict(SECURITY_HEADERS)
+    if not path.startswith("/static/"):
+        headers["Cache-Control"] = "no-store"
+    if settings.hsts_max_age_s is not None:
+        headers["Strict-Transport-Security"] = (
+            f"max-age={settings.hsts_max_age_s}; includeSubDomains"
+        )
+    return headers
+
+
 async def _security_headers(request: Request, call_next) -> Response:
     response = await call_next(request)
-    for name, value in SECURITY_HEADERS.items():
+    for name, value in response_headers(request.app.state.settings, request.url.path).items():
         response.headers.setdefault(name, value)
     return response
 
@@ -152,6 +177,39 @@ def _add_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
         return _error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_form(request: Request, exc: RequestValidationError) -> Response:
+        """A missing or malformed field: a readable 400 page, not FastAPI's JSON dump."""
+        return _error_page(request, 400, _first_problem(exc))
+
+    @app.exception_handler(ServerBusy)
+    async def _busy(request: Request, exc: ServerBusy) -> Response:
+        response = _error_page(request, 503, str(exc))
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, exc: Exception) -> Response:
+        """A bug: logged with its traceback; the page says nothing of the server's insides and
+        carries the same headers as every other response (this handler runs outside the
+        middleware that adds them)."""
+        log.error("unhandled error on %s", request.url.path, exc_info=exc)
+        response = _error_page(request, 500, "internal error; it has been logged")
+        for name, value in response_headers(app.state.settings, request.url.path).items():
+            response.headers.setdefault(name, value)
+        return response
+
+
+def _first_problem(exc: RequestValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return "expected a complete form; reload the page and try again"
+    first = errors[0]
+    field = str(first.get("loc", ("", "field"))[-1]).replace("_", " ")
+    if first.get("type") == "missing":
+        return f"expected a value for {field}, but the form had none"
+    return f"expected a valid {field}: {str(first.get('msg', ''))[:120]}"
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:

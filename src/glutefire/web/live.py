@@ -12,6 +12,7 @@ dataset screened by :func:`~glutefire.screening.session.screen_session`, like an
 
 from __future__ import annotations
 
+import io
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import cv2
 import numpy as np
 import xarray as xr
+from PIL import Image, UnidentifiedImageError
 
 from glutefire.errors import InputFileError
 from glutefire.keypoints import make_keypoints
@@ -37,10 +39,16 @@ class LiveSession:
     """State of one live set. Not thread-safe: one WebSocket, one session."""
 
     def __init__(
-        self, backend: PoseBackend, *, max_frames: int = 1800, model: ModelInfo | None = None
+        self,
+        backend: PoseBackend,
+        *,
+        max_frames: int = 1800,
+        max_frame_pixels: int = 1920 * 1080,
+        model: ModelInfo | None = None,
     ) -> None:
         self.backend = backend
         self.max_frames = max_frames
+        self.max_frame_pixels = max_frame_pixels
         self.model = model or ModelInfo(name=backend.name, version=backend.version)
         self.reset()
 
@@ -59,6 +67,7 @@ class LiveSession:
         return len(self._times_s)
 
     def process_jpeg(self, jpeg: bytes, time_ms: float) -> dict[str, Any]:
+        check_frame_header(jpeg, max_pixels=self.max_frame_pixels)
         image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
         if image is None:
             raise InputFileError("expected a JPEG frame, but could not decode it")
@@ -134,6 +143,35 @@ class LiveSession:
         ``outputs`` are written (raises a GlutefireError when unusable)."""
         clip = ClipInput(path=Path(LIVE_CLIP_NAME), keypoints=self.keypoints())
         return screen_session([clip], model=self.model, store=store, outputs=outputs or [])
+
+
+#: Image formats a live frame may come in (the browser sends JPEG; PNG is accepted too).
+FRAME_FORMATS = ("JPEG", "PNG")
+
+
+def check_frame_header(data: bytes, *, max_pixels: int) -> tuple[int, int]:
+    """(width, height) of a JPEG or PNG frame read from its header only, before anything is
+    decoded: a 730 KiB PNG can declare 16000x16000 px (730 MiB once decoded). Raises
+    :class:`InputFileError` for other formats and for frames over ``max_pixels``."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+    except Image.DecompressionBombError:  # Pillow's own ceiling, far above ours
+        raise InputFileError(_too_large(max_pixels, "a larger one")) from None
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise InputFileError("expected a JPEG frame, but could not read its header") from None
+    if kind not in FRAME_FORMATS:
+        raise InputFileError(f"expected a JPEG frame, but got {kind}")
+    if width * height > max_pixels:
+        raise InputFileError(_too_large(max_pixels, f"{width}x{height}"))
+    return width, height
+
+
+def _too_large(max_pixels: int, got: str) -> str:
+    return (
+        f"expected a frame of at most {max_pixels / 1e6:.1f} megapixels, but got {got}; "
+        "lower the camera resolution"
+    )
 
 
 def timed(session: LiveSession, jpeg: bytes, time_ms: float) -> dict[str, Any]:

@@ -1,23 +1,34 @@
-"""Passwords (argon2id), session tokens (signed, expiring cookie backed by a database row),
-CSRF tokens, and the login rate limit."""
+"""Passwords (argon2id, concurrency bounded by :class:`HashGate`), session tokens (signed,
+expiring cookie backed by a database row), CSRF tokens, the client address behind trusted
+proxies, and the login rate limit (in the database)."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import hmac
+import ipaddress
+import math
 import secrets
 import threading
-import time
-from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
+from sqlalchemy import Engine
+
+from glutefire.store import login_limits
+from glutefire.store.accounts import email_key
+from glutefire.store.repository import unit_of_work
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 SESSION_COOKIE = "gf_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-MIN_PASSWORD_LENGTH = 10
 
 _hasher = PasswordHasher()
 
@@ -68,31 +79,117 @@ class CookieSigner:
             return None
 
 
+def _digest(scope: str, value: str) -> str:
+    return hashlib.sha256(f"{scope}:{value}".encode()).hexdigest()
+
+
+def client_address(
+    peer: str | None, forwarded_for: str | None, trusted: Sequence[IPNetwork]
+) -> str:
+    """The client's address: the TCP peer, unless the peer is a trusted proxy; then the
+    right-most ``X-Forwarded-For`` entry that is not itself a trusted proxy (entries further
+    left were written by the client and prove nothing). No trusted proxies: the header is
+    ignored."""
+    address = peer or "unknown"
+    if not trusted or not _is_trusted(address, trusted) or not forwarded_for:
+        return address
+    for hop in reversed([h.strip() for h in forwarded_for.split(",")]):
+        if not _is_trusted(hop, trusted):
+            return hop[:64] if _parses(hop) else address
+    return address
+
+
+def _parses(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_trusted(address: str, trusted: Sequence[IPNetwork]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
+
+
+@dataclass(frozen=True)
+class LoginDecision:
+    """Whether a login may be tried now; ``retry_after_s`` when it may not."""
+
+    allowed: bool
+    retry_after_s: int = 0
+
+
 class LoginRateLimiter:
-    """At most ``attempts`` failed logins per (client IP, email) within ``window_s`` seconds."""
+    """At most ``attempts`` failed logins per account (normalised email, known or not) and at
+    most ``address_attempts`` per client address within ``window_s`` seconds, counted in the
+    database (table ``login_failure``) so that every server process shares the count.
 
-    def __init__(self, attempts: int, window_s: float, clock=time.monotonic) -> None:
-        self.attempts = attempts
+    Checks and records are separate transactions: processes racing on one account may let a
+    few more guesses through than the limit (at most one per concurrent request)."""
+
+    def __init__(
+        self, engine: Engine, *, attempts: int, address_attempts: int, window_s: float
+    ) -> None:
+        self._engine = engine
+        self.limits = {"account": attempts, "address": address_attempts}
         self.window_s = window_s
-        self._clock = clock
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
-        now = self._clock()
-        failures = self._failures.setdefault(key, deque())
-        while failures and now - failures[0] > self.window_s:
-            failures.popleft()
-        return failures
+    def _keys(self, address: str, email: str) -> dict[str, str]:
+        return {
+            "account": _digest("account", email_key(email)),
+            "address": _digest("address", address),
+        }
 
-    def blocked(self, ip: str, email: str) -> bool:
-        with self._lock:
-            return len(self._recent((ip, email.lower()))) >= self.attempts
+    def check(self, address: str, email: str) -> LoginDecision:
+        now = dt.datetime.now(dt.timezone.utc)
+        with unit_of_work(self._engine) as uow:
+            for scope, key in self._keys(address, email).items():
+                count, oldest = login_limits.recent_failures(
+                    uow, scope, key, window_s=self.window_s
+                )
+                if count >= self.limits[scope] and oldest is not None:
+                    wait_s = self.window_s - (now - oldest).total_seconds()
+                    return LoginDecision(False, max(1, math.ceil(wait_s)))
+        return LoginDecision(True)
 
-    def failed(self, ip: str, email: str) -> None:
-        with self._lock:
-            self._recent((ip, email.lower())).append(self._clock())
+    def failed(self, address: str, email: str) -> None:
+        with unit_of_work(self._engine) as uow:
+            login_limits.record_failure(uow, self._keys(address, email), window_s=self.window_s)
 
-    def succeeded(self, ip: str, email: str) -> None:
-        with self._lock:
-            self._failures.pop((ip, email.lower()), None)
+    def succeeded(self, address: str, email: str) -> None:
+        """The account's count restarts; the address keeps its count (one valid login must
+        not reset a guesser's budget for other accounts)."""
+        with unit_of_work(self._engine) as uow:
+            login_limits.clear_failures(uow, "account", self._keys(address, email)["account"])
+
+
+class ServerBusy(Exception):
+    """Too many password hashes are running; answer 503 with ``Retry-After``."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__("the server is busy; try again in a few seconds")
+        self.retry_after_s = retry_after_s
+
+
+class HashGate:
+    """Bounds concurrent argon2 work (each hash holds ``memory_cost`` KiB, 64 MiB by default):
+    at most ``slots`` at once, a request waits at most ``wait_s`` for a slot and is then refused
+    with :class:`ServerBusy` instead of queueing without bound."""
+
+    def __init__(self, slots: int, wait_s: float, retry_after_s: int = 5) -> None:
+        self._slots = threading.BoundedSemaphore(slots)
+        self.wait_s = wait_s
+        self.retry_after_s = retry_after_s
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        if not self._slots.acquire(timeout=self.wait_s):
+            raise ServerBusy(self.retry_after_s)
+        try:
+            yield
+        finally:
+            self._slots.release()

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, ValidationError, model_validator
 
+from glutefire.datafiles import format_validation_error
 from glutefire.errors import GlutefireError
 from glutefire.store.settings import ENV_VAR as DATABASE_ENV
 from glutefire.store.settings import resolve_database_url
@@ -21,6 +22,8 @@ from glutefire.store.settings import resolve_database_url
 SECRET_ENV = "GLUTEFIRE_SECRET_KEY"
 #: ``GLUTEFIRE_WEB_<SETTING>`` sets any setting below (see :func:`env_overrides`).
 ENV_PREFIX = "GLUTEFIRE_WEB_"
+#: Settings that hold a list: comma-separated in the environment.
+LIST_SETTINGS = frozenset({"trusted_proxies"})
 SECRET_FILE = "web-secret.key"
 #: Video containers accepted for upload (checked by extension AND by decoding a frame).
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv")
@@ -53,6 +56,16 @@ class WebSettings(BaseModel):
     clip_retention_days: float | None = Field(default=30.0, ge=0)  # None: keep clips
     retention_every_s: float = Field(default=3600.0, gt=0)
     live_max_frames: int = Field(default=30 * 60, gt=0)
+    # Security and availability: defaults and reasons in docs/security.md.
+    login_address_attempts: int = Field(default=50, gt=0)
+    trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
+    password_hash_slots: int = Field(default=4, ge=1, le=64)
+    password_hash_wait_s: float = Field(default=0.5, ge=0)
+    max_clip_frames: int = Field(default=120 * 60, gt=0)
+    max_clip_pixels: int = Field(default=3840 * 2160, gt=0)
+    live_max_frame_pixels: int = Field(default=1920 * 1080, gt=0)
+    live_sockets_per_account: int = Field(default=2, ge=1)
+    hsts_max_age_s: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _heartbeat_within_lease(self) -> WebSettings:
@@ -98,13 +111,18 @@ def secret_key_for(data_dir: Path, environ: Mapping[str, str]) -> str:
     return key
 
 
-def env_overrides(environ: Mapping[str, str]) -> dict[str, str | None]:
+def env_overrides(environ: Mapping[str, str]) -> dict[str, str | tuple[str, ...] | None]:
     """Settings given as ``GLUTEFIRE_WEB_<SETTING>`` (``GLUTEFIRE_WEB_SCREENING_WORKERS=2``;
-    ``none`` for "no limit", e.g. ``GLUTEFIRE_WEB_CLIP_RETENTION_DAYS=none``)."""
-    values: dict[str, str | None] = {}
+    ``none`` for "no limit", e.g. ``GLUTEFIRE_WEB_CLIP_RETENTION_DAYS=none``; lists such as
+    ``GLUTEFIRE_WEB_TRUSTED_PROXIES=10.0.0.1,10.0.1.0/24`` comma-separated)."""
+    values: dict[str, str | tuple[str, ...] | None] = {}
     for name in WebSettings.model_fields:
         raw = environ.get(ENV_PREFIX + name.upper())
-        if raw is not None and name not in ("database_url", "secret_key"):
+        if raw is None or name in ("database_url", "secret_key"):
+            continue
+        if name in LIST_SETTINGS:
+            values[name] = tuple(item.strip() for item in raw.split(",") if item.strip())
+        else:
             values[name] = None if raw.strip().lower() == "none" else raw
     return values
 
@@ -115,7 +133,10 @@ def settings_to_env(settings: WebSettings) -> dict[str, str]:
     variable."""
     env = {DATABASE_ENV: settings.database_url}
     for name, value in settings.model_dump(exclude={"database_url", "secret_key"}).items():
-        env[ENV_PREFIX + name.upper()] = "none" if value is None else str(value)
+        if name in LIST_SETTINGS:
+            env[ENV_PREFIX + name.upper()] = ",".join(str(v) for v in value)
+        else:
+            env[ENV_PREFIX + name.upper()] = "none" if value is None else str(value)
     return env
 
 
@@ -137,8 +158,6 @@ def load_settings(
         return WebSettings(
             database_url=url, data_dir=folder, secret_key=secret_key_for(folder, env), **values
         )
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)
-        )
-        raise SettingsError(f"expected valid web settings, but {problems}") from None
+    except ValidationError as exc:  # e.g. --trusted-proxy nonsense
+        problem = format_validation_error(exc)
+        raise SettingsError(f"expected valid web settings, but {problem}") from None

@@ -22,6 +22,10 @@ def _sign_up_and_add_client(page, server: str) -> None:
     page.fill("input[name=email]", "kim@example.org")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    # sign-up answers alike for new and taken emails: the login form, email filled in
+    assert page.input_value("input[name=email]") == "kim@example.org"
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
     page.wait_for_url(f"{server}/clients")
     page.fill("input[name=display_name]", "Ana Client")
     page.click("text=Add client")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
@@ -22,16 +23,20 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
+        rows = []
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            row = dict(zip(header, (v.strip() for v in values), strict=False))
+            if len(values) != len(header):
+                row["__width__"] = f"{len(values)} fields, header has {len(header)}"
+            rows.append((reader.line_num, row))
     except StopIteration:
         raise TrainingLogFormatError("expected a CSV header line, but the file is empty") from None
-    rows = []
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        row = dict(zip(header, (v.strip() for v in values), strict=False))
-        if len(values) != len(header):
-            row["__width__"] = f"{len(values)} fields, header has {len(header)}"
-        rows.append((reader.line_num, row))
+    except csv.Error as exc:  # e.g. a field over csv.field_size_limit() (128 KiB)
+        raise TrainingLogFormatError(
+            f"expected a CSV export, but line {reader.line_num} is not readable CSV ({exc})"
+        ) from None
     return header, rows
 
 
@@ -40,16 +45,19 @@ def parse_number(text: str | None, what: str) -> float | None:
     if text is None or text.strip() == "":
         return None
     try:
-        return float(text.strip().replace(",", "."))
+        value = float(text.strip().replace(",", "."))
     except ValueError:
-        raise ValueError(f"expected {what} as a number, but got {text!r}") from None
+        raise ValueError(f"expected {what} as a number, but got {text[:40]!r}") from None
+    if not math.isfinite(value):  # "inf", "nan", "1e400"
+        raise ValueError(f"expected {what} as a finite number, but got {text[:40]!r}")
+    return value
 
 
 def parse_int(text: str | None, what: str) -> int | None:
     value = parse_number(text, what)
     if value is None:
         return None
-    if value != int(value):
+    if not value.is_integer():
         raise ValueError(f"expected {what} as a whole number, but got {text!r}")
     return int(value)
 

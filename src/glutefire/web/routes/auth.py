@@ -18,11 +18,14 @@ from glutefire.web.deps import (
     SettingsDep,
     optional_principal,
 )
+from glutefire.web.passwords import check_password
 from glutefire.web.render import anonymous_page, redirect
 from glutefire.web.security import (
     DUMMY_HASH,
-    MIN_PASSWORD_LENGTH,
     SESSION_COOKIE,
+    HashGate,
+    client_address,
+    email_key,
     hash_password,
     new_token,
     token_digest,
@@ -59,12 +62,15 @@ def _safe_next(url: str | None, default: str = "/clients") -> str:
     return url if url and url.startswith("/") and not url.startswith("//") else default
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise RecordError(
-            f"expected a password of at least {MIN_PASSWORD_LENGTH} characters, "
-            f"but got {len(password)}"
-        )
+def _gate(request: Request) -> HashGate:
+    return request.app.state.hash_gate
+
+
+#: Shown after every well-formed sign-up, new email or not: the page must not say which.
+SIGNED_UP = (
+    "if {email} had no account yet, it has one now: log in with the password you chose. "
+    "If it had one already, log in with that account's password."
+)
 
 
 @router.get("/")
@@ -86,16 +92,24 @@ def signup(
     password: Annotated[str, Form()],
     display_name: Annotated[str, Form()],
 ) -> Response:
+    """Create a trainer account. The answer is the same whether or not the email has an
+    account already (the login page with one notice), so sign-up cannot be used to learn who
+    has an account; the argon2 hash runs in both cases, so neither can its timing."""
     try:
-        _check_password(password)
+        clean_email = accounts.normalise_email(email)
+        check_password(password, email=clean_email)
+        with _gate(request).slot():
+            password_hash = hash_password(password)
         with unit_of_work(engine) as uow:
-            account = accounts.create_account(
+            accounts.create_account(
                 uow,
-                email=email,
-                password_hash=hash_password(password),
+                email=clean_email,
+                password_hash=password_hash,
                 role="trainer",
                 display_name=display_name,
             )
+    except accounts.EmailTakenError:
+        pass  # answered exactly like a new account (see the docstring)
     except RecordError as exc:
         return anonymous_page(
             request,
@@ -105,7 +119,13 @@ def signup(
             email=email,
             display_name=display_name,
         )
-    return _start_session(request, engine, account, "/clients")
+    return anonymous_page(
+        request,
+        "login.html",
+        email=clean_email,
+        notice=SIGNED_UP.format(email=clean_email),
+        next="/clients",
+    )
 
 
 @router.get("/login")
@@ -113,8 +133,23 @@ def login_form(request: Request, next: str | None = None) -> Response:
     return anonymous_page(request, "login.html", next=_safe_next(next))
 
 
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+def _client_address(request: Request) -> str:
+    return client_address(
+        request.client.host if request.client else None,
+        request.headers.get("x-forwarded-for"),
+        request.app.state.settings.trusted_proxies,
+    )
+
+
+def _verified_account(request: Request, engine, email: str, password: str):
+    """The account if ``password`` is its password, else None. Unknown emails verify against
+    a dummy hash (same argon2 cost, so timing does not tell them apart) inside the same
+    bounded :class:`HashGate` as real ones."""
+    with unit_of_work(engine) as uow:
+        account = accounts.find_account(uow, email)
+    with _gate(request).slot():
+        ok = verify_password(account.password_hash if account else DUMMY_HASH, password)
+    return account if ok and account is not None else None
 
 
 @router.post("/login", dependencies=[AnonCsrf])
@@ -126,31 +161,31 @@ def login(
     next: Annotated[str, Form()] = "/clients",
 ) -> Response:
     limiter = request.app.state.login_limiter
-    ip = _client_ip(request)
-    if limiter.blocked(ip, email):
-        return anonymous_page(
+    address, key = _client_address(request), email_key(email)
+    decision = limiter.check(address, key)
+    if not decision.allowed:
+        response = anonymous_page(
             request,
             "login.html",
             status=429,
-            email=email,
-            error="too many failed logins; wait 15 minutes and try again",
+            email=key,
+            error="too many failed logins; wait "
+            f"{max(1, decision.retry_after_s // 60)} minutes and try again",
         )
-    with unit_of_work(engine) as uow:
-        account = accounts.find_account(uow, email)
-    if (
-        not verify_password(account.password_hash if account else DUMMY_HASH, password)
-        or account is None
-    ):
-        limiter.failed(ip, email)
+        response.headers["Retry-After"] = str(decision.retry_after_s)
+        return response
+    account = _verified_account(request, engine, key, password)
+    if account is None:
+        limiter.failed(address, key)
         return anonymous_page(
             request,
             "login.html",
             status=400,
-            email=email,
+            email=key,
             error="wrong email or password",
             next=_safe_next(next),
         )
-    limiter.succeeded(ip, email)
+    limiter.succeeded(address, key)
     default = "/clients" if account.role == "trainer" else "/me"
     return _start_session(request, engine, account, _safe_next(next, default))
 
@@ -159,6 +194,7 @@ def login(
 def logout(request: Request, engine: EngineDep, principal: CurrentPrincipal) -> Response:
     with unit_of_work(engine) as uow:
         accounts.end_web_session(uow, principal.session_digest)
+    request.app.state.live_sockets.end_session(principal.session_digest)
     response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -190,7 +226,9 @@ def accept_invite(
     display_name: Annotated[str, Form()],
 ) -> Response:
     try:
-        _check_password(password)
+        check_password(password, email=email)
+        with _gate(request).slot():
+            password_hash = hash_password(password)
         with unit_of_work(engine) as uow:
             invite = accounts.open_invite(uow, token_digest(token))
             if invite is None:
@@ -198,7 +236,7 @@ def accept_invite(
             account = accounts.create_account(
                 uow,
                 email=email,
-                password_hash=hash_password(password),
+                password_hash=password_hash,
                 role="client",
                 display_name=display_name,
             )

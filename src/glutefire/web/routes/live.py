@@ -17,26 +17,31 @@ from urllib.parse import urlparse
 
 from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import Response
+from starlette.types import Message
 
 from glutefire.errors import GlutefireError
 from glutefire.models import DEFAULT_POSE_MODEL
 from glutefire.reports.outputs import keyframe_outputs
 from glutefire.result import ScreeningResult
 from glutefire.screening.pipeline import make_pose_backend, pose_model_info
+from glutefire.store.accounts import live_web_session
 from glutefire.store.repository import record_screening, unit_of_work
 from glutefire.web.deps import (
     ClientRef,
     CurrentPrincipal,
     OwnedClient,
+    Principal,
     load_client,
     principal_from_cookie,
 )
 from glutefire.web.live import LiveSession, timed
+from glutefire.web.live_sockets import LiveSockets
 from glutefire.web.render import page
 from glutefire.web.security import SESSION_COOKIE
 
 router = APIRouter()
 POLICY_VIOLATION = 1008
+TRY_AGAIN_LATER = 1013
 #: BlazePose model of live mode (the default, full: fast enough for a webcam stream).
 LIVE_MODEL = DEFAULT_POSE_MODEL
 
@@ -48,16 +53,17 @@ def live_page(request: Request, principal: CurrentPrincipal, client: OwnedClient
 
 def _make_session(app: Any) -> LiveSession:
     """A live session on the app's test backend, or on the pipeline's pose model (tracking)."""
-    max_frames = app.state.settings.live_max_frames
+    limits = {
+        "max_frames": app.state.settings.live_max_frames,
+        "max_frame_pixels": app.state.settings.live_max_frame_pixels,
+    }
     factory = app.state.live_backend_factory
     if factory is not None:
-        return LiveSession(factory(), max_frames=max_frames)
-    return LiveSession(
-        make_pose_backend(LIVE_MODEL), max_frames=max_frames, model=pose_model_info(LIVE_MODEL)
-    )
+        return LiveSession(factory(), **limits)
+    return LiveSession(make_pose_backend(LIVE_MODEL), model=pose_model_info(LIVE_MODEL), **limits)
 
 
-def _authorise(websocket: WebSocket, client_id: int) -> ClientRef | None:
+def _authorise(websocket: WebSocket, client_id: int) -> tuple[Principal, ClientRef] | None:
     origin = websocket.headers.get("origin")
     if origin and urlparse(origin).netloc != websocket.headers.get("host"):
         return None  # cross-site WebSocket: the cookie alone must not be enough
@@ -68,9 +74,15 @@ def _authorise(websocket: WebSocket, client_id: int) -> ClientRef | None:
     if principal is None:
         return None
     try:
-        return load_client(app.state.engine, principal, client_id)
+        return principal, load_client(app.state.engine, principal, client_id)
     except HTTPException:
         return None
+
+
+def _logged_in(websocket: WebSocket, session_digest: str) -> bool:
+    """Whether the socket's login session still exists (it may have ended in another process)."""
+    with unit_of_work(websocket.app.state.engine) as uow:
+        return live_web_session(uow, session_digest) is not None
 
 
 def _save(websocket: WebSocket, session: LiveSession, client: ClientRef) -> dict[str, Any]:
@@ -95,13 +107,19 @@ def _save(websocket: WebSocket, session: LiveSession, client: ClientRef) -> dict
     }
 
 
+def _command_of(message: Message) -> str | None:
+    """The ``type`` of a text command, None for frames and unreadable text."""
+    try:
+        command = json.loads(message.get("text") or "null").get("type")
+    except (ValueError, AttributeError):
+        return None
+    return command if isinstance(command, str) else None
+
+
 async def _command(
     websocket: WebSocket, session: LiveSession, client: ClientRef, text: str
 ) -> dict[str, Any]:
-    try:
-        command = json.loads(text).get("type")
-    except (ValueError, AttributeError):
-        command = None
+    command = _command_of({"text": text})
     if command == "reset":
         session.reset()
         return {"type": "reset"}
@@ -110,32 +128,78 @@ async def _command(
     return {"type": "error", "message": f"expected a command save or reset, but got {text[:40]!r}"}
 
 
+async def _reply(
+    websocket: WebSocket, session: LiveSession, client: ClientRef, message: Message
+) -> dict[str, Any]:
+    try:
+        if message.get("bytes") is not None:
+            data = message["bytes"]
+            if len(data) < 9:
+                raise GlutefireError("expected 8 bytes of time then a JPEG frame")
+            (time_ms,) = struct.unpack("<d", data[:8])
+            return await asyncio.to_thread(timed, session, data[8:], time_ms)
+        return await _command(websocket, session, client, message.get("text") or "")
+    except GlutefireError as exc:
+        return {"type": "error", "message": str(exc)}
+
+
+async def _next_message(websocket: WebSocket, ended: asyncio.Task) -> Message | None:
+    """The next message, or None once the login session has ended (logout)."""
+    receive = asyncio.ensure_future(websocket.receive())
+    done, _ = await asyncio.wait({receive, ended}, return_when=asyncio.FIRST_COMPLETED)
+    if receive in done:
+        return receive.result()
+    receive.cancel()
+    return None
+
+
 @router.websocket("/clients/{client_id}/live/ws")
 async def live_socket(websocket: WebSocket, client_id: int) -> None:
-    client = _authorise(websocket, client_id)
-    if client is None:
+    allowed = _authorise(websocket, client_id)
+    if allowed is None:
         await websocket.close(code=POLICY_VIOLATION)
         return
+    principal, client = allowed
+    sockets: LiveSockets = websocket.app.state.live_sockets
+    ticket = sockets.open(principal.account_id, principal.session_digest)
     await websocket.accept()
+    if ticket is None:
+        limit = sockets.per_account
+        await websocket.send_json(
+            {"type": "error", "message": f"at most {limit} live mirrors at once; close another"}
+        )
+        await websocket.close(code=TRY_AGAIN_LATER)
+        return
+    ended = asyncio.ensure_future(ticket.ended.wait())
     session = await asyncio.to_thread(_make_session, websocket.app)
     try:
+        await _serve(websocket, session, client, principal, ended)
+    finally:
+        ended.cancel()
+        sockets.close(ticket)
+        session.backend.close()
+
+
+async def _serve(
+    websocket: WebSocket,
+    session: LiveSession,
+    client: ClientRef,
+    principal: Principal,
+    ended: asyncio.Task,
+) -> None:
+    """Frames and commands until the browser disconnects or the login ends (then the socket is
+    closed, and nothing more is saved: a save re-checks the login in the database)."""
+    try:
         while True:
-            message = await websocket.receive()
+            message = await _next_message(websocket, ended)
+            if message is None or (
+                _command_of(message) == "save"
+                and not await asyncio.to_thread(_logged_in, websocket, principal.session_digest)
+            ):
+                await websocket.close(code=POLICY_VIOLATION, reason="logged out")
+                return
             if message["type"] == "websocket.disconnect":
-                break
-            try:
-                if message.get("bytes") is not None:
-                    data = message["bytes"]
-                    if len(data) < 9:
-                        raise GlutefireError("expected 8 bytes of time then a JPEG frame")
-                    (time_ms,) = struct.unpack("<d", data[:8])
-                    reply = await asyncio.to_thread(timed, session, data[8:], time_ms)
-                else:
-                    reply = await _command(websocket, session, client, message.get("text") or "")
-            except GlutefireError as exc:
-                reply = {"type": "error", "message": str(exc)}
-            await websocket.send_json(reply)
+                return
+            await websocket.send_json(await _reply(websocket, session, client, message))
     except WebSocketDisconnect:
         pass
-    finally:
-        session.backend.close()

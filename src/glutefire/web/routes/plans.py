@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -35,20 +36,31 @@ from glutefire.web.render import page, redirect
 router = APIRouter()
 
 
+#: Largest magnitude a form number may have; the models' own ranges are far narrower (pain
+#: 0-10, minutes per session, weeks), this only keeps ``inf``/``1e400`` out of arithmetic.
+MAX_FORM_NUMBER = 1e6
+
+
 def _number(form: FormData, name: str, default: str | None = None) -> float | None:
+    """A finite number from a form field (``inf``, ``nan``, ``1e400`` are form errors)."""
     raw = str(form.get(name) or default or "").strip()
     if not raw:
         return None
+    label = name.replace("_", " ")
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
-        raise GlutefireError(
-            f"expected a number for {name.replace('_', ' ')}, but got {raw!r}"
-        ) from None
+        raise GlutefireError(f"expected a number for {label}, but got {raw[:40]!r}") from None
+    if not math.isfinite(value) or abs(value) > MAX_FORM_NUMBER:
+        raise GlutefireError(f"expected a finite number for {label}, but got {raw[:40]!r}")
+    return value
 
 
 def _int(form: FormData, name: str, default: str | None = None) -> int | None:
     value = _number(form, name, default)
+    if value is not None and not value.is_integer():
+        label = name.replace("_", " ")
+        raise GlutefireError(f"expected a whole number for {label}, but got {value:g}")
     return None if value is None else int(value)
 
 

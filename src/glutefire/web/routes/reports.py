@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import unicodedata
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -95,9 +97,26 @@ def report_html(
 @router.get("/clients/{client_id}/report.pdf")
 def report_pdf(engine: EngineDep, settings: SettingsDep, client: OwnedClient) -> Response:
     pdf = render_pdf(report_content(engine, settings, client))
-    safe = "".join(c if c.isalnum() else "_" for c in client.display_name)[:40] or "client"
     return Response(
         pdf,
         media_type="application/pdf",
-        headers={"content-disposition": f'attachment; filename="glutefire-{safe}.pdf"'},
+        headers={"content-disposition": attachment(f"glutefire-{client.display_name}.pdf")},
     )
+
+
+def _ascii_char(char: str) -> str:
+    """``é`` -> ``e``; anything without an ASCII letter, digit, ``-`` or ``_`` -> ``_``."""
+    plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+    return plain if plain and all(c.isalnum() or c in "-_" for c in plain) else "_"
+
+
+def attachment(filename: str, *, max_chars: int = 80) -> str:
+    """A ``Content-Disposition`` for any file name (RFC 6266): an ASCII ``filename`` (accents
+    dropped, other characters as ``_``) for old clients, and the full name as UTF-8
+    ``filename*`` (RFC 5987 percent-encoding). HTTP headers are Latin-1: a raw non-Latin-1 name
+    would fail the response."""
+    stem, dot, ext = filename.rpartition(".")
+    stem = stem[:max_chars]
+    fallback = "".join(_ascii_char(c) for c in stem) or "download"
+    full = quote(f"{stem}{dot}{ext}", safe="")
+    return f"attachment; filename=\"{fallback}{dot}{ext}\"; filename*=UTF-8''{full}"

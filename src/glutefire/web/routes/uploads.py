@@ -4,6 +4,7 @@ screening with progress, and the results page with keyframes."""
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +14,14 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy import Engine, select
 
 from glutefire.errors import InputFileError
-from glutefire.io.video import VideoInfo, count_decodable_frames, probe_video
+from glutefire.io.video import (
+    VIDEO_DEMUXERS,
+    VideoInfo,
+    count_decodable_frames,
+    has_video_magic,
+    probe_video,
+    read_stream_header,
+)
 from glutefire.reports.explained import StoredScreening, explained_findings
 from glutefire.reports.labels import column_label
 from glutefire.reports.outputs import DEEPEST_KEYFRAME, WEB_VIDEO_NAME
@@ -31,23 +39,39 @@ from glutefire.web.deps import (
 )
 from glutefire.web.render import page, redirect
 from glutefire.web.settings import VIDEO_EXTENSIONS, WebSettings
+from glutefire.web.storage import partial_upload_name
 
 router = APIRouter()
 CHUNK_BYTES = 1 << 20
 #: A clip whose decodable frames fall short of this share of its header count is truncated.
 COMPLETE_FRACTION = 0.98
 VIEWS = ("auto", "front", "side", "back", "oblique")
+VIDEO_KINDS = "an MP4, MOV, AVI, MKV or WebM video"
 
 
 def check_clip(path: Path, settings: WebSettings) -> VideoInfo:
-    """Content check: a decodable first AND last frame, a frame rate, a sane duration."""
+    """Content check, cheapest first: the container's magic bytes and demuxer (a renamed image
+    is refused), the frame size and frame count from the header (nothing decoded yet), then a
+    decodable first AND last frame, a frame rate, a duration, and the frames that really decode
+    (counting stops past the limit). Limits: ``max_clip_duration_s``, ``max_clip_frames``,
+    ``max_clip_pixels`` (docs/security.md)."""
+    with path.open("rb") as fh:
+        if not has_video_magic(fh.read(16)):
+            raise InputFileError(f"expected {VIDEO_KINDS}, but got another kind of file")
+    header = read_stream_header(path)
+    if header.demuxer not in VIDEO_DEMUXERS:
+        raise InputFileError(f"expected {VIDEO_KINDS}, but got {header.demuxer!r} data")
+    _check_size(header.width_px, header.height_px, settings)
+    _check_frames(header.n_frames, settings)
     info = probe_video(path)
     if info.duration_s > settings.max_clip_duration_s:
         raise InputFileError(
             f"expected a clip of at most {settings.max_clip_duration_s:g} s, "
             f"but got {info.duration_s:.0f} s"
         )
-    decodable = count_decodable_frames(path)
+    _check_frames(info.n_frames, settings)
+    decodable = count_decodable_frames(path, stop_after=settings.max_clip_frames)
+    _check_frames(decodable, settings)
     if decodable < COMPLETE_FRACTION * info.n_frames - 2:
         raise InputFileError(
             f"the video is truncated or damaged (only {decodable} of its "
@@ -55,6 +79,35 @@ def check_clip(path: Path, settings: WebSettings) -> VideoInfo:
             "whole file"
         )
     return info
+
+
+def _check_size(width_px: int, height_px: int, settings: WebSettings) -> None:
+    if width_px <= 0 or height_px <= 0 or width_px * height_px > settings.max_clip_pixels:
+        raise InputFileError(
+            f"expected frames of at most {settings.max_clip_pixels / 1e6:.1f} megapixels "
+            f"(e.g. 3840x2160), but got {width_px}x{height_px}"
+        )
+
+
+def _check_frames(n_frames: int, settings: WebSettings) -> None:
+    if n_frames > settings.max_clip_frames:
+        raise InputFileError(
+            f"expected a clip of at most {settings.max_clip_frames} frames, but got "
+            f"{n_frames} (a high frame rate multiplies the work; export at 30 or 60 fps)"
+        )
+
+
+def public_error(error: str | None, upload_dir: Path, clips: list[dict]) -> str | None:
+    """A job's error as the browser may see it: the server's upload paths replaced by the
+    clips' own names (a worker's message may name the stored file)."""
+    if error is None:
+        return None
+    for clip in clips:
+        stored = str(clip.get("stored_name", ""))
+        if stored:
+            error = error.replace(str(upload_dir / stored), str(clip.get("original_name", "clip")))
+            error = error.replace(stored, str(clip.get("original_name", "clip")))
+    return error.replace(str(upload_dir.resolve()), "upload").replace(str(upload_dir), "upload")
 
 
 async def _store_upload(
@@ -68,10 +121,10 @@ async def _store_upload(
             detail=f"expected a video file "
             f"({', '.join(VIDEO_EXTENSIONS)}), but got {ext or 'no extension'!r}",
         )
-    part = settings.upload_dir / f"{uuid.uuid4().hex}{ext}.part"
+    part = settings.upload_dir / partial_upload_name(uuid.uuid4().hex, ext)
     size = 0
     try:
-        with part.open("xb") as out:
+        with os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
             while chunk := await upload.read(CHUNK_BYTES):
                 size += len(chunk)
                 if size > budget_bytes:
@@ -159,7 +212,7 @@ async def upload_clip(
     return redirect(f"/clients/{client.id}/jobs/{job_id}")
 
 
-def _job(engine, client_id: int, job_id: int, max_attempts: int) -> dict:
+def _job(engine, client_id: int, job_id: int, settings: WebSettings) -> dict:
     with unit_of_work(engine) as uow:
         job = uow.get(UploadJob, job_id)
         if job is None or job.client_id != client_id:
@@ -169,11 +222,11 @@ def _job(engine, client_id: int, job_id: int, max_attempts: int) -> dict:
             "status": job.status,
             "frames_done": job.frames_done,
             "frames_total": job.frames_total,
-            "error": job.error,
+            "error": public_error(job.error, settings.upload_dir, job.clips),
             "original_name": job.original_name,
             "screening_id": job.screening_id,
             "attempts": job.attempts,
-            "max_attempts": max_attempts,
+            "max_attempts": settings.job_max_attempts,
             "clips_deleted": job.clips_deleted_at is not None,
             "progress": round(job.frames_done / max(job.frames_total, 1), 3),
             "result_url": (
@@ -191,7 +244,7 @@ def job_page(
     client: OwnedClient,
     job_id: int,
 ) -> Response:
-    job = _job(engine, client.id, job_id, settings.job_max_attempts)
+    job = _job(engine, client.id, job_id, settings)
     return page(request, "job.html", principal, client=client, job=job)
 
 
@@ -199,7 +252,7 @@ def job_page(
 def job_status(
     engine: EngineDep, settings: SettingsDep, client: OwnedClient, job_id: int
 ) -> JSONResponse:
-    return JSONResponse(_job(engine, client.id, job_id, settings.job_max_attempts))
+    return JSONResponse(_job(engine, client.id, job_id, settings))
 
 
 def load_screening(engine: Engine, client_id: int, screening_id: int) -> StoredScreening:
