@@ -30,8 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from glutefire.errors import InputFileError
 from glutefire.keypoints import make_keypoints
-from glutefire.landmarks import BLAZEPOSE_LANDMARKS
 from glutefire.kinematics.live import LiveFrame, live_frame
+from glutefire.landmarks import BLAZEPOSE_LANDMARKS
 from glutefire.pose.backend import FramePose, PoseBackend
 from glutefire.reps.segment import segment_reps
 from glutefire.result import ModelInfo

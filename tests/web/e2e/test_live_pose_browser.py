@@ -33,8 +33,11 @@ def _camera_browser(playwright, tmp_path: Path, seconds: float):
 
 def _off_machine(urls: list[str]) -> list[str]:
     """The URLs that went anywhere but this machine (blob: and data: stay in the page)."""
-    local = ("blob", "data")
-    return [u for u in urls if urlparse(u).scheme not in local and urlparse(u).hostname != "127.0.0.1"]
+    return [
+        u
+        for u in urls
+        if urlparse(u).scheme not in ("blob", "data") and urlparse(u).hostname != "127.0.0.1"
+    ]
 
 
 def test_browser_path_counts_reps_and_saves_offline(server, playwright, tmp_path):
@@ -61,7 +64,7 @@ def test_browser_path_counts_reps_and_saves_offline(server, playwright, tmp_path
         page.wait_for_selector("ul.findings li")
     finally:
         browser.close()
-    assert any(u.endswith("/static/vendor/tasks-vision/wasm/vision_wasm_internal.wasm") for u in urls)
+    assert any(u.endswith("/tasks-vision/wasm/vision_wasm_internal.wasm") for u in urls)
     assert any(u.endswith("/live/pose_landmarker_full.task") for u in urls)
     assert _off_machine(urls) == []
     sent = [f for f in frames if '"type":"landmarks"' in f.replace(" ", "")]

@@ -4,9 +4,10 @@ Two ways to send a frame. Browser path (text): ``{"type": "landmarks", "t": ms, 
 "points": [[x, y, visibility] x 33] | null}``, the landmarks the page found itself with
 ``static/live_pose.mjs`` and the model at ``/live/pose_landmarker_full.task``; a socket that only
 sends landmarks never loads a pose model. Server path (binary): 8 bytes little-endian float64
-capture time in ms, then a JPEG. Either way the reply (JSON): ``{"type": "frame", "frame", "landmarks": [[x, y, visibility], ...] | null,
-"reps", "cue", "server_ms"}``. Text ``{"type": "save"}`` -> ``{"type": "saved", "url"}`` or
-``{"type": "error", "message"}``; ``{"type": "reset"}`` starts a new set.
+capture time in ms, then a JPEG. Either way the reply (JSON) is ``{"type": "frame", "frame",
+"landmarks": [[x, y, visibility], ...] | null, "reps", "cue", "server_ms"}``.
+Text ``{"type": "save"}`` -> ``{"type": "saved", "url"}`` or ``{"type": "error", "message"}``;
+``{"type": "reset"}`` starts a new set.
 """
 
 from __future__ import annotations
