@@ -18,7 +18,7 @@
   let path = null, pose = null, lastVideoTime = -1;
   const sentAt = new Map();
   // Per-frame latency in ms (browser path: detection; server path: round trip), for benchmarks.
-  const stats = { path: null, latencies_ms: [] };
+  const stats = { path: null, latencies_ms: [], replies: 0 };
   window.glutefireLive = stats;
 
   function showPath(name, note) {
@@ -91,7 +91,7 @@
   }
 
   function onFrame(msg) {
-    inFlight = Math.max(0, inFlight - 1);
+    inFlight = Math.max(0, inFlight - 1); stats.replies += 1;
     el("live-reps").textContent = msg.reps; el("live-cue").textContent = msg.cue;
     if (path === "browser") return;  // drawn and counted when detected
     const t = sentAt.get(msg.frame); sentAt.delete(msg.frame);
