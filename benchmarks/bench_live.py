@@ -132,7 +132,7 @@ def start_server(folder: Path) -> tuple[str, object]:
 def login(host: str) -> tuple[str, int]:
     import httpx
 
-    with httpx.Client(base_url=f"http://{host}", follow_redirects=True) as http:
+    with httpx.Client(base_url=f"http://{host}", follow_redirects=True, timeout=120) as http:
         token = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/signup").text)[1]
         page = http.post(
             "/signup",

@@ -235,3 +235,19 @@ def test_the_browser_runtime_and_model_are_served_with_their_types(client):
         response = client.get(path)
         assert response.status_code == 200, f"{path}: run `make setup` (scripts/build_web_pose.py)"
         assert response.headers["content-type"].split(";")[0] == kind, path
+
+
+def test_server_path_loads_its_model_on_the_first_jpeg_and_refuses_a_nan_time(counted_client):
+    import struct
+
+    import cv2
+
+    client, cid, _, loaded = counted_client
+    ok, jpeg = cv2.imencode(".jpg", np.zeros((H, W, 3), np.uint8))
+    assert ok
+    with client.websocket_connect(f"/clients/{cid}/live/ws") as ws:
+        ws.send_bytes(struct.pack("<d", math.nan) + jpeg.tobytes())
+        assert ws.receive_json()["message"] == "expected a finite capture time, but got nan"
+        ws.send_bytes(struct.pack("<d", 0.0) + jpeg.tobytes())
+        assert ws.receive_json()["frame"] == 0
+    assert loaded == [1]

@@ -113,9 +113,7 @@ class LiveSession:
         self.keypoint_names = (
             keypoint_names if self._backend is None else self._backend.keypoint_names
         )
-        if model is None and self._backend is not None:
-            model = ModelInfo(name=self._backend.name, version=self._backend.version)
-        self.model = model or ModelInfo(name="unknown")
+        self.model = model
         self.landmarks_model = landmarks_model or ModelInfo(name="browser")
         self.reset()
 
@@ -162,6 +160,8 @@ class LiveSession:
     def process(self, image_bgr: np.ndarray, time_s: float) -> dict[str, Any]:
         """Analyse one frame; return landmarks (fractions of the image), reps and cue."""
         self._check_room()
+        if not math.isfinite(time_s):
+            raise InputFileError(f"expected a finite capture time, but got {time_s}")
         height, width = image_bgr.shape[:2]
         self._start_frame((width, height))
         if self._times_s and time_s <= self._times_s[-1]:
@@ -204,7 +204,7 @@ class LiveSession:
         self.image_size = size_px
 
     def _advance(self, pose: FramePose | None, time_s: float) -> dict[str, Any]:
-        assert self.image_size is not None and math.isfinite(time_s)
+        assert self.image_size is not None
         self._append(pose, time_s)
         cue = ""
         if self.n_frames >= 2:
@@ -241,7 +241,11 @@ class LiveSession:
     @property
     def set_model(self) -> ModelInfo:
         """The model that found most of this set's landmarks (browser or server)."""
-        return self.landmarks_model if self._from_browser * 2 > self.n_frames else self.model
+        if self._from_browser * 2 > self.n_frames:
+            return self.landmarks_model
+        if self.model is not None:
+            return self.model
+        return ModelInfo(name=self.backend.name, version=self.backend.version)
 
     def keypoints(self) -> xr.Dataset:
         """The collected set as the one keypoint container (time from the first frame)."""
