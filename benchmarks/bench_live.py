@@ -234,6 +234,7 @@ def bench_page_path(
     context = browser.new_context()
     context.add_cookies([{"name": "gf_session", "value": cookie, "url": f"http://{host}"}])
     page = context.new_page()
+    page.set_default_timeout(300_000)  # a loaded machine starts slowly
     page.goto(f"http://{host}/clients/{client_id}/live?pose={path}")
     page.click("#live-start")
     page.wait_for_function(f"() => window.glutefireLive && glutefireLive.path === '{path}'")
