@@ -42,6 +42,7 @@ from glutefire.io.video import letterbox
 ROOT = Path(__file__).resolve().parents[1]
 CLIP = ROOT / "samples" / "squat_front_pexels_5034577.mp4"
 W, H = 640, 480
+PASSWORD = "benchmark password"
 CHROMIUM = os.environ.get("GLUTEFIRE_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -139,9 +140,14 @@ def login(host: str) -> tuple[str, int]:
             data={
                 "csrf_token": token,
                 "email": "bench@example.org",
-                "password": "benchmark password",
+                "password": PASSWORD,
                 "display_name": "Bench",
             },
+        )
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]  # the login form
+        page = http.post(
+            "/login",
+            data={"csrf_token": token, "email": "bench@example.org", "password": PASSWORD},
         )
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
         page = http.post("/clients", data={"csrf_token": csrf, "display_name": "Bench client"})
