@@ -78,7 +78,7 @@ def test_page_falls_back_to_the_server_when_the_runtime_is_missing(server, playw
         page = browser.new_page()
         _sign_up_and_add_client(page, server)
         page.route("**/static/vendor/tasks-vision/**", lambda route: route.fulfill(status=404))
-        page.goto(page.url + "/live")  # the default: browser first, server when it cannot
+        page.goto(page.url + "/live?pose=auto")  # browser first, server when it cannot
         page.click("#live-start")
         path = page.locator("#live-path")
         expect(path).to_have_attribute("data-path", "server", timeout=60_000)
