@@ -8,7 +8,7 @@ model is the same ``.task`` bundle the server uses (``scripts/build_pose_models.
 
 The tarball is fetched once from registry.npmjs.org (pinned version and sha256) and cached; the
 files are written into ``src/glutefire/web/static/vendor/tasks-vision/`` (package data, not in
-git) and checked against ``src/glutefire/web/static/vendor/tasks-vision.json``. Nothing here runs
+git) and checked against ``scripts/web_pose_manifest.json``. Nothing here runs
 when glutefire runs. Usage::
 
     python scripts/build_web_pose.py [--cache build/npm]
@@ -27,7 +27,7 @@ from build_pose_models import fetch_pinned, sha256  # this folder is on sys.path
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR_DIR = ROOT / "src" / "glutefire" / "web" / "static" / "vendor"
 OUT_DIR = VENDOR_DIR / "tasks-vision"
-MANIFEST = VENDOR_DIR / "tasks-vision.json"
+MANIFEST = ROOT / "scripts" / "web_pose_manifest.json"
 LICENSE = ROOT / "src" / "glutefire" / "models" / "LICENSE"  # the Apache-2.0 text
 
 
