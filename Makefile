@@ -11,7 +11,7 @@ DEMO_STAMP := $(DEMO_VENV)/.installed-stamp
 PIP_FLAGS := -q -c constraints.txt
 SAMPLE := samples/squat_3q_pexels_6980032.mp4
 MODEL_INPUTS := scripts/build_pose_models.py src/glutefire/models/manifest.json
-WEB_POSE_INPUTS := scripts/build_web_pose.py src/glutefire/web/static/vendor/tasks-vision.json
+WEB_POSE_INPUTS := scripts/build_web_pose.py scripts/web_pose_manifest.json
 
 .PHONY: setup models demo test lint format bench clean
 

@@ -60,20 +60,24 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def fetch_tarball(cache_dir: Path) -> bytes:
-    """The pinned npm tarball, from the cache or the registry; refuses a wrong checksum."""
-    cached = cache_dir / f"pose-{NPM_VERSION}.tgz"
+def fetch_pinned(url: str, expected_sha256: str, cached: Path) -> bytes:
+    """A pinned download, from the cache or ``url``; refuses a wrong checksum."""
     if cached.exists():
         data = cached.read_bytes()
     else:
-        print(f"fetching {NPM_URL}")
-        with urllib.request.urlopen(NPM_URL, timeout=120) as response:  # pinned URL, sha256 checked
+        print(f"fetching {url}")
+        with urllib.request.urlopen(url, timeout=120) as response:  # pinned URL, sha256 checked
             data = response.read()
-    if sha256(data) != NPM_SHA256:
-        raise SystemExit(f"error: {NPM_URL}: expected sha256 {NPM_SHA256}, got {sha256(data)}")
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    if sha256(data) != expected_sha256:
+        raise SystemExit(f"error: {url}: expected sha256 {expected_sha256}, got {sha256(data)}")
+    cached.parent.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(data)
     return data
+
+
+def fetch_tarball(cache_dir: Path) -> bytes:
+    """The pinned npm tarball of ``@mediapipe/pose``."""
+    return fetch_pinned(NPM_URL, NPM_SHA256, cache_dir / f"pose-{NPM_VERSION}.tgz")
 
 
 def read_members(tarball: bytes) -> dict[str, bytes]:

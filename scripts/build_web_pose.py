@@ -8,7 +8,7 @@ model is the same ``.task`` bundle the server uses (``scripts/build_pose_models.
 
 The tarball is fetched once from registry.npmjs.org (pinned version and sha256) and cached; the
 files are written into ``src/glutefire/web/static/vendor/tasks-vision/`` (package data, not in
-git) and checked against ``src/glutefire/web/static/vendor/tasks-vision.json``. Nothing here runs
+git) and checked against ``scripts/web_pose_manifest.json``. Nothing here runs
 when glutefire runs. Usage::
 
     python scripts/build_web_pose.py [--cache build/npm]
@@ -17,37 +17,18 @@ when glutefire runs. Usage::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import json
 import tarfile
-import urllib.request
 from pathlib import Path
+
+from build_pose_models import fetch_pinned, sha256  # this folder is on sys.path when run
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR_DIR = ROOT / "src" / "glutefire" / "web" / "static" / "vendor"
 OUT_DIR = VENDOR_DIR / "tasks-vision"
-MANIFEST = VENDOR_DIR / "tasks-vision.json"
+MANIFEST = ROOT / "scripts" / "web_pose_manifest.json"
 LICENSE = ROOT / "src" / "glutefire" / "models" / "LICENSE"  # the Apache-2.0 text
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def fetch(url: str, expected_sha256: str, cached: Path) -> bytes:
-    """The pinned tarball, from the cache or the registry; refuses a wrong checksum."""
-    if cached.exists():
-        data = cached.read_bytes()
-    else:
-        print(f"fetching {url}")
-        with urllib.request.urlopen(url, timeout=120) as response:  # pinned URL, sha256 checked
-            data = response.read()
-    if sha256(data) != expected_sha256:
-        raise SystemExit(f"error: {url}: expected sha256 {expected_sha256}, got {sha256(data)}")
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(data)
-    return data
 
 
 def main() -> None:
@@ -61,7 +42,7 @@ def main() -> None:
         sha256((OUT_DIR / name).read_bytes()) == digest for name, digest in files.items()
     ):
         return  # already built
-    tarball = fetch(source["url"], source["sha256"], args.cache / Path(source["url"]).name)
+    tarball = fetch_pinned(source["url"], source["sha256"], args.cache / Path(source["url"]).name)
     with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as tar:
         for name, digest in files.items():
             member = tar.extractfile(f"package/{name}")

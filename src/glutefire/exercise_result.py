@@ -11,14 +11,12 @@ writes. Times in seconds from the clip start; a check's ``value`` and ``threshol
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-from glutefire.errors import FindingsError
-from glutefire.result import ModelInfo, Number, Software, Status
+from glutefire.result import ModelInfo, Number, Software, Status, validate_record
 
 CHECK_SCHEMA_VERSION = 1
 CHECK_DISCLAIMER = (
@@ -151,13 +149,4 @@ class ExerciseCheckResult(_Record):
 
 def parse_check_result(data: object, *, origin: str = "exercise check") -> ExerciseCheckResult:
     """Validate a parsed exercise-check result; :class:`FindingsError` names the first problem."""
-    if isinstance(data, ExerciseCheckResult):
-        return data
-    if not isinstance(data, Mapping):
-        raise FindingsError(f"{origin}: expected a JSON object, but got {type(data).__name__}")
-    try:
-        return ExerciseCheckResult.model_validate(dict(data))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "document"
-        raise FindingsError(f"{origin}: {where}: {err['msg']}") from None
+    return validate_record(ExerciseCheckResult, data, origin=origin)

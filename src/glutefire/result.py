@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -34,6 +34,8 @@ from pydantic import (
 
 from glutefire.errors import FindingsError
 from glutefire.policy import screening_policy
+
+RecordT = TypeVar("RecordT", bound=BaseModel)
 
 SCHEMA_VERSION = 1
 DISCLAIMER = (
@@ -359,12 +361,18 @@ def summarise(findings: list[Finding], reps: list[RepRecord]) -> Summary:
 def parse_result(data: object, *, origin: str = "screening result") -> ScreeningResult:
     """Validate a parsed screening result (a dict from JSON, a database column or an HTTP body);
     raise :class:`FindingsError` naming ``origin`` and the first problem."""
-    if isinstance(data, ScreeningResult):
+    return validate_record(ScreeningResult, data, origin=origin)
+
+
+def validate_record(model: type[RecordT], data: object, *, origin: str) -> RecordT:
+    """``data`` (a dict from JSON, a database column or an HTTP body, or already a ``model``)
+    validated as ``model``; :class:`FindingsError` names ``origin`` and the first problem."""
+    if isinstance(data, model):
         return data
     if not isinstance(data, Mapping):
         raise FindingsError(f"{origin}: expected a JSON object, but got {type(data).__name__}")
     try:
-        return ScreeningResult.model_validate(dict(data))
+        return model.model_validate(dict(data))
     except ValidationError as exc:
         raise FindingsError(f"{origin}: {_first_problem(exc)}") from None
 

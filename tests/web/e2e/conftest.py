@@ -83,3 +83,21 @@ def playwright() -> Iterator[object]:
 
     with sync_playwright() as p:
         yield p
+
+
+def sign_up_and_log_in(
+    page, server: str, *, name: str = "Coach Kim", email: str = "kim@example.org"
+) -> None:
+    """Sign up a trainer, then log in (sign-up answers alike for new and taken emails: it shows
+    the login form with the email filled in)."""
+    from webtools import PASSWORD
+
+    page.goto(f"{server}/signup")
+    page.fill("input[name=display_name]", name)
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    assert page.input_value("input[name=email]") == email
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/clients")

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import pytest
 
 from conftest import SQUAT_FRONT
-from tests.web.e2e.conftest import _free_port, launch_browser
-from webtools import PASSWORD, fake_screen, make_settings
+from tests.web.e2e.conftest import _free_port, launch_browser, sign_up_and_log_in
+from webtools import fake_screen, make_settings
 
 pytestmark = pytest.mark.slow
 NO_OVERFLOW = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
@@ -52,12 +52,7 @@ def test_trainer_deletes_clips_after_downloading_the_export(
     browser = launch_browser(playwright)
     try:
         page = browser.new_page(accept_downloads=True, viewport={"width": width, "height": 800})
-        page.goto(f"{server}/signup")
-        page.fill("input[name=display_name]", "Coach Kim")
-        page.fill("input[name=email]", "kim@example.org")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{server}/clients")
+        sign_up_and_log_in(page, server)
         page.fill("input[name=display_name]", "Ana Client")
         page.click("text=Add client")
         page.wait_for_url(re.compile(r".*/clients/\d+$"))

@@ -27,8 +27,8 @@ from glutefire.result import ModelInfo
 from glutefire.screening.pipeline import ClipInput
 from glutefire.screening.session import screen_session
 from synthetic import SquatSpec, front_squat
-from tests.web.e2e.conftest import _free_port, launch_browser
-from webtools import PASSWORD, RED_FLAGS, make_settings
+from tests.web.e2e.conftest import _free_port, launch_browser, sign_up_and_log_in
+from webtools import RED_FLAGS, make_settings
 
 WIDTHS_PX = {"phone": 390, "desktop": 1280}
 
@@ -115,11 +115,7 @@ def test_a_trainers_week_with_two_clients_on_a_phone_and_a_desktop(
         widths = Widths(page, screenshots)
         page.goto(f"{server}/signup")
         widths.check("signup")
-        page.fill("input[name=display_name]", "Coach Kim")
-        page.fill("input[name=email]", "kim@example.org")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{server}/clients")
+        sign_up_and_log_in(page, server)
 
         # two clients; the second try of the first name is refused, the typed name kept
         for name in ("Ana Silva", "Ben Okafor"):

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SQUAT_FRONT
-from tests.web.e2e.conftest import launch_browser
+from tests.web.e2e.conftest import launch_browser, sign_up_and_log_in
 from tests.web.flows import quad_heavy_week
-from webtools import PASSWORD, RED_FLAGS
+from webtools import RED_FLAGS
 
 pytestmark = pytest.mark.slow
 
@@ -47,12 +47,7 @@ class Shots:
 
 
 def _sign_up(page, server: str) -> None:
-    page.goto(f"{server}/signup")
-    page.fill("input[name=display_name]", "Coach Kim")
-    page.fill("input[name=email]", "kim@example.org")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/clients")
+    sign_up_and_log_in(page, server)
 
 
 def _add_client(page, server: str, name: str) -> str:
