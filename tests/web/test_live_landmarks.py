@@ -251,3 +251,12 @@ def test_server_path_loads_its_model_on_the_first_jpeg_and_refuses_a_nan_time(co
         ws.send_bytes(struct.pack("<d", 0.0) + jpeg.tobytes())
         assert ws.receive_json()["frame"] == 0
     assert loaded == [1]
+
+
+def test_the_browser_runtime_version_is_the_pinned_one():
+    from pathlib import Path
+
+    from glutefire.web.routes.live import TASKS_VISION
+
+    manifest = Path(__file__).resolve().parents[2] / "scripts" / "web_pose_manifest.json"
+    assert json.loads(manifest.read_text())["source"]["npm"] == TASKS_VISION

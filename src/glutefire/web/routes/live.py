@@ -17,7 +17,6 @@ import functools
 import json
 import struct
 import uuid
-from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
@@ -69,7 +68,9 @@ LIVE_CSP = (
     "connect-src 'self'; style-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
     "frame-ancestors 'none'"
 )
-TASKS_VISION_MANIFEST = Path(__file__).resolve().parents[1] / "static/vendor/tasks-vision.json"
+#: The in-browser runtime vendored by ``scripts/build_web_pose.py`` (its pin is in
+#: ``scripts/web_pose_manifest.json``; a test keeps the two equal).
+TASKS_VISION = "@mediapipe/tasks-vision@1.1.0"
 
 
 @router.get("/clients/{client_id}/live")
@@ -100,15 +101,9 @@ def browser_model() -> Response:
     )
 
 
-@functools.lru_cache(maxsize=1)
-def tasks_vision_version() -> str:
-    """``@mediapipe/tasks-vision@X`` of the vendored browser runtime."""
-    return str(json.loads(TASKS_VISION_MANIFEST.read_text())["source"]["npm"])
-
-
 def browser_model_info(server_model: ModelInfo) -> ModelInfo:
     """The server model's entry with the browser runtime as its version."""
-    fields = server_model.model_dump() | {"version": tasks_vision_version(), "runtime": "browser"}
+    fields = server_model.model_dump() | {"version": TASKS_VISION, "runtime": "browser"}
     return ModelInfo.model_validate(fields)
 
 
@@ -121,7 +116,7 @@ def _make_session(app: Any) -> LiveSession:
     }
     factory = app.state.live_backend_factory
     if factory is not None:
-        browser = ModelInfo(name="browser", version=tasks_vision_version())
+        browser = ModelInfo(name="browser", version=TASKS_VISION)
         return LiveSession(factory, landmarks_model=browser, **limits)
     model = pose_model_info(LIVE_MODEL)
     return LiveSession(
