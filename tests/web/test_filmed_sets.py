@@ -114,8 +114,11 @@ def test_a_clip_of_another_exercise_is_refused_and_the_form_kept(client, trainer
     response = _post(client, cid, csrf, files, notes="kept note", reps_glute_bridge="11")
     assert response.status_code == 400
     text = response.text
-    assert "Side plank: expected a front view for Side plank, but the clip looks like a side" \
-        " view" in text.replace("\n", " ")
+    assert re.findall(r'role="alert">([^<]*)', text) == [
+        "Side plank: expected a front or oblique view for Side plank, but the clip looks like a "
+        "side view (Film facing the person&#39;s chest or back (the body across the image), the "
+        "whole body in view)"
+    ]
     assert "kept note" in text and 'name="reps_glute_bridge" min="0" max="200"' \
         ' inputmode="numeric" value="11"' in text
     assert _counts(settings) == (0, 0, 0)
