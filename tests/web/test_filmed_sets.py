@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from glutefire.store.engine import open_database
-from glutefire.store.models import ExerciseCheckItem, ExerciseCheckRecord, SessionExercise, SessionLog
+from glutefire.store.models import (
+    ExerciseCheckItem,
+    ExerciseCheckRecord,
+    SessionExercise,
+    SessionLog,
+)
 from glutefire.store.repository import unit_of_work
 from tests.web.flows import questionnaire
 from webtools import add_client, signup
@@ -72,8 +77,16 @@ def test_filmed_bridge_and_side_plank_fill_the_session_and_show_next_to_the_targ
         "clip_side_plank": ("plank.mp4", SIDE_PLANK.read_bytes(), "video/mp4"),
     }
     # typed reps are replaced by the measured ones; the rest of the row is kept
-    response = _post(client, cid, csrf, files, reps_glute_bridge="10", load_glute_bridge="5",
-                     unit_glute_bridge="kg", notes="filmed at home")
+    response = _post(
+        client,
+        cid,
+        csrf,
+        files,
+        reps_glute_bridge="10",
+        load_glute_bridge="5",
+        unit_glute_bridge="kg",
+        notes="filmed at home",
+    )
     assert response.status_code == 303, response.text
     engine = open_database(settings.database_url)
     with unit_of_work(engine) as uow:
@@ -93,7 +106,7 @@ def test_filmed_bridge_and_side_plank_fill_the_session_and_show_next_to_the_targ
     assert not list(settings.upload_dir.glob("*")), "filmed clips are not kept"
 
     progress = client.get(f"/clients/{cid}/progress").text
-    table = progress[progress.index('id="filmed-sets"'):]
+    table = progress[progress.index('id="filmed-sets"') :]
     week = dt.date.today().isocalendar()
     assert f"{week.year}-W{week.week:02d}" in table
     assert re.search(r"Glute bridge</a></td><td[^>]*>2 reps</td><td[^>]*>\d+ reps</td>", table)
@@ -101,7 +114,7 @@ def test_filmed_bridge_and_side_plank_fill_the_session_and_show_next_to_the_targ
     assert "Hips not fully extended at the top: 17" in table  # the hip extension, deg
 
     page = client.get(f"/clients/{cid}/filmed/{bridge_id}").text
-    checks = page[page.index('id="filmed-checks"'):]
+    checks = page[page.index('id="filmed-checks"') :]
     assert ">2 reps<" in page and "side view (fits)" in page
     for text in ("absent", "not assessable", "&lt; 165 deg", "needs a front view", "deg"):
         assert text in checks, text
@@ -119,8 +132,10 @@ def test_a_clip_of_another_exercise_is_refused_and_the_form_kept(client, trainer
         "side view (Film facing the person&#39;s chest or back (the body across the image), the "
         "whole body in view)"
     ]
-    assert "kept note" in text and 'name="reps_glute_bridge" min="0" max="200"' \
-        ' inputmode="numeric" value="11"' in text
+    assert (
+        "kept note" in text
+        and 'name="reps_glute_bridge" min="0" max="200" inputmode="numeric" value="11"' in text
+    )
     assert _counts(settings) == (0, 0, 0)
     assert not list(settings.upload_dir.glob("*"))
 

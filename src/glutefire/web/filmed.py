@@ -17,8 +17,9 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import fastapi
 from fastapi import HTTPException
 from starlette.datastructures import FormData, UploadFile
 
@@ -86,7 +87,9 @@ async def _check_one(
 ) -> tuple[ExerciseCheckResult, int]:
     original = Path(clip.upload.filename or "clip").name[:120]
     try:
-        part, size = await _store_upload(clip.upload, settings, budget_bytes)
+        part, size = await _store_upload(
+            cast(fastapi.UploadFile, clip.upload), settings, budget_bytes
+        )  # a form's file: the same reads
     except HTTPException as exc:
         raise RecordError(f"{clip.name}: {exc.detail}") from None
     stored = part.with_suffix("")  # the video's own extension, as the screening upload does
