@@ -195,3 +195,50 @@ def test_another_trainers_filmed_set_is_a_404(client, trainer, settings):
     assert client.get(f"/clients/{own}/filmed/{check_id}").status_code == 404
     posted = _post(client, cid, other, files)
     assert posted.status_code == 404
+
+
+def _first_frames(source: Path, target: Path, n_frames: int) -> Path:
+    """The first ``n_frames`` of ``source`` as an MP4 (OpenCV), written at test time."""
+    import cv2
+
+    capture = cv2.VideoCapture(str(source))
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    ok, frame = capture.read()
+    height, width = frame.shape[:2]
+    writer = cv2.VideoWriter(str(target), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
+    for _ in range(n_frames):
+        assert ok
+        writer.write(frame)
+        ok, frame = capture.read()
+    writer.release()
+    capture.release()
+    return target
+
+
+def test_a_clip_too_short_for_a_rep_is_refused(client, trainer, settings, tmp_path):
+    csrf, cid = trainer
+    short = _first_frames(BRIDGE, tmp_path / "short.mp4", 10)
+    files = {"clip_glute_bridge": ("short.mp4", short.read_bytes(), "video/mp4")}
+    response = _post(client, cid, csrf, files, effort="6")
+    assert response.status_code == 400
+    alert = re.findall(r'role="alert">([^<]*)', response.text)
+    assert len(alert) == 1 and alert[0].startswith("Glute bridge: short.mp4: the clip is too short")
+    assert 'name="effort" min="1" max="10" value="6"' in response.text
+    assert _counts(settings) == (0, 0, 0)
+
+
+def test_a_typo_is_answered_before_the_clip_is_checked(client, trainer, settings, monkeypatch):
+    import glutefire.web.filmed as filmed
+
+    def never(*args, **kwargs):
+        raise AssertionError("the clip was checked although the form has a typo")
+
+    monkeypatch.setattr(filmed, "_check_stored", never)
+    csrf, cid = trainer
+    files = {"clip_glute_bridge": ("bridge.mp4", BRIDGE.read_bytes(), "video/mp4")}
+    response = _post(client, cid, csrf, files, pain="11")
+    assert response.status_code == 400
+    assert re.findall(r'role="alert">([^<]*)', response.text) == [
+        "expected pain (0-10) as a whole number from 0 to 10, but got &#39;11&#39;"
+    ]
+    assert _counts(settings) == (0, 0, 0)

@@ -173,6 +173,23 @@ def _form_page(
     )
 
 
+def _typed_fields_first(form: FormData, planned: Sequence[Mapping[str, Any]]) -> None:
+    """Read the typed fields once (they are read again in the transaction); raise their
+    :class:`RecordError` before any clip is checked."""
+    form_day(form, "date", "the date")
+    whole_number(form, "pain", "pain (0-10)", 10)
+    whole_number(form, "effort", "effort (RPE 1-10)", 10)
+    rows = [
+        ExerciseDone(
+            exercise_id=str(x["exercise_id"]),
+            name=x.get("name"),
+            target_hold_s=x.get("hold_s"),
+        )
+        for x in planned
+    ]
+    exercise_overrides(form, rows)
+
+
 @router.get("/clients/{client_id}/sessions/new")
 def session_form(
     request: Request,
@@ -198,7 +215,9 @@ async def session_log(
     form = await request.form()
     try:
         upcoming, _ = _next(engine, client.id)
-        measured = await check_uploads(chosen_clips(form, _planned(upcoming)), settings)
+        planned = _planned(upcoming)
+        _typed_fields_first(form, planned)  # a typo is answered before the slow clip checks
+        measured = await check_uploads(chosen_clips(form, planned), settings)
         with unit_of_work(engine) as uow:
             person = uow.get_one(Client, client.id).person
             plan = current_plan(uow, person)
