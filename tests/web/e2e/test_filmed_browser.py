@@ -10,26 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.e2e.conftest import launch_browser
+from tests.web.e2e.conftest import launch_browser, sign_up_and_log_in
 from tests.web.e2e.test_trainer_week import DESKTOP, PHONE, Shots, _add_client, _build_plan
-from webtools import PASSWORD
 
 pytestmark = pytest.mark.slow
 BRIDGE = Path(__file__).resolve().parents[3] / "samples" / "glute_bridge_side_pexels_6525487.mp4"
 
 
 def _sign_up(page, server: str) -> None:
-    """Sign up, then log in (sign-up answers with the login page, alike for taken emails)."""
-    page.goto(f"{server}/signup")
-    page.fill("input[name=display_name]", "Coach Kim")
-    page.fill("input[name=email]", "kim@example.org")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector('button:has-text("Log in")')
-    page.fill("input[name=email]", "kim@example.org")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/clients")
+    sign_up_and_log_in(page, server)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
