@@ -79,3 +79,25 @@ def _done_values(result: ExerciseCheckResult) -> tuple[int | None, float | None]
     if result.summary.counts == "hold":
         return None, result.summary.longest_hold_s
     return result.summary.complete_reps, None
+
+
+def refuse_unfit(result: ExerciseCheckResult, name: str) -> None:
+    """Raise :class:`RecordError` (one line naming ``name``) when a checked clip cannot stand
+    for a filmed set: the camera does not fit the exercise, or nothing was counted (no complete
+    rep, no hold): the clip is not this exercise, or too short."""
+    cam = result.camera
+    if not cam.fits:
+        raise RecordError(
+            f"{name}: expected a {' or '.join(cam.views_needed)} view for {result.exercise_title}, "
+            f"but the clip looks like a {cam.view} view ({cam.how_to_film.rstrip('.')})"
+        )
+    if result.summary.counts == "hold" and not result.summary.longest_hold_s:
+        raise RecordError(
+            f"{name}: no {result.exercise_title} hold found in the clip; film the whole hold, "
+            "from the side, with the body in the frame"
+        )
+    if result.summary.counts == "reps" and not result.summary.complete_reps:
+        raise RecordError(
+            f"{name}: no complete {result.exercise_title} rep found in the clip; film at least "
+            "one whole rep, with the body in the frame"
+        )

@@ -43,6 +43,7 @@ class WebSettings(BaseModel):
     secret_key: str = Field(min_length=32)
     max_upload_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
     max_clip_duration_s: float = Field(default=120.0, gt=0)
+    max_filmed_clip_s: float = Field(default=60.0, gt=0)  # checked in the request (filmed sets)
     session_ttl_s: int = Field(default=12 * 3600, gt=0)
     invite_ttl_s: int = Field(default=7 * 24 * 3600, gt=0)
     login_attempts: int = Field(default=5, gt=0)

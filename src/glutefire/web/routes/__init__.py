@@ -5,6 +5,7 @@ from glutefire.web.routes import (
     clients,
     clips,
     compare,
+    filmed,
     health,
     live,
     plan_edit,
@@ -30,4 +31,5 @@ ROUTERS = (
     health.router,
     training_log.router,
     compare.router,
+    filmed.router,
 )

@@ -21,6 +21,8 @@ from glutefire.tracking.adherence import WeekAdherence, weekly_adherence
 from glutefire.tracking.relapse import RelapseReport, detect_relapse, load_rules, metric_history
 from glutefire.web.deps import CurrentPrincipal, EngineDep, OwnedClient
 from glutefire.web.render import page
+from glutefire.web.routes.filmed import filmed_sets
+from glutefire.web.routes.uploads import number
 
 router = APIRouter()
 WEEKS_SHOWN = 12
@@ -73,4 +75,6 @@ def progress_page(
         principal,
         client=client,
         progress=build_progress(engine, client.id, size=plots.COMPACT),
+        filmed=filmed_sets(engine, client.id),
+        number=number,
     )

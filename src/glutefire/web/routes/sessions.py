@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -17,8 +17,10 @@ from starlette.datastructures import FormData
 
 from glutefire.errors import GlutefireError, RecordError
 from glutefire.programming.plan import PlanSession
+from glutefire.store.exercise_checks import attach_checks
 from glutefire.store.models import Client
 from glutefire.store.repository import current_plan, last_session_label, log_session, unit_of_work
+from glutefire.tracking.filmed import apply_measured
 from glutefire.tracking.loads import LOAD_UNITS, load_from_fields
 from glutefire.tracking.session_entry import (
     ExerciseDone,
@@ -28,7 +30,8 @@ from glutefire.tracking.session_entry import (
     local_noon,
     next_session,
 )
-from glutefire.web.deps import Csrf, CurrentPrincipal, EngineDep, OwnedClient
+from glutefire.web.deps import Csrf, CurrentPrincipal, EngineDep, OwnedClient, SettingsDep
+from glutefire.web.filmed import check_uploads, chosen_clips, filmable
 from glutefire.web.forms import day as form_day
 from glutefire.web.forms import whole_number
 from glutefire.web.render import page, redirect
@@ -136,6 +139,57 @@ def _next(engine: Engine, client_id: int) -> tuple[Mapping[str, Any] | None, Tod
     return today.upcoming, today
 
 
+def _planned(upcoming: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    return list(upcoming["exercises"]) if upcoming is not None else []
+
+
+def _form_page(
+    request: Request,
+    engine: Engine,
+    principal: CurrentPrincipal,
+    client: OwnedClient,
+    *,
+    form: Mapping[str, Any],
+    error: str | None = None,
+    skipped: Sequence[Any] = (),
+) -> Response:
+    """The session form (again, with what was typed and the error, after a refused submit)."""
+    upcoming, today = _next(engine, client.id)
+    return page(
+        request,
+        "session_form.html",
+        principal,
+        status=400 if form else 200,
+        client=client,
+        upcoming=upcoming,
+        plan_today=today,
+        today=dt.date.today().isoformat(),
+        error=error,
+        load_units=LOAD_UNITS,
+        form=form,
+        skipped=list(skipped),
+        filmable=filmable(_planned(upcoming)),
+        max_filmed_clip_s=f"{request.app.state.settings.max_filmed_clip_s:g}",
+    )
+
+
+def _typed_fields_first(form: FormData, planned: Sequence[Mapping[str, Any]]) -> None:
+    """Read the typed fields once (they are read again in the transaction); raise their
+    :class:`RecordError` before any clip is checked."""
+    form_day(form, "date", "the date")
+    whole_number(form, "pain", "pain (0-10)", 10)
+    whole_number(form, "effort", "effort (RPE 1-10)", 10)
+    rows = [
+        ExerciseDone(
+            exercise_id=str(x["exercise_id"]),
+            name=x.get("name"),
+            target_hold_s=x.get("hold_s"),
+        )
+        for x in planned
+    ]
+    exercise_overrides(form, rows)
+
+
 @router.get("/clients/{client_id}/sessions/new")
 def session_form(
     request: Request,
@@ -144,28 +198,26 @@ def session_form(
     client: OwnedClient,
     error: str | None = None,
 ) -> Response:
-    upcoming, today = _next(engine, client.id)
-    return page(
-        request,
-        "session_form.html",
-        principal,
-        client=client,
-        upcoming=upcoming,
-        plan_today=today,
-        today=dt.date.today().isoformat(),
-        error=error,
-        load_units=LOAD_UNITS,
-        form={},
-        skipped=[],
-    )
+    return _form_page(request, engine, principal, client, form={}, error=error)
 
 
 @router.post("/clients/{client_id}/sessions", dependencies=[Csrf])
 async def session_log(
-    request: Request, engine: EngineDep, principal: CurrentPrincipal, client: OwnedClient
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    client: OwnedClient,
 ) -> Response:
+    """Log the session; each filmed set's clip is checked first (slow, before the database
+    transaction), its reps or hold fill the done values and its checks are stored with the
+    session, in the same transaction: a refused clip stores nothing."""
     form = await request.form()
     try:
+        upcoming, _ = _next(engine, client.id)
+        planned = _planned(upcoming)
+        _typed_fields_first(form, planned)  # a typo is answered before the slow clip checks
+        measured = await check_uploads(chosen_clips(form, planned), settings)
         with unit_of_work(engine) as uow:
             person = uow.get_one(Client, client.id).person
             plan = current_plan(uow, person)
@@ -185,21 +237,17 @@ async def session_log(
             )
             as_planned = [e for e in entry_of().exercises if not e.skipped]
             entry = entry_of(sets=exercise_overrides(form, as_planned))
-            log_session(uow, person.name, entry, plan=plan)
+            entry = replace(entry, exercises=apply_measured(entry.exercises, measured))
+            row = log_session(uow, person.name, entry, plan=plan)
+            attach_checks(uow, row, measured)
     except (GlutefireError, ValueError) as exc:
-        upcoming, today = _next(engine, client.id)
-        return page(
+        return _form_page(
             request,
-            "session_form.html",
+            engine,
             principal,
-            status=400,
-            client=client,
-            upcoming=upcoming,
-            plan_today=today,
-            today=dt.date.today().isoformat(),
-            error=str(exc),
-            load_units=LOAD_UNITS,
+            client,
             form=form,
+            error=str(exc),
             skipped=form.getlist("skip"),
         )
     return redirect(f"/clients/{client.id}/progress")
