@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import mimetypes
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,10 @@ def create_app(
     app.state.live_backend_factory = live_backend_factory
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     app.middleware("http")(_security_headers)
+    # The live page's in-browser pose runtime: an ES module and WebAssembly, which browsers only
+    # run with these types (``mimetypes`` depends on the system's tables otherwise).
+    mimetypes.add_type("text/javascript", ".mjs")
+    mimetypes.add_type("application/wasm", ".wasm")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_handlers(app)
     from glutefire.web.routes import ROUTERS

@@ -1,7 +1,10 @@
-"""Live mirror mode: JPEG frames in, landmarks + rep count + cue out, then "save" as a screening.
+"""Live mirror mode: frames in, landmarks + rep count + cue out, then "save" as a screening.
 
-:class:`LiveSession` holds one WebSocket's state and only transports: each frame goes through the
-pose backend (made by the screening pipeline's factory), the kinematics come from
+A frame arrives either as a JPEG (the server path: :meth:`LiveSession.process_jpeg` runs the pose
+backend made by the screening pipeline's factory) or as landmarks the browser found itself with
+the same ``.task`` model (the browser path: :meth:`LiveSession.process_landmarks`; no video
+leaves the device and the server runs no pose model, :class:`LandmarksMessage` validates it).
+:class:`LiveSession` holds one WebSocket's state and only transports: the kinematics come from
 :func:`glutefire.kinematics.live.live_frame` (the offline per-frame functions on the frames so
 far: the same legs, knee-flexion rep driver in a side view and measures as an uploaded clip), reps
 are counted by the clip pipeline's :func:`~glutefire.reps.segment.segment_reps` on the offline
@@ -13,18 +16,22 @@ dataset screened by :func:`~glutefire.screening.session.screen_session`, like an
 from __future__ import annotations
 
 import io
+import math
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import cv2
 import numpy as np
 import xarray as xr
 from PIL import Image, UnidentifiedImageError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from glutefire.errors import InputFileError
 from glutefire.keypoints import make_keypoints
 from glutefire.kinematics.live import LiveFrame, live_frame
+from glutefire.landmarks import BLAZEPOSE_LANDMARKS
 from glutefire.pose.backend import FramePose, PoseBackend
 from glutefire.reps.segment import segment_reps
 from glutefire.result import ModelInfo
@@ -35,32 +42,109 @@ from glutefire.screening.session import OutputWriter, ScreenedSession, StoreFn, 
 LIVE_CLIP_NAME = "live-mirror"
 
 
+#: Normalised landmark coordinates the browser may send, as fractions of the image width and
+#: height: MediaPipe places a limb that leaves the picture outside [0, 1], so one image beyond each
+#: edge is allowed; farther is not a landmark of this image. A design value (unverified).
+LANDMARK_RANGE = (-1.0, 2.0)
+#: Longest landmarks message accepted, in characters (33 points take about 1.5 kB).
+MAX_LANDMARKS_MESSAGE_CHARS = 8192
+
+Point = tuple[
+    Annotated[float, Field(ge=LANDMARK_RANGE[0], le=LANDMARK_RANGE[1])],
+    Annotated[float, Field(ge=LANDMARK_RANGE[0], le=LANDMARK_RANGE[1])],
+    Annotated[float, Field(ge=0.0, le=1.0)],
+]
+
+
+class LandmarksMessage(BaseModel):
+    """One frame of the browser path: ``t`` capture time in ms (strictly increasing within a
+    set), ``w`` x ``h`` the camera image in px, ``points`` the 33 BlazePose landmarks as
+    ``[x, y, visibility]`` (x right, y down, as fractions of the image) or null when no person was
+    found."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False, frozen=True)
+
+    type: Literal["landmarks"]
+    t: float = Field(ge=0.0)
+    w: int = Field(gt=0)
+    h: int = Field(gt=0)
+    points: list[Point] | None = Field(
+        min_length=len(BLAZEPOSE_LANDMARKS), max_length=len(BLAZEPOSE_LANDMARKS)
+    )
+
+
+def parse_landmarks(text: str) -> LandmarksMessage:
+    """The landmarks message in ``text``; :class:`InputFileError` saying what was wrong."""
+    if len(text) > MAX_LANDMARKS_MESSAGE_CHARS:
+        raise InputFileError(
+            f"expected a landmarks message of at most {MAX_LANDMARKS_MESSAGE_CHARS} characters, "
+            f"but got {len(text)}"
+        )
+    try:
+        return LandmarksMessage.model_validate_json(text)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "message"
+        raise InputFileError(f"expected a landmarks message, but {where}: {error['msg']}") from None
+
+
 class LiveSession:
-    """State of one live set. Not thread-safe: one WebSocket, one session."""
+    """State of one live set. Not thread-safe: one WebSocket, one session.
+
+    ``backend`` is the pose model of the server path, or a factory called the first time a JPEG
+    frame arrives (a socket that only sends landmarks never loads a model). ``model`` describes
+    the server path's model and ``landmarks_model`` the browser's; a saved set names the one that
+    found its landmarks."""
 
     def __init__(
         self,
-        backend: PoseBackend,
+        backend: PoseBackend | Callable[[], PoseBackend],
         *,
         max_frames: int = 1800,
         max_frame_pixels: int = 1920 * 1080,
         model: ModelInfo | None = None,
+        landmarks_model: ModelInfo | None = None,
+        keypoint_names: tuple[str, ...] = BLAZEPOSE_LANDMARKS,
     ) -> None:
-        self.backend = backend
+        self._backend = None if callable(backend) else backend
+        self._make_backend = backend if callable(backend) else None
         self.max_frames = max_frames
         self.max_frame_pixels = max_frame_pixels
-        self.model = model or ModelInfo(name=backend.name, version=backend.version)
+        self.keypoint_names = (
+            keypoint_names if self._backend is None else self._backend.keypoint_names
+        )
+        self.model = model
+        self.landmarks_model = landmarks_model or ModelInfo(name="browser")
         self.reset()
 
+    @property
+    def backend(self) -> PoseBackend:
+        """The server path's pose model, loaded on first use."""
+        if self._backend is None:
+            assert self._make_backend is not None
+            self._backend = self._make_backend()
+        return self._backend
+
+    @property
+    def backend_loaded(self) -> bool:
+        return self._backend is not None
+
+    def close(self) -> None:
+        """Release the pose model, if one was loaded."""
+        if self._backend is not None:
+            self._backend.close()
+
     def reset(self) -> None:
-        n = len(self.backend.keypoint_names)
+        n = len(self.keypoint_names)
         self._positions = np.full((self.max_frames, n, 2), np.nan)  # filled frame by frame
         self._visibility = np.zeros((self.max_frames, n))
         self._times_s: list[float] = []
+        self._from_browser = 0
         self.image_size: tuple[int, int] | None = None
         self.reps = 0
         self.last: LiveFrame | None = None
-        self.backend.reset()
+        if self._backend is not None:
+            self._backend.reset()
 
     @property
     def n_frames(self) -> int:
@@ -75,17 +159,52 @@ class LiveSession:
 
     def process(self, image_bgr: np.ndarray, time_s: float) -> dict[str, Any]:
         """Analyse one frame; return landmarks (fractions of the image), reps and cue."""
+        self._check_room()
+        if not math.isfinite(time_s):
+            raise InputFileError(f"expected a finite capture time, but got {time_s}")
+        height, width = image_bgr.shape[:2]
+        self._start_frame((width, height))
+        if self._times_s and time_s <= self._times_s[-1]:
+            time_s = self._times_s[-1] + 1e-3  # keep time strictly increasing
+        pose = self.backend.estimate(image_bgr)
+        return self._advance(pose, time_s)
+
+    def process_landmarks(self, message: LandmarksMessage) -> dict[str, Any]:
+        """Analyse one frame of landmarks the browser found (the browser path): the same
+        kinematics, rep count and cue as :meth:`process`, without a pose model here. Raises
+        :class:`InputFileError` for an image over the frame limit or a time not after the last."""
+        self._check_room()
+        if message.w * message.h > self.max_frame_pixels:
+            raise InputFileError(_too_large(self.max_frame_pixels, f"{message.w}x{message.h}"))
+        time_s = message.t / 1000.0
+        if self.image_size == (message.w, message.h) and self._times_s:
+            if time_s <= self._times_s[-1]:
+                raise InputFileError(
+                    f"expected a time after {self._times_s[-1] * 1000:.1f} ms, "
+                    f"but got {message.t:.1f} ms"
+                )
+        self._start_frame((message.w, message.h))
+        pose = None
+        if message.points is not None:
+            points = np.asarray(message.points, dtype=float)
+            pose = FramePose(points[:, :2] * [message.w, message.h], points[:, 2])
+        self._from_browser += 1
+        return self._advance(pose, time_s)
+
+    def _check_room(self) -> None:
         if self.n_frames >= self.max_frames:
             raise InputFileError(
                 f"expected at most {self.max_frames} frames in one live set; save or reset it"
             )
-        height, width = image_bgr.shape[:2]
-        if self.image_size not in (None, (width, height)):
+
+    def _start_frame(self, size_px: tuple[int, int]) -> None:
+        """A new image size starts a new set (the camera changed)."""
+        if self.image_size not in (None, size_px):
             self.reset()
-        self.image_size = (width, height)
-        if self._times_s and time_s <= self._times_s[-1]:
-            time_s = self._times_s[-1] + 1e-3  # keep time strictly increasing
-        pose = self.backend.estimate(image_bgr)
+        self.image_size = size_px
+
+    def _advance(self, pose: FramePose | None, time_s: float) -> dict[str, Any]:
+        assert self.image_size is not None
         self._append(pose, time_s)
         cue = ""
         if self.n_frames >= 2:
@@ -94,7 +213,7 @@ class LiveSession:
             cue = frame_cue(self.last) if pose is not None else ""
         landmarks = None
         if pose is not None:
-            norm = pose.position_px / np.array([width, height], dtype=float)
+            norm = pose.position_px / np.array(self.image_size, dtype=float)
             landmarks = np.column_stack([norm, pose.visibility]).round(4).tolist()
         return {
             "type": "frame",
@@ -119,19 +238,29 @@ class LiveSession:
         )
         return sum(r.complete for r in reps)
 
+    @property
+    def set_model(self) -> ModelInfo:
+        """The model that found most of this set's landmarks (browser or server)."""
+        if self._from_browser * 2 > self.n_frames:
+            return self.landmarks_model
+        if self.model is not None:
+            return self.model
+        return ModelInfo(name=self.backend.name, version=self.backend.version)
+
     def keypoints(self) -> xr.Dataset:
         """The collected set as the one keypoint container (time from the first frame)."""
         if self.n_frames < 2 or self.image_size is None:
             raise InputFileError("expected a recorded set, but no frames arrived yet")
+        model = self.set_model
         times = np.asarray(self._times_s) - self._times_s[0]
         rate = (self.n_frames - 1) / times[-1]
         return make_keypoints(
             self._positions[: self.n_frames],
             self._visibility[: self.n_frames],
-            keypoint_names=self.backend.keypoint_names,
+            keypoint_names=self.keypoint_names,
             sampling_rate_hz=float(rate),
             image_size_px=self.image_size,
-            source_software=f"{self.backend.name} {self.backend.version} (live)",
+            source_software=f"{model.name} {model.version or ''} (live)",
             source_path=LIVE_CLIP_NAME,
             time_s=times,
         )
@@ -142,7 +271,7 @@ class LiveSession:
         """Screen the set as a session of one clip, stored with ``store`` before the optional
         ``outputs`` are written (raises a GlutefireError when unusable)."""
         clip = ClipInput(path=Path(LIVE_CLIP_NAME), keypoints=self.keypoints())
-        return screen_session([clip], model=self.model, store=store, outputs=outputs or [])
+        return screen_session([clip], model=self.set_model, store=store, outputs=outputs or [])
 
 
 #: Image formats a live frame may come in (the browser sends JPEG; PNG is accepted too).
@@ -174,9 +303,12 @@ def _too_large(max_pixels: int, got: str) -> str:
     )
 
 
-def timed(session: LiveSession, jpeg: bytes, time_ms: float) -> dict[str, Any]:
-    """``process_jpeg`` plus the server-side processing time in ms."""
+def timed(session: LiveSession, frame: bytes | LandmarksMessage, time_ms: float) -> dict[str, Any]:
+    """``process_jpeg`` (bytes) or ``process_landmarks`` plus the server-side time in ms."""
     start = time.perf_counter()
-    reply = session.process_jpeg(jpeg, time_ms)
+    if isinstance(frame, LandmarksMessage):
+        reply = session.process_landmarks(frame)
+    else:
+        reply = session.process_jpeg(frame, time_ms)
     reply["server_ms"] = round((time.perf_counter() - start) * 1000, 1)
     return reply

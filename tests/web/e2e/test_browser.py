@@ -84,8 +84,9 @@ def test_live_mirror_counts_reps_from_the_fake_camera(server, playwright, tmp_pa
     try:
         page = browser.new_page()
         _sign_up_and_add_client(page, server)
-        page.goto(page.url + "/live")
+        page.goto(page.url + "/live?pose=server")
         page.click("#live-start")
+        expect(page.locator("#live-path")).to_have_attribute("data-path", "server")
         # expect() runs outside the page's scripts, so the Content-Security-Policy stays on.
         expect(page.locator("#live-reps")).to_have_text(
             re.compile(r"^([2-9]|\d{2,})$"), timeout=90_000

@@ -1,18 +1,23 @@
-"""Live mirror mode page and its WebSocket.
+"""Live mirror mode page, the browser path's pose model, and the WebSocket.
 
-Protocol (binary frame): 8 bytes little-endian float64 capture time in ms, then a JPEG.
-Reply (JSON): ``{"type": "frame", "frame", "landmarks": [[x, y, visibility], ...] | null,
-"reps", "cue", "server_ms"}``. Text ``{"type": "save"}`` -> ``{"type": "saved", "url"}`` or
-``{"type": "error", "message"}``; ``{"type": "reset"}`` starts a new set.
+Two ways to send a frame. Browser path (text): ``{"type": "landmarks", "t": ms, "w": px, "h": px,
+"points": [[x, y, visibility] x 33] | null}``, the landmarks the page found itself with
+``static/live_pose.mjs`` and the model at ``/live/pose_landmarker_full.task``; a socket that only
+sends landmarks never loads a pose model. Server path (binary): 8 bytes little-endian float64
+capture time in ms, then a JPEG. Either way the reply (JSON) is ``{"type": "frame", "frame",
+"landmarks": [[x, y, visibility], ...] | null, "reps", "cue", "server_ms"}``.
+Text ``{"type": "save"}`` -> ``{"type": "saved", "url"}`` or ``{"type": "error", "message"}``;
+``{"type": "reset"}`` starts a new set.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import struct
 import uuid
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisconnect
@@ -20,9 +25,9 @@ from fastapi.responses import Response
 from starlette.types import Message
 
 from glutefire.errors import GlutefireError
-from glutefire.models import DEFAULT_POSE_MODEL
+from glutefire.models import DEFAULT_POSE_MODEL, bundle_file_name, load_bundle
 from glutefire.reports.outputs import keyframe_outputs
-from glutefire.result import ScreeningResult
+from glutefire.result import ModelInfo, ScreeningResult
 from glutefire.screening.pipeline import make_pose_backend, pose_model_info
 from glutefire.store.accounts import live_web_session
 from glutefire.store.repository import record_screening, unit_of_work
@@ -34,7 +39,7 @@ from glutefire.web.deps import (
     load_client,
     principal_from_cookie,
 )
-from glutefire.web.live import LiveSession, timed
+from glutefire.web.live import LiveSession, parse_landmarks, timed
 from glutefire.web.live_sockets import LiveSockets
 from glutefire.web.render import page
 from glutefire.web.security import SESSION_COOKIE
@@ -42,25 +47,84 @@ from glutefire.web.security import SESSION_COOKIE
 router = APIRouter()
 POLICY_VIOLATION = 1008
 TRY_AGAIN_LATER = 1013
-#: BlazePose model of live mode (the default, full: fast enough for a webcam stream).
+#: BlazePose model of live mode (the default, full: fast enough for a webcam stream), in the
+#: browser and on the server alike.
 LIVE_MODEL = DEFAULT_POSE_MODEL
+#: Where the live page finds the model for the browser path.
+BROWSER_MODEL_URL = f"/live/{bundle_file_name(LIVE_MODEL)}"
+#: ``?pose=`` of the live page: ``browser`` or ``server`` forces a path; ``auto`` tries the
+#: browser path and falls back to the server path when the browser cannot run the model.
+PosePath = Literal["auto", "browser", "server"]
+POSE_PATHS: tuple[PosePath, ...] = ("auto", "browser", "server")
+#: The live page's path when the address names none: ``server``, because on the shared 2-core
+#: machine of docs/benchmarks.md the browser path did not beat it on frames/s (0.31-1.46 of the
+#: server path's, 0.79 in the median of three runs), although its per-frame latency was 0.18-0.92
+#: of the round trip and it took 0.21-0.27 of the server CPU per frame. ``auto`` suits
+#: deployments whose users' devices are not also the server.
+DEFAULT_POSE_PATH: PosePath = "server"
+#: The browser path also needs WebAssembly compiled from a same-site file.
+LIVE_CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+    "connect-src 'self'; style-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+    "frame-ancestors 'none'"
+)
+#: The in-browser runtime vendored by ``scripts/build_web_pose.py`` (its pin is in
+#: ``scripts/web_pose_manifest.json``; a test keeps the two equal).
+TASKS_VISION = "@mediapipe/tasks-vision@1.1.0"
 
 
 @router.get("/clients/{client_id}/live")
 def live_page(request: Request, principal: CurrentPrincipal, client: OwnedClient) -> Response:
-    return page(request, "live.html", principal, client=client)
+    pose = request.query_params.get("pose", DEFAULT_POSE_PATH)
+    if pose not in POSE_PATHS:
+        raise HTTPException(400, f"expected pose={', '.join(POSE_PATHS)}, but got {pose[:20]!r}")
+    response = page(
+        request, "live.html", principal, client=client, pose_path=pose, model_url=BROWSER_MODEL_URL
+    )
+    response.headers["Content-Security-Policy"] = LIVE_CSP
+    return response
+
+
+@functools.lru_cache(maxsize=1)
+def _browser_model_bytes() -> bytes:
+    return load_bundle(LIVE_MODEL).data
+
+
+@router.get(BROWSER_MODEL_URL)
+def browser_model() -> Response:
+    """The same ``.task`` bundle the server runs (public, Apache-2.0; checked against the
+    manifest), for the browser path: served from the package, never from a CDN."""
+    return Response(
+        _browser_model_bytes(),
+        media_type="application/octet-stream",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+def browser_model_info(server_model: ModelInfo) -> ModelInfo:
+    """The server model's entry with the browser runtime as its version."""
+    fields = server_model.model_dump() | {"version": TASKS_VISION, "runtime": "browser"}
+    return ModelInfo.model_validate(fields)
 
 
 def _make_session(app: Any) -> LiveSession:
-    """A live session on the app's test backend, or on the pipeline's pose model (tracking)."""
+    """A live session whose server path loads the app's test backend or the pipeline's pose
+    model (tracking) on its first JPEG frame."""
     limits = {
         "max_frames": app.state.settings.live_max_frames,
         "max_frame_pixels": app.state.settings.live_max_frame_pixels,
     }
     factory = app.state.live_backend_factory
     if factory is not None:
-        return LiveSession(factory(), **limits)
-    return LiveSession(make_pose_backend(LIVE_MODEL), model=pose_model_info(LIVE_MODEL), **limits)
+        browser = ModelInfo(name="browser", version=TASKS_VISION)
+        return LiveSession(factory, landmarks_model=browser, **limits)
+    model = pose_model_info(LIVE_MODEL)
+    return LiveSession(
+        functools.partial(make_pose_backend, LIVE_MODEL),
+        model=model,
+        landmarks_model=browser_model_info(model),
+        **limits,
+    )
 
 
 def _authorise(websocket: WebSocket, client_id: int) -> tuple[Principal, ClientRef] | None:
@@ -125,7 +189,10 @@ async def _command(
         return {"type": "reset"}
     if command == "save":
         return await asyncio.to_thread(_save, websocket, session, client)
-    return {"type": "error", "message": f"expected a command save or reset, but got {text[:40]!r}"}
+    return {
+        "type": "error",
+        "message": f"expected landmarks or a command save or reset, but got {text[:40]!r}",
+    }
 
 
 async def _reply(
@@ -138,7 +205,11 @@ async def _reply(
                 raise GlutefireError("expected 8 bytes of time then a JPEG frame")
             (time_ms,) = struct.unpack("<d", data[:8])
             return await asyncio.to_thread(timed, session, data[8:], time_ms)
-        return await _command(websocket, session, client, message.get("text") or "")
+        text = message.get("text") or ""
+        if _command_of(message) == "landmarks":
+            landmarks = parse_landmarks(text)
+            return await asyncio.to_thread(timed, session, landmarks, landmarks.t)
+        return await _command(websocket, session, client, text)
     except GlutefireError as exc:
         return {"type": "error", "message": str(exc)}
 
@@ -177,7 +248,7 @@ async def live_socket(websocket: WebSocket, client_id: int) -> None:
     finally:
         ended.cancel()
         sockets.close(ticket)
-        session.backend.close()
+        session.close()
 
 
 async def _serve(

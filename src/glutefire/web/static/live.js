@@ -1,9 +1,12 @@
-// Live mirror mode: webcam -> 640x480 JPEG -> WebSocket; draws the mirrored image and the
-// skeleton the server returns, with the rep count and cue. At most MAX_IN_FLIGHT frames wait.
+// Live mirror mode. Browser path (tried first unless ?pose=server): the pose model runs in this
+// page (live_pose.mjs) and only the landmarks go over the WebSocket; the skeleton is drawn at
+// once, the rep count and cue come back from the server. Server path (the fallback when the
+// browser cannot run the model, or ?pose=server): webcam -> 640x480 JPEG -> WebSocket, and the
+// skeleton the server returns is drawn. At most MAX_IN_FLIGHT frames wait for a reply.
 (function () {
   const root = document.getElementById("live");
   if (!root) return;
-  const W = 640, H = 480, MAX_IN_FLIGHT = 2;
+  const W = 640, H = 480, MAX_IN_FLIGHT = 2, MAX_LANDMARKS_IN_FLIGHT = 4;
   const EDGES = [[11,12],[11,13],[13,15],[12,14],[14,16],[11,23],[12,24],[23,24],[23,25],[25,27],[24,26],[26,28],[27,29],[29,31],[27,31],[28,30],[30,32],[28,32]];
   const video = document.getElementById("live-video");
   const canvas = document.getElementById("live-canvas");
@@ -12,9 +15,33 @@
   const gctx = grab.getContext("2d");
   const el = (id) => document.getElementById(id);
   let ws = null, inFlight = 0, frames = 0, landmarks = null, started = 0, running = false;
+  let path = null, pose = null, lastVideoTime = -1;
   const sentAt = new Map();
+  // Per-frame latency in ms (browser path: detection; server path: round trip), for benchmarks.
+  const stats = { path: null, latencies_ms: [], replies: 0 };
+  window.glutefireLive = stats;
+
+  function showPath(name, note) {
+    path = name; stats.path = name;
+    const p = el("live-path"); p.dataset.path = name;
+    p.textContent = (name === "browser"
+      ? "Pose runs in this browser: only landmarks leave this device."
+      : "Pose runs on the server: camera frames are sent to it.") + (note ? " (" + note + ")" : "");
+    el("live-latency-label").textContent = name === "browser" ? "detection" : "round trip";
+  }
+
+  function showFrame(latencyMs) {
+    frames += 1;
+    el("live-frames").textContent = frames;
+    el("live-fps").textContent = (frames / ((performance.now() - started) / 1000)).toFixed(1);
+    if (latencyMs !== undefined) {
+      el("live-latency").textContent = latencyMs.toFixed(0);
+      if (stats.latencies_ms.length < 100000) stats.latencies_ms.push(latencyMs);
+    }
+  }
 
   function draw() {
+    if (path === "browser") detectHere();
     ctx.save(); ctx.translate(W, 0); ctx.scale(-1, 1);  // mirror
     ctx.drawImage(video, 0, 0, W, H);
     if (landmarks) {
@@ -29,8 +56,29 @@
     if (running) requestAnimationFrame(draw);
   }
 
+  function detectHere() {
+    if (!running || video.readyState < 2 || video.currentTime === lastVideoTime) return;
+    lastVideoTime = video.currentTime;
+    const t = performance.now();
+    let points;
+    try { points = pose.detect(video, t); }
+    catch (e) { switchToServer("in-browser pose stopped: " + e); return; }
+    landmarks = points;
+    showFrame(performance.now() - t);
+    if (ws.readyState !== 1 || inFlight >= MAX_LANDMARKS_IN_FLIGHT) return;  // the server lags: skip
+    ws.send(JSON.stringify({ type: "landmarks", t: t, w: video.videoWidth, h: video.videoHeight, points: points }));
+    inFlight += 1;
+  }
+
+  function switchToServer(note) {
+    if (pose) { pose.close(); pose = null; }
+    showPath("server", note);
+    inFlight = 0;
+    for (let i = 0; i < MAX_IN_FLIGHT; i++) send();
+  }
+
   function send() {
-    if (!running || !ws || ws.readyState !== 1 || inFlight >= MAX_IN_FLIGHT) return;
+    if (!running || path !== "server" || !ws || ws.readyState !== 1 || inFlight >= MAX_IN_FLIGHT) return;
     gctx.drawImage(video, 0, 0, W, H);
     const t = performance.now();
     grab.toBlob(async (blob) => {
@@ -42,17 +90,20 @@
     inFlight += 1;
   }
 
+  function onFrame(msg) {
+    inFlight = Math.max(0, inFlight - 1); stats.replies += 1;
+    el("live-reps").textContent = msg.reps; el("live-cue").textContent = msg.cue;
+    if (path === "browser") return;  // drawn and counted when detected
+    const t = sentAt.get(msg.frame); sentAt.delete(msg.frame);
+    landmarks = msg.landmarks;
+    showFrame(t === undefined ? undefined : performance.now() - t);
+    send();
+  }
+
   function onMessage(ev) {
     const msg = JSON.parse(ev.data);
     if (msg.type === "frame") {
-      inFlight = Math.max(0, inFlight - 1);
-      const t = sentAt.get(msg.frame); sentAt.delete(msg.frame);
-      frames += 1; landmarks = msg.landmarks;
-      el("live-reps").textContent = msg.reps; el("live-cue").textContent = msg.cue;
-      el("live-frames").textContent = frames;
-      el("live-fps").textContent = (frames / ((performance.now() - started) / 1000)).toFixed(1);
-      if (t !== undefined) el("live-latency").textContent = (performance.now() - t).toFixed(0);
-      send();
+      onFrame(msg);
     } else if (msg.type === "saved") {
       el("live-status").textContent = "Saved: " + msg.complete_reps + " complete reps.";
       const link = el("live-result"); link.href = msg.url; link.hidden = false;
@@ -64,18 +115,36 @@
     }
   }
 
+  async function choosePath() {
+    const forced = root.dataset.pose !== "auto";  // ?pose=browser or ?pose=server
+    if (root.dataset.pose === "server") { showPath("server", "chosen in the address"); return true; }
+    el("live-status").textContent = "Loading the pose model into this browser...";
+    try {
+      const { createBrowserPose } = await import("/static/live_pose.mjs");
+      pose = await createBrowserPose(root.dataset.model);
+      showPath("browser", forced ? "chosen in the address" : "");
+      return true;
+    } catch (e) {
+      if (forced) { el("live-status").textContent = "In-browser pose unavailable: " + e; return false; }
+      showPath("server", "in-browser pose unavailable: " + e);
+      return true;
+    }
+  }
+
   el("live-start").addEventListener("click", async () => {
+    el("live-start").disabled = true;
     try {
       const stream = await navigator.mediaDevices.getUserMedia({ video: { width: W, height: H }, audio: false });
       video.srcObject = stream; await video.play();
-    } catch (e) { el("live-status").textContent = "Camera unavailable: " + e; return; }
+    } catch (e) { el("live-status").textContent = "Camera unavailable: " + e; el("live-start").disabled = false; return; }
+    if (!(await choosePath())) { el("live-start").disabled = false; return; }
     const proto = location.protocol === "https:" ? "wss://" : "ws://";
     ws = new WebSocket(proto + location.host + root.dataset.ws);
     ws.onmessage = onMessage;
     ws.onclose = () => { running = false; el("live-status").textContent = "Connection closed."; };
     ws.onopen = () => {
       running = true; started = performance.now();
-      el("live-save").disabled = false; el("live-reset").disabled = false; el("live-start").disabled = true;
+      el("live-save").disabled = false; el("live-reset").disabled = false;
       el("live-status").textContent = "Live.";
       requestAnimationFrame(draw);
       for (let i = 0; i < MAX_IN_FLIGHT; i++) send();
