@@ -33,10 +33,18 @@ ANSWERS = {
     },
     "jump_landing": "soft_quiet",
     "injuries": ["disc_herniation"],
-    "red_flags": {flag: False for flag in (
-        "worsening_pain", "numbness_or_tingling", "pain_at_night", "recent_trauma",
-        "bladder_or_bowel_changes", "unexplained_weight_loss_or_fever", "leg_weakness",
-    )},
+    "red_flags": {
+        flag: False
+        for flag in (
+            "worsening_pain",
+            "numbness_or_tingling",
+            "pain_at_night",
+            "recent_trauma",
+            "bladder_or_bowel_changes",
+            "unexplained_weight_loss_or_fever",
+            "leg_weakness",
+        )
+    },
     "scales": {
         "nprs": 4,
         "kujala": list("abcabcabcabca"),

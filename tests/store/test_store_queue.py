@@ -26,9 +26,7 @@ def _queue_jobs(engine, n: int) -> list[int]:
         )
         client = accounts.create_client(uow, trainer, "Ana")
         clip = {"stored_name": "a.mp4", "original_name": "a.mp4", "view": None, "frames": 10}
-        return [
-            accounts.create_job(uow, client, clips=[clip], size_bytes=1).id for _ in range(n)
-        ]
+        return [accounts.create_job(uow, client, clips=[clip], size_bytes=1).id for _ in range(n)]
 
 
 def _claim_all(url: str, name: str, start, out) -> None:

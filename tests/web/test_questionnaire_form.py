@@ -128,9 +128,9 @@ def test_the_next_visit_starts_from_the_last_answers_but_asks_the_warning_signs_
     csrf, cid = trainer
     assert "Filled in from the last" not in client.get(f"/clients/{cid}/questionnaire").text
     client.post(
-        f"/clients/{cid}/questionnaire", data=_form(csrf, kujala_1="a", **{
-            f"kujala_{i}": "c" for i in range(2, 14)
-        }), follow_redirects=False,
+        f"/clients/{cid}/questionnaire",
+        data=_form(csrf, kujala_1="a", **{f"kujala_{i}": "c" for i in range(2, 14)}),
+        follow_redirects=False,
     )
     form = client.get(f"/clients/{cid}/questionnaire").text
     assert 'id="prefilled"' in form

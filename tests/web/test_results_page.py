@@ -48,7 +48,7 @@ def test_per_rep_columns_are_words_with_units(client):
     assert shown["knee_fppa_left_deg"] == "Knee inward angle (FPPA), left (deg)"
     assert shown["kasr"] == "Knee gap / ankle gap (ratio)"
     assert shown["trunk_lean_deg"] == "Trunk lean from vertical (deg)"
-    row = html.split('<tbody>', 1)[1]
+    row = html.split("<tbody>", 1)[1]
     assert 'data-label="Knee inward angle (FPPA), left (deg)">13.5<' in row  # 14.0 - 0.5
 
 

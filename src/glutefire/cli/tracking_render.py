@@ -288,8 +288,11 @@ def filmed_logged(entry: SessionEntry, measured: Sequence[tuple[str, ExerciseChe
             faults += f" ({len(summary.not_assessable)} not assessable)"
         camera = f"{result.camera.view}" + ("" if result.camera.fits else " (does not fit)")
         table.add_row(
-            escape(exercise_id), _filmed_amount(reps, summary.longest_hold_s), escape(target),
-            escape(faults), camera,
+            escape(exercise_id),
+            _filmed_amount(reps, summary.longest_hold_s),
+            escape(target),
+            escape(faults),
+            camera,
         )
     console.print(table)
 
@@ -298,15 +301,25 @@ def filmed_history(rows: Sequence[FilmedRow], time_zone: str) -> None:
     """Filmed exercises over time: week, measured next to target, each check's value."""
     if not rows:
         return
-    table = Table("ISO week", "exercise", "measured", "target", "check values", "faults",
-                  title="Filmed exercises")
+    table = Table(
+        "ISO week",
+        "exercise",
+        "measured",
+        "target",
+        "check values",
+        "faults",
+        title="Filmed exercises",
+    )
     for r in rows:
         week = r.performed_at.astimezone(ZoneInfo(time_zone)).isocalendar()
         target = f"{r.target_hold_s:g} s" if r.target_hold_s is not None else r.target_reps or "-"
         values = ", ".join(f"{k} {v:g}" for k, v in r.values.items() if v is not None)
         table.add_row(
-            f"{week.year}-W{week.week:02d}", escape(r.exercise_id),
-            _filmed_amount(r.complete_reps, r.longest_hold_s), escape(str(target)),
-            escape(values or "-"), escape(", ".join(r.present) or "-"),
+            f"{week.year}-W{week.week:02d}",
+            escape(r.exercise_id),
+            _filmed_amount(r.complete_reps, r.longest_hold_s),
+            escape(str(target)),
+            escape(values or "-"),
+            escape(", ".join(r.present) or "-"),
         )
     console.print(table)

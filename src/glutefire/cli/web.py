@@ -255,8 +255,7 @@ def delete_clips(
     with user_errors():
         if (export is None) == (not skip_export):
             raise RecordError(
-                "expected --export FILE (the client's data is written there first) or "
-                "--skip-export"
+                "expected --export FILE (the client's data is written there first) or --skip-export"
             )
         done = _delete_clips(person, export, db, data_dir)
     console.print(f"{person}: {done.describe()}")
@@ -279,9 +278,9 @@ def _delete_clips(person: str, export: Path | None, db: str | None, data_dir: Pa
     try:
         with unit_of_work(engine) as uow:
             client_id = uow.scalar(
-                select(Client.id).join(Person, Client.person_id == Person.id).where(
-                    Person.name == person
-                )
+                select(Client.id)
+                .join(Person, Client.person_id == Person.id)
+                .where(Person.name == person)
             )
             if client_id is None:
                 raise RecordError(f"expected a web client's person name, but got {person!r}")

@@ -191,9 +191,7 @@ def _check_document(document: Any) -> None:
         )
 
 
-def _import_intakes(
-    uow: Session, person: Person, items: list[IntakeRecord]
-) -> dict[str, Intake]:
+def _import_intakes(uow: Session, person: Person, items: list[IntakeRecord]) -> dict[str, Intake]:
     keyed: dict[str, Intake] = {}
     for item in items:
         intake = Intake(person=person, recorded_at=item.recorded_at, answers=item.answers)

@@ -87,7 +87,7 @@ def requeue_expired(uow: Session, *, now: dt.datetime, max_attempts: int) -> lis
             update(UploadJob)
             .where(*still_expired)
             .values(worker_id=None, lease_expires_at=None, updated_at=now, **values)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
         if changed == 1 and values["status"] == "queued":
             requeued.append(job_id)
@@ -99,9 +99,7 @@ def _expired(now: dt.datetime) -> ColumnElement[bool]:
     return or_(UploadJob.lease_expires_at.is_(None), UploadJob.lease_expires_at < now)
 
 
-def claim_job(
-    uow: Session, *, worker_id: str, now: dt.datetime, lease_s: float
-) -> Lease | None:
+def claim_job(uow: Session, *, worker_id: str, now: dt.datetime, lease_s: float) -> Lease | None:
     """Claim the oldest queued job for ``worker_id`` (None when the queue is empty)."""
     candidates = uow.scalars(
         select(UploadJob.id)
@@ -122,7 +120,7 @@ def claim_job(
                 frames_done=0,
                 updated_at=now,
             )
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
         if changed == 1:
             attempt = uow.scalar(select(UploadJob.attempts).where(UploadJob.id == job_id))
@@ -158,7 +156,7 @@ def renew_lease(
         update(UploadJob)
         .where(*_held(lease))
         .values(**values)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
     return changed == 1
 
@@ -189,7 +187,7 @@ def finish_job(
         update(UploadJob)
         .where(*_held(lease))
         .values(**values)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
     return changed == 1
 
@@ -208,7 +206,7 @@ def release_job(uow: Session, lease: Lease, *, now: dt.datetime) -> bool:
             frames_done=0,
             updated_at=now,
         )
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
     return changed == 1
 
@@ -223,7 +221,7 @@ def beat(uow: Session, worker_id: str, *, now: dt.datetime) -> None:
         update(WebWorker)
         .where(WebWorker.id == worker_id)
         .values(seen_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
     if changed == 0:
         uow.add(WebWorker(id=worker_id, started_at=now, seen_at=now))

@@ -80,7 +80,10 @@ def plot_adherence(
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if compact:  # no room beside the plot on a phone: the legend goes underneath
         ax.legend(
-            loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2, fontsize=size.legend_pt,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.3),
+            ncols=2,
+            fontsize=size.legend_pt,
             frameon=False,
         )
     else:

@@ -140,9 +140,7 @@ def clients_list(
     deleted: str | None = None,
 ) -> Response:
     notice = f"Deleted {deleted} and all of their data." if deleted else None
-    return _list_page(
-        request, engine, principal, q=q[:200], sort=sort, show=show, notice=notice
-    )
+    return _list_page(request, engine, principal, q=q[:200], sort=sort, show=show, notice=notice)
 
 
 @router.post("/clients", dependencies=[Csrf])

@@ -129,9 +129,7 @@ def todays_session(engine: Engine, client_id: int) -> Today:
         )
         upcoming = next_session(phase, last_session_label(uow, person, plan))
         starts_on = plan.start_date if plan.start_date and plan.start_date > today else None
-        return Today(
-            "session", today, upcoming=upcoming, logged_today=logged, starts_on=starts_on
-        )
+        return Today("session", today, upcoming=upcoming, logged_today=logged, starts_on=starts_on)
 
 
 def _next(engine: Engine, client_id: int) -> tuple[Mapping[str, Any] | None, Today]:

@@ -25,9 +25,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("finished_at", _TS, nullable=True))
         batch.add_column(sa.Column("clips_deleted_at", _TS, nullable=True))
     # Jobs that finished before this revision start their retention clock at their last update.
-    op.execute(
-        "UPDATE upload_job SET finished_at = updated_at WHERE status IN ('done', 'failed')"
-    )
+    op.execute("UPDATE upload_job SET finished_at = updated_at WHERE status IN ('done', 'failed')")
     op.create_table(
         "web_worker",
         sa.Column("id", sa.String(128), nullable=False),
