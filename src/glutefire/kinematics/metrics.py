@@ -243,8 +243,11 @@ def hip_height(ds: xr.Dataset, sides: tuple[str, ...] = SIDES) -> np.ndarray:
     rows = []
     for s in sides:
         drop = point(ds, f"{s}_ankle")[:, 1] - point(ds, f"{s}_hip")[:, 1]
-        if np.isfinite(drop).any():
-            rows.append(drop / np.nanpercentile(drop, REFERENCE_PERCENTILE))
+        if not np.isfinite(drop).any():
+            continue
+        standing_px = np.nanpercentile(drop, REFERENCE_PERCENTILE)
+        if standing_px > 0:  # a leg whose hip is never above its ankle gives no driver
+            rows.append(drop / standing_px)
     if not rows:
         return np.full(ds.sizes["time"], np.nan)
     return _nanmean_rows(np.vstack(rows))
