@@ -130,3 +130,13 @@ def test_wrong_clip_for_the_exercise_stores_nothing(cli, ana, clips):
     result = cli("log", "-p", "Ana", "--clip", f"romanian_deadlift={clips['bridge']}", ok=False)
     assert result.exit_code == 2 and "done standing" in flat(result.output)
     assert count(ana, SessionLog) == 0
+
+
+def test_a_clip_filmed_from_a_view_that_does_not_fit_is_refused_like_on_the_web(cli, ana, clips):
+    """A side plank filmed facing the chest, given as the glute bridge: the camera does not fit
+    the bridge (side or oblique), so nothing is stored (the web session form refuses it too)."""
+    result = cli("log", "-p", "Ana", "--clip", f"glute_bridge={clips['plank']}", ok=False)
+    text = flat(result.output)
+    assert result.exit_code == 2 and text.startswith("error: plank.csv: expected a side or")
+    assert "but the clip looks like a front view" in text
+    assert count(ana, SessionLog) == 0

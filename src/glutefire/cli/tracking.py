@@ -46,7 +46,13 @@ from glutefire.store.repository import (
 )
 from glutefire.tracking import plots
 from glutefire.tracking.adherence import week_start, weekly_adherence
-from glutefire.tracking.filmed import apply_measured, check_spec_for, parse_clip_option
+from glutefire.tracking.filmed import (
+    FilmedClip,
+    apply_measured,
+    check_spec_for,
+    parse_clip_option,
+    refuse_unfit,
+)
 from glutefire.tracking.relapse import (
     RelapseRules,
     detect_relapse,
@@ -207,10 +213,11 @@ def check_filmed(options: list[str]) -> list[tuple[str, ExerciseCheckResult]]:
     if not clips:
         return []
     if all(is_keypoint_file(Path(c.path)) for c in clips):
-        return [
-            (c.exercise_id, check_exercise(s.id, ClipInput(Path(c.path))).result)
+        results = [
+            check_exercise(s.id, ClipInput(Path(c.path))).result
             for c, s in zip(clips, specs, strict=True)
         ]
+        return _fit(clips, results)
     models = make_pose_models()  # loaded once for all the videos
     try:
         checked = [
@@ -219,7 +226,17 @@ def check_filmed(options: list[str]) -> list[tuple[str, ExerciseCheckResult]]:
         ]
     finally:
         models.close()
-    return [(c.exercise_id, k.result) for c, k in zip(clips, checked, strict=True)]
+    return _fit(clips, [k.result for k in checked])
+
+
+def _fit(
+    clips: list[FilmedClip], results: list[ExerciseCheckResult]
+) -> list[tuple[str, ExerciseCheckResult]]:
+    """Each clip's result, refused (one error, nothing stored) when the camera does not fit the
+    exercise or nothing was counted, as the web's session form does."""
+    for clip, result in zip(clips, results, strict=True):
+        refuse_unfit(result, Path(clip.path).name)
+    return [(c.exercise_id, r) for c, r in zip(clips, results, strict=True)]
 
 
 def progress_command(
