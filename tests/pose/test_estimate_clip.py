@@ -48,7 +48,9 @@ class Scripted:
 @pytest.fixture(autouse=True)
 def whole_image_crop(monkeypatch):
     """The tracker's crop is the whole image, so scripted image coordinates stay valid."""
-    monkeypatch.setattr(tracker_module, "roi_for", lambda bbox, shape: (0, 0, shape[1], shape[0]))
+    monkeypatch.setattr(
+        tracker_module, "roi_for", lambda bbox, shape, **_: (0, 0, shape[1], shape[0])
+    )
 
 
 def test_subject_lost_then_bystander_is_reselected_with_a_warning(tmp_path):
@@ -59,7 +61,7 @@ def test_subject_lost_then_bystander_is_reselected_with_a_warning(tmp_path):
         return ([subject] if t_ms < 1000 else []) + ([bystander] if t_ms >= 1500 else [])
 
     ds, report = estimate_clip(
-        video, tracker_backend=Scripted(people), detector_backend=Scripted(lambda t: [subject])
+        video, tracker_backend=Scripted(people), detector_backend=Scripted(people)
     )
     seen = np.isfinite(ds["position"].values[:, 0, 0])
     assert seen[:10].all()  # followed while present
@@ -72,9 +74,7 @@ def test_subject_lost_then_bystander_is_reselected_with_a_warning(tmp_path):
 def test_a_taller_bystander_never_replaces_a_present_subject(tmp_path):
     video = blank_clip(tmp_path / "c.mp4", 30)
     subject, tall_bystander = (20, 40, 200), (220, 10, 280)
-    tracker = Scripted(lambda t: [subject] + ([tall_bystander] if t >= 500 else []))
-    ds, report = estimate_clip(
-        video, tracker_backend=tracker, detector_backend=Scripted(lambda t: [subject])
-    )
+    scene = Scripted(lambda t: [subject] + ([tall_bystander] if t >= 500 else []))
+    ds, report = estimate_clip(video, tracker_backend=scene, detector_backend=scene)
     assert np.allclose(ds["position"].values[:, 0, 0], 20)
     assert report.warnings == [] and report.people_seen == 1

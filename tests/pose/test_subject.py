@@ -219,3 +219,91 @@ def test_tracker_grows_the_crop_while_the_subject_is_missing():
         )
     grown = tracker.roi_px
     assert grown[0] < first[0] and grown[2] > first[2] and backend.resets == 1
+
+
+class Scene:
+    """Backend over a fixed scene of people in full-image pixels: reports those whose box
+    centre lies inside the crop it is given (in crop pixels). ``shown`` limits how many it
+    reports, nearest the crop's left edge first (a one-body tracker that took the wrong one)."""
+
+    def __init__(self, people, *, shown=None, order=1):
+        self.people, self.shown, self.order = people, shown, order
+        self.calls = 0
+        self.resets = 0
+        self.crop = None
+
+    def at(self, roi):
+        self.crop = roi
+        return self
+
+    def estimate_all(self, image, *, timestamp_ms=None):
+        self.calls += 1
+        x0, y0, x1, y1 = self.crop
+        inside = [
+            p
+            for p in self.people
+            if x0 <= cand(p).center_x_px <= x1 and y0 <= cand(p).center_px[1] <= y1
+        ]
+        inside.sort(key=lambda p: self.order * cand(p).center_x_px)
+        return [
+            FramePose(position_px=p.position_px - [x0, y0], visibility=p.visibility)
+            for p in inside[: self.shown]
+        ]
+
+    def reset(self):
+        self.resets += 1
+
+
+def track(tracker, tracked, wider, n_frames):
+    poses = []
+    for i in range(n_frames):
+        tracked.at(tracker.roi_px)
+        wider.at(tracker.roi_px)
+        poses.append(
+            tracker.estimate(
+                np.zeros((1000, 2000, 3), np.uint8), frame_index=i, timestamp_ms=33 * i
+            )
+        )
+    return poses
+
+
+def test_first_crop_leaves_out_a_bystander_beside_the_subject():
+    subject, bystander = body(300, 200, 600), body(700, 400, 300)
+    f = SubjectFollower(cand(subject), SubjectPolicy.AUTO, 2000, lost_after_frames=30)
+    tracker = SubjectTracker(Scene([subject]), f, (1000, 2000, 3), others=[cand(bystander)])
+    x0, _, x1, _ = tracker.roi_px
+    assert x1 == 700  # stops at the bystander's box, not at the subject's + half a height (780)
+    assert x0 == 0  # nobody on the left: the whole half-height margin (300 - 300)
+
+
+def test_side_margin_is_kept_when_a_bystander_stands_close():
+    subject, bystander = body(300, 200, 600), body(500, 200, 600)
+    f = SubjectFollower(cand(subject), SubjectPolicy.RIGHT, 2000, lost_after_frames=30)
+    tracker = SubjectTracker(Scene([subject]), f, (1000, 2000, 3), others=[cand(bystander)])
+    assert tracker.roi_px[2] == 480 + 90  # subject's right edge + 0.15 of its height
+
+
+def test_tracker_holding_the_subject_never_looks_wider():
+    subject, bystander = body(300, 200, 600), body(1500, 400, 300)
+    f = SubjectFollower(cand(subject), SubjectPolicy.AUTO, 2000, lost_after_frames=30)
+    tracked, wider = Scene([subject, bystander], shown=1), Scene([subject, bystander])
+    tracker = SubjectTracker(tracked, f, (1000, 2000, 3), wider=wider)
+    poses = track(tracker, tracked, wider, 10)
+    assert all(p is not None and p.position_px[0, 0] == pytest.approx(300) for p in poses)
+    assert wider.calls == 0 and tracker.wider_looks == 0 and tracked.resets == 0
+
+
+def test_tracker_taken_by_a_bystander_is_corrected_by_a_wider_look():
+    subject, bystander = body(600, 200, 600), body(1000, 200, 500)
+    f = SubjectFollower(cand(subject), SubjectPolicy.AUTO, 2000, lost_after_frames=30)
+    # the one-body tracker reports the right-most body in its crop: the bystander
+    tracked = Scene([subject, bystander], shown=1, order=-1)
+    wider = Scene([subject, bystander])
+    tracker = SubjectTracker(tracked, f, (1000, 2000, 3), wider=wider)
+    first_roi = tracker.roi_px
+    poses = track(tracker, tracked, wider, 3)
+    assert all(p is not None and p.position_px[0, 0] == pytest.approx(600) for p in poses)
+    assert f.warnings == []  # never swapped to the bystander
+    # re-aimed away from the bystander (right edge at the subject's + 0.15 h) and restarted
+    assert tracker.roi_px[2] < first_roi[2] and tracked.resets == 1
+    assert tracker.wider_looks == 1  # the re-aimed crop holds only the subject

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from glutefire.errors import GlutefireError, InputFileError
 from glutefire.evaluation.run import KeypointSource, match_bottoms
 from glutefire.exercises.analyse import ExerciseAnalysis, analyse_exercise
+from glutefire.exercises.check import tracked_poses_for
 from glutefire.exercises.spec import exercise_ids, get_exercise
 from glutefire.result import Status
 
@@ -198,7 +199,8 @@ def evaluate_exercise_clip(
     try:
         if not path.exists():
             raise InputFileError(f"{path}: no such file")
-        analysis = analyse_exercise(source(path), get_exercise(label.check_id))
+        spec = get_exercise(label.check_id)
+        analysis = analyse_exercise(source(path, tracked_poses=tracked_poses_for(spec)), spec)
     except GlutefireError as exc:
         return _not_run(label, str(exc))
     except Exception as exc:  # a crash is a result to report, not to hide

@@ -13,12 +13,14 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import xarray as xr
 
 from glutefire.errors import GlutefireError, InputFileError
 from glutefire.evaluation.labels import ClipLabel, LabelSet
 from glutefire.io.keypoint_files import is_keypoint_file, read_keypoints, write_landmark_csv
+from glutefire.pose.mediapipe_backend import TRACKED_POSES
 from glutefire.screening.pipeline import (
     ClipAnalysis,
     ClipInput,
@@ -29,7 +31,11 @@ from glutefire.screening.pipeline import (
 #: A found bottom matches a labelled one when they are at most this far apart (seconds).
 BOTTOM_TOLERANCE_S = 0.5
 
-KeypointSource = Callable[[Path], xr.Dataset]
+
+class KeypointSource(Protocol):
+    """Keypoints of a clip; ``tracked_poses``: bodies the pose tracker follows on a video."""
+
+    def __call__(self, path: Path, *, tracked_poses: int = TRACKED_POSES) -> xr.Dataset: ...
 
 
 @dataclass(frozen=True)
@@ -78,16 +84,18 @@ class EvaluationSummary:
 
 
 def cached_keypoints(cache_dir: Path | None) -> KeypointSource:
-    """Keypoints of a clip: a keypoint file as it is; a video's from ``cache_dir/STEM.csv`` when
-    there, else from the pose model (then written there, so the next run skips the model)."""
+    """Keypoints of a clip: a keypoint file as it is; a video's from ``cache_dir/STEM.csv``
+    (``STEM.trackedN.csv`` when the tracker follows N > 1 bodies) when there, else from the pose
+    model (then written there, so the next run skips the model)."""
 
-    def source(path: Path) -> xr.Dataset:
+    def source(path: Path, *, tracked_poses: int = TRACKED_POSES) -> xr.Dataset:
         if is_keypoint_file(path):
             return read_keypoints(path)
-        cached = cache_dir / f"{path.stem}.csv" if cache_dir is not None else None
+        tag = "" if tracked_poses == TRACKED_POSES else f".tracked{tracked_poses}"
+        cached = cache_dir / f"{path.stem}{tag}.csv" if cache_dir is not None else None
         if cached is not None and cached.exists():
             return read_keypoints(cached)
-        ds = estimate_keypoints(ClipInput(path)).keypoints
+        ds = estimate_keypoints(ClipInput(path), tracked_poses=tracked_poses).keypoints
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             write_landmark_csv(ds, cached)

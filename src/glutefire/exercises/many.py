@@ -13,10 +13,11 @@ from pathlib import Path
 
 from glutefire.errors import GlutefireError, InputFileError
 from glutefire.exercise_result import ExerciseCheckResult
-from glutefire.exercises.check import check_exercise
+from glutefire.exercises.check import check_exercise, exercise_pose_models
+from glutefire.exercises.spec import get_exercise
 from glutefire.io.keypoint_files import is_keypoint_file
 from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
-from glutefire.screening.pipeline import ClipInput, PoseModels, make_pose_models
+from glutefire.screening.pipeline import ClipInput, PoseModels
 
 #: Columns of ``summary.csv``.
 SUMMARY_COLUMNS = (
@@ -73,7 +74,7 @@ def check_many(
     with contextlib.ExitStack() as stack:
         models = None
         if not all(is_keypoint_file(p) for p in paths):
-            models = make_pose_models(model)  # once for all the videos
+            models = exercise_pose_models(get_exercise(exercise), model)  # once for all
             stack.callback(models.close)
         for path, name in zip(paths, output_names(paths), strict=True):
             outcome = _one(exercise, path, out_dir / name, view, model, models)

@@ -46,7 +46,8 @@ def estimate_clip(
 
     ``detector_backend`` (image mode) finds everyone (:func:`find_candidates`) until someone is
     found; the subject is chosen by ``policy`` and followed by ``tracker_backend`` (video mode,
-    on a crop around the subject, see :class:`SubjectTracker` and :class:`SubjectFollower`).
+    on a crop around the subject, see :class:`SubjectTracker` and :class:`SubjectFollower`);
+    ``detector_backend`` looks again in the frames where the tracker loses the subject.
     Raises :class:`NoPersonError` if nobody is found in the first :data:`SEARCH_WINDOW_S` s.
     ``decode_report`` is filled in by the decoder (frames repeated or dropped for the uniform
     time grid, an early stop).
@@ -73,7 +74,13 @@ def estimate_clip(
                 video.width_px,
                 lost_after_frames=max(1, round(LOST_AFTER_S * video.fps)),
             )
-            tracker = SubjectTracker(tracker_backend, follower, frame.shape)
+            tracker = SubjectTracker(
+                tracker_backend,
+                follower,
+                frame.shape,
+                wider=detector_backend,
+                others=[c for c in candidates if c is not subject],
+            )
             report = SubjectReport(
                 people_seen=len(candidates),
                 reason=why,

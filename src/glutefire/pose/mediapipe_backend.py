@@ -26,6 +26,9 @@ from glutefire.pose.telemetry import block_mediapipe_telemetry
 
 #: People each model call looks for (the subject plus bystanders to tell apart from them).
 MAX_PEOPLE = 3
+#: Bodies the screening tracker follows: the subject alone (bystanders are the detector's job).
+#: With more, MediaPipe runs its person detector on every frame in which fewer are tracked.
+TRACKED_POSES = 1
 #: Nominal frame interval when the caller gives no timestamp (30 frames/s).
 _DEFAULT_STEP_MS = 33
 
@@ -191,14 +194,17 @@ def _frame_pose(landmarks: list[Any], width_px: int, height_px: int) -> FramePos
 
 @dataclass
 class PoseModels:
-    """The model instances screening a clip needs: a video-mode tracker that sees everyone
-    (MediaPipe runs its person detector itself whenever fewer than ``num_poses`` people are
-    tracked) and an image-mode detector, used once per clip to find people hidden next to others
-    (see :func:`glutefire.pose.subject.find_hidden`)."""
+    """The model instances screening a clip needs: a video-mode tracker that follows one body
+    (with ``num_poses=1`` MediaPipe runs its person detector only when it has lost the body; with
+    more it would run it on every frame in which fewer people are tracked, about 14 ms a frame)
+    and an image-mode detector that sees everyone: used to find and choose the subject
+    (:func:`glutefire.pose.search.find_candidates`) and in the frames where the tracker's body
+    is not the subject (:class:`glutefire.pose.tracker.SubjectTracker`)."""
 
     tracker: PoseBackend
     detector: PoseBackend
     model: PoseModel
+    tracked_poses: int = TRACKED_POSES
 
     def close(self) -> None:
         """Release the models."""
@@ -206,10 +212,14 @@ class PoseModels:
         self.detector.close()
 
 
-def open_pose_models(model: PoseModel | str = DEFAULT_POSE_MODEL) -> PoseModels:
-    """The one factory for screening models (CLI, batch workers, web jobs)."""
+def open_pose_models(
+    model: PoseModel | str = DEFAULT_POSE_MODEL, *, tracked_poses: int = TRACKED_POSES
+) -> PoseModels:
+    """The one factory for screening models (CLI, batch workers, web jobs); ``tracked_poses``:
+    bodies the video-mode tracker follows (more runs the person detector on every frame)."""
     return PoseModels(
-        tracker=MediaPipePose(model=model),
+        tracker=MediaPipePose(model=model, num_poses=tracked_poses),
         detector=MediaPipePose(model=model, static_image=True),
         model=PoseModel(model),
+        tracked_poses=tracked_poses,
     )

@@ -157,6 +157,10 @@ class SubjectFollower:
         self.subject = match
         return match.pose
 
+    def sees_subject(self, poses: list[FramePose]) -> bool:
+        """Whether one of ``poses`` continues the subject (nothing is recorded)."""
+        return match_subject(self.subject, [as_candidate(p) for p in poses]) is not None
+
     def _reselect(self, candidates: list[Candidate], frame_index: int) -> Candidate | None:
         """Choose again by policy after the subject was lost; None while AUTO is ambiguous."""
         try:

@@ -40,6 +40,7 @@ from glutefire.policy import screening_policy
 from glutefire.pose.backend import PoseBackend
 from glutefire.pose.estimate import ProgressFn, SubjectReport, estimate_clip
 from glutefire.pose.mediapipe_backend import (
+    TRACKED_POSES,
     MediaPipePose,
     PoseModels,
     check_model_available,
@@ -68,11 +69,13 @@ def make_pose_backend(
     return MediaPipePose(model=model, static_image=static_image)
 
 
-def make_pose_models(model: PoseModel | str = DEFAULT_POSE_MODEL) -> PoseModels:
+def make_pose_models(
+    model: PoseModel | str = DEFAULT_POSE_MODEL, *, tracked_poses: int = TRACKED_POSES
+) -> PoseModels:
     """The one factory of screening models (CLI, batch workers, web jobs, live save): a
-    video-mode tracker and an image-mode detector of ``model`` (see
+    video-mode tracker of ``tracked_poses`` bodies and an image-mode detector of ``model`` (see
     :func:`~glutefire.pose.mediapipe_backend.open_pose_models`)."""
-    return open_pose_models(model)
+    return open_pose_models(model, tracked_poses=tracked_poses)
 
 
 def pose_model_info(model: PoseModel | str = DEFAULT_POSE_MODEL) -> ModelInfo:
@@ -388,11 +391,13 @@ def estimate_keypoints(
     video: VideoInfo | None = None,
     preview: Path | None = None,
     preview_max_side_px: int = PREVIEW_MAX_SIDE_PX,
+    tracked_poses: int = TRACKED_POSES,
 ) -> EstimatedKeypoints:
     """The clip's raw keypoints: read from a keypoint file, or estimated from the video.
 
-    ``video``: the clip's probe, when the caller already has it. Other arguments as for
-    :func:`screen_clip`.
+    ``video``: the clip's probe, when the caller already has it. ``tracked_poses``: bodies the
+    tracker follows; ``pose_models`` tracking another number are not used (models are made).
+    Other arguments as for :func:`screen_clip`.
     """
     if clip.keypoints is not None:
         return EstimatedKeypoints(clip.keypoints)
@@ -401,8 +406,8 @@ def estimate_keypoints(
     video = video or probe_video(clip.path)
     with contextlib.ExitStack() as stack:
         stack.enter_context(quiet_native_stderr())  # MediaPipe's C++ notices, also async ones
-        if pose_models is None:
-            pose_models = make_pose_models(model)
+        if pose_models is None or pose_models.tracked_poses != tracked_poses:
+            pose_models = make_pose_models(model, tracked_poses=tracked_poses)
             stack.callback(pose_models.close)
         pose_models.tracker.reset()
         tap, decoding = None, DecodeReport()
