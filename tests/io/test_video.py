@@ -1,4 +1,5 @@
 import av
+import cv2
 import numpy as np
 import pytest
 
@@ -14,6 +15,7 @@ from glutefire.io.video import (
     probe_video,
     read_frame,
     sha256_of,
+    shrink,
 )
 
 
@@ -212,3 +214,15 @@ def test_damaged_packets_are_skipped_and_reported_with_their_time_range(tmp_path
     (warning,) = report.warnings(probe_video(clip))
     assert f"damaged.mp4: {report.bad_packets} damaged video packets between " in warning
     assert report.bad_packets > 0 and 0 < report.bad_from_s < report.bad_to_s <= 10.0
+
+
+@pytest.mark.parametrize("size", [(480, 270), (320, 180), (960, 540), (100, 57), (958, 538)])
+def test_shrink_matches_area_resampling_at_the_requested_size(size):
+    frame = read_frame(SQUAT_FRONT, 40)  # 960 x 540
+    small = shrink(frame, size)
+    assert small.shape == (size[1], size[0], 3) and small.dtype == np.uint8
+    if size != (960, 540):
+        reference = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+        assert cv2.PSNR(small, reference) > 35  # the same picture, up to fine detail
+    else:
+        assert small is frame  # nothing to do

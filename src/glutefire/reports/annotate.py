@@ -13,7 +13,13 @@ from typing import TypeGuard
 import cv2
 import numpy as np
 
-from glutefire.io.video import PREVIEW_MAX_SIDE_PX, VideoWriter, iter_frames, read_frame
+from glutefire.io.video import (
+    PREVIEW_MAX_SIDE_PX,
+    VideoWriter,
+    iter_frames,
+    read_frame,
+    shrink,
+)
 from glutefire.kinematics.metrics import KASR, TRUNK_LEAN, col
 from glutefire.landmarks import SKELETON_EDGES
 from glutefire.result import Finding, FindingCode, Status
@@ -244,11 +250,7 @@ def render_video(
     overlay = Overlay.of(screen)
 
     def draw(index: int, frame: np.ndarray) -> np.ndarray:
-        img = (
-            frame
-            if frame.shape[1::-1] == size
-            else cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR)
-        )
+        img = frame if frame.shape[1::-1] == size else shrink(frame, size)
         return annotate_frame(img, overlay, index, scale, cues.get(index, FrameCue()))
 
     source, preview = video.path, False
