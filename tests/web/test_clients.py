@@ -190,3 +190,35 @@ def test_a_plan_that_starts_later_shows_its_first_session_date(client, csrf):
     _questionnaire(client, csrf, ana, start_date=start.isoformat())
     today = client.get(f"/clients/{ana}").text.split('id="today"', 1)[1]
     assert f"First session, {start.strftime('%A %d %B')}: session A" in today
+
+
+def test_a_rest_day_shows_as_rest_with_the_next_training_day_and_can_still_be_logged(client, csrf):
+    """Two sessions a week (plan days 1 and 4), started 5 days ago: today (and the day either
+    side, whatever the clock's time zone) is a rest day; the next training day is a week after
+    the start."""
+    import datetime as dt
+
+    ana = add_client(client, csrf, "Ana Silva")
+    start = dt.date.today() - dt.timedelta(days=5)
+    _questionnaire(client, csrf, ana, start_date=start.isoformat(), sessions_per_week="2")
+    page = client.get(f"/clients/{ana}").text
+    today = page.split('id="today"', 1)[1].split("</section>", 1)[0]
+    assert "rest day" in today and "Log today's session" not in today
+    following = start + dt.timedelta(days=7)
+    assert f"Next training day: {following.strftime('%A %d %B')}, session A:" in today
+    assert re.search(r"<li><strong>[^<]+</strong>: \d+ x \d+", today)  # its exercises
+    assert 'id="log-anyway"' in today
+
+    form = client.get(f"/clients/{ana}/sessions/new").text
+    assert 'id="rest-day"' in form and following.strftime("%A %d %B") in form
+    assert "Session A." in form
+    logged = client.post(
+        f"/clients/{ana}/sessions",
+        data={"csrf_token": csrf, "pain": "1", "effort": "6"},
+        follow_redirects=False,
+    )
+    assert logged.status_code == 303, logged.text
+    today = client.get(f"/clients/{ana}").text.split('id="today"', 1)[1].split("</section>", 1)[0]
+    assert "rest day" in today and "Already logged today: session A" in today
+    assert today.index("Already logged today: session A.") < today.index("Next training day")
+    assert f"Next training day: {following.strftime('%A %d %B')}, session B:" in today

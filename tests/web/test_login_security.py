@@ -1,6 +1,7 @@
 """Issue 13, security list: the login rate limit (one normalised email, per account and per
-client address, trusted proxies only, shared through the database), bounded password hashing,
-sign-up that does not reveal accounts, and the password policy."""
+client address, trusted proxies only, shared through the database), the sign-up rate limit per
+client address, bounded password hashing, sign-up that does not reveal accounts, and the
+password policy."""
 
 from __future__ import annotations
 
@@ -82,6 +83,66 @@ def test_one_address_cannot_spread_guesses_over_many_accounts(tmp_path):
             for i in range(6)
         ]
     assert codes == [400] * 4 + [429] * 2
+
+
+def _signup_post(client: TestClient, email: str, password: str = PASSWORD):
+    token = csrf_of(client.get("/signup").text)
+    return client.post(
+        "/signup",
+        data={"csrf_token": token, "email": email, "password": password, "display_name": "C"},
+    )
+
+
+def test_one_address_can_sign_up_only_so_many_times(tmp_path, monkeypatch):
+    """Sign-ups per client address are limited like failed logins: past the limit a 429 with
+    ``Retry-After``, before any hash, for new and taken emails alike; another address (or the
+    same address on another server process) sees its own (shared) count."""
+    import glutefire.web.routes.auth as auth
+
+    hashed = []
+    real_hash = auth.hash_password
+    monkeypatch.setattr(auth, "hash_password", lambda pw: hashed.append(pw) or real_hash(pw))
+    with _app_client(tmp_path, signup_address_attempts=3) as client:
+        codes = [_signup_post(client, f"coach{i}@example.org").status_code for i in range(3)]
+        assert _signup_post(client, "short", password="x").status_code == 400  # not counted
+        refused = [_signup_post(client, email) for email in ("new@example.org", EMAIL)]
+        taken = _signup_post(client, "coach0@example.org")
+        assert codes == [200] * 3
+        for response in [*refused, taken]:
+            assert response.status_code == 429
+            assert "too many sign-ups from this address; wait 60 minutes" in response.text
+            assert 3500 < int(response.headers["retry-after"]) <= 3600
+        assert 'value="coach0@example.org"' in taken.text  # what was typed is kept
+        assert len(hashed) == 3  # no hash for a refused sign-up
+        with unit_of_work(client.app.state.engine) as uow:
+            assert uow.query(Account).count() == 3
+        assert _login(client, "coach1@example.org", PASSWORD).status_code == 303  # logins go on
+    with _app_client(tmp_path, signup_address_attempts=3) as same_address:
+        assert _signup_post(same_address, "other@example.org").status_code == 429
+    with _app_client(tmp_path, peer="198.51.100.9", signup_address_attempts=3) as other:
+        assert _signup_post(other, "other@example.org").status_code == 200
+
+
+def test_a_short_login_window_does_not_clear_the_sign_up_count(engine):
+    """Each scope has its own window: a failed login (15 min window) deletes old login rows,
+    never the sign-up rows of the last hour (SQLite and PostgreSQL)."""
+    import datetime as dt
+
+    from glutefire.store import login_limits
+    from glutefire.store.models import LoginFailure
+
+    old = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=30)
+    with unit_of_work(engine) as uow:
+        for scope in ("signup", "address"):
+            uow.add(LoginFailure(scope=scope, key_sha256="k" * 64, failed_at=old))
+    with unit_of_work(engine) as uow:
+        login_limits.record_failure(uow, {"address": "a" * 64}, window_s=15 * 60)
+    with unit_of_work(engine) as uow:
+        assert login_limits.recent_failures(uow, "signup", "k" * 64, window_s=3600)[0] == 1
+        assert login_limits.recent_failures(uow, "address", "k" * 64, window_s=3600)[0] == 0
+    with pytest.raises(ValueError, match="expected a scope in"):
+        with unit_of_work(engine) as uow:
+            login_limits.record_failure(uow, {"nonsense": "k" * 64}, window_s=60)
 
 
 def test_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy(tmp_path):

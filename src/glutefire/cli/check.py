@@ -11,7 +11,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from glutefire.cli.common import console, err_console, user_errors
+from glutefire.cli.common import (
+    JsonOption,
+    ModelOption,
+    console,
+    err_console,
+    out_folder_option,
+    user_errors,
+    view_option,
+)
 from glutefire.cli.screen import show_warnings
 from glutefire.errors import InputFileError
 from glutefire.exercise_result import ExerciseCheckResult
@@ -44,19 +52,11 @@ def check(
             "--out."
         ),
     ],
-    view: Annotated[
-        str | None,
-        typer.Option(help="Force the camera view (side, front, oblique) instead of detecting it."),
-    ] = None,
-    json_path: Annotated[
-        Path | None, typer.Option("--json", help="Write the JSON result here.", dir_okay=False)
-    ] = None,
+    view: Annotated[str | None, view_option(" (side, front, oblique).")] = None,
+    json_path: JsonOption = None,
     out: Annotated[
         Path | None,
-        typer.Option(
-            help="Check many clips: one JSON per clip and summary.csv in this folder.",
-            file_okay=False,
-        ),
+        out_folder_option("Check many clips: one JSON per clip and summary.csv in this folder."),
     ] = None,
     keypoints: Annotated[
         Path | None,
@@ -65,9 +65,7 @@ def check(
             dir_okay=False,
         ),
     ] = None,
-    model: Annotated[
-        PoseModel, typer.Option(help="BlazePose model: lite, full or heavy (bundled, offline).")
-    ] = DEFAULT_POSE_MODEL,
+    model: ModelOption = DEFAULT_POSE_MODEL,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
 ) -> None:
     """Count reps or time the hold of a corrective exercise and check its form."""

@@ -1,9 +1,11 @@
-"""Helpers shared by the command modules: one-line errors, the console, the database option."""
+"""Helpers shared by the command modules: one-line errors, the console, and the options that
+several commands take (database, person, JSON result, pose model, output folder, view)."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -13,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from glutefire.errors import DatabaseError, GlutefireError
+from glutefire.models import PoseModel
 
 console = Console()
 err_console = Console(stderr=True)
@@ -52,6 +55,34 @@ NewPersonOption = Annotated[
         help="Allow --person to name someone not stored yet (a typo is refused without it).",
     ),
 ]
+
+
+JsonOption = Annotated[
+    Path | None, typer.Option("--json", help="Write the JSON result here.", dir_okay=False)
+]
+
+ModelOption = Annotated[
+    PoseModel,
+    typer.Option(
+        help="BlazePose model: lite (fastest), full, heavy (most accurate); all bundled, offline."
+    ),
+]
+
+
+def out_folder_option(help_text: str) -> Any:
+    """The ``--out`` option of a command that writes several files into a folder.
+
+    ``help_text`` says what the command writes there (it differs per command).
+    """
+    return typer.Option("--out", help=help_text, file_okay=False)
+
+
+def view_option(help_tail: str) -> Any:
+    """The ``--view`` option that forces the camera view instead of detecting it.
+
+    ``help_tail`` ends the help text with what this command accepts.
+    """
+    return typer.Option("--view", help=f"Force the camera view instead of detecting it{help_tail}")
 
 
 def require_person(uow: Any, name: str, *, new_person: bool) -> None:

@@ -15,17 +15,21 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemaining
 
 from glutefire.cli.common import (
     DbOption,
+    JsonOption,
+    ModelOption,
     NewPersonOption,
     StoreAsOption,
     console,
     database,
     err_console,
+    out_folder_option,
     require_person,
     user_errors,
+    view_option,
 )
 from glutefire.errors import InputFileError
 from glutefire.kinematics.view import View
-from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
+from glutefire.models import DEFAULT_POSE_MODEL
 from glutefire.pose.subject import SubjectPolicy
 from glutefire.reports.outputs import RESULT_FILE, folder_outputs, reps_table, stored_keyframes
 from glutefire.reports.terminal import print_summary
@@ -143,32 +147,22 @@ def screen(
     ] = None,
     view: Annotated[
         list[View] | None,
-        typer.Option(
-            help="Force the camera view instead of detecting it: once for all clips, or once per "
-            "clip (clips first, then --heels-elevated clips)."
+        view_option(
+            ": once for all clips, or once per clip (clips first, then --heels-elevated clips)."
         ),
     ] = None,
-    json_path: Annotated[
-        Path | None, typer.Option("--json", help="Write the JSON result here.", dir_okay=False)
-    ] = None,
+    json_path: JsonOption = None,
     out: Annotated[
         Path | None,
-        typer.Option(
-            help="Folder for result.json, reps.csv, keypoint CSVs, annotated videos, keyframes.",
-            file_okay=False,
+        out_folder_option(
+            "Folder for result.json, reps.csv, keypoint CSVs, annotated videos, keyframes."
         ),
     ] = None,
     video: Annotated[bool, typer.Option(help="Render the annotated video into --out.")] = True,
     subject: Annotated[
         SubjectPolicy, typer.Option(help="Who to analyse when several people are in view.")
     ] = SubjectPolicy.AUTO,
-    model: Annotated[
-        PoseModel,
-        typer.Option(
-            help="BlazePose model: lite (fastest), full, heavy (most accurate); all bundled, "
-            "offline."
-        ),
-    ] = DEFAULT_POSE_MODEL,
+    model: ModelOption = DEFAULT_POSE_MODEL,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
     person: StoreAsOption = None,
     new_person: NewPersonOption = False,

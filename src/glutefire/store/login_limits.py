@@ -1,6 +1,8 @@
-"""Failed logins kept in the database, so that every server process (uvicorn or gunicorn
-workers, several hosts on one PostgreSQL) counts against the same limit. Keys arrive already
-hashed: the table holds no email address or client address in clear."""
+"""Failed logins and sign-ups kept in the database, so that every server process (uvicorn or
+gunicorn workers, several hosts on one PostgreSQL) counts against the same limit. Keys arrive
+already hashed: the table holds no email address or client address in clear. Scopes:
+``account`` and ``address`` (failed logins), ``signup`` (sign-ups per client address); each has
+its own window, so old rows are deleted per scope."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from glutefire.store.models import LoginFailure, utcnow
 
-SCOPES = ("account", "address")
+SCOPES = ("account", "address", "signup")
 
 
 def recent_failures(
@@ -30,14 +32,19 @@ def recent_failures(
 
 
 def record_failure(uow: Session, keys: dict[str, str], *, window_s: float) -> None:
-    """One failure for each ``scope -> key``; rows older than the window go on the way."""
+    """One row for each ``scope -> key``; rows of these scopes older than the window go on the
+    way (another scope's rows are left alone: its window may be longer)."""
+    unknown = [scope for scope in keys if scope not in SCOPES]
+    if unknown:
+        raise ValueError(f"expected a scope in {SCOPES}, but got {unknown[0]!r}")
     now = utcnow()
     uow.execute(
-        delete(LoginFailure).where(LoginFailure.failed_at <= now - dt.timedelta(seconds=window_s))
+        delete(LoginFailure).where(
+            LoginFailure.scope.in_(list(keys)),
+            LoginFailure.failed_at <= now - dt.timedelta(seconds=window_s),
+        )
     )
     for scope, key in keys.items():
-        if scope not in SCOPES:
-            raise ValueError(f"expected a scope in {SCOPES}, but got {scope!r}")
         uow.add(LoginFailure(scope=scope, key_sha256=key, failed_at=now))
 
 

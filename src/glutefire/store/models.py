@@ -443,9 +443,10 @@ class WebWorker(Base):
 
 
 class LoginFailure(Base):
-    """One failed login (or refused sign-up), kept for the rate limit's window. ``scope`` is
-    ``account`` (``key_sha256`` = SHA-256 of the normalised email, known or not) or ``address``
-    (of the client address); rows older than the window are deleted as new ones arrive."""
+    """One failed login or one sign-up, kept for its rate limit's window. ``scope`` is
+    ``account`` (``key_sha256`` = SHA-256 of the normalised email, known or not), ``address``
+    (of the client address) or ``signup`` (of the client address, one row per sign-up); rows
+    older than their scope's window are deleted as new ones arrive."""
 
     __tablename__ = "login_failure"
     __table_args__ = (Index("ix_login_failure_scope_key_at", "scope", "key_sha256", "failed_at"),)

@@ -23,7 +23,13 @@ from glutefire.store.engine import open_database
 from glutefire.web.deps import LoginRequired
 from glutefire.web.jobs import JobRunner, ScreenFn, screen_videos
 from glutefire.web.live_sockets import LiveSockets
-from glutefire.web.security import CookieSigner, HashGate, LoginRateLimiter, ServerBusy
+from glutefire.web.security import (
+    CookieSigner,
+    HashGate,
+    LoginRateLimiter,
+    ServerBusy,
+    SignupRateLimiter,
+)
 from glutefire.web.settings import WebSettings
 from glutefire.web.storage import prepare_storage
 
@@ -104,6 +110,9 @@ def create_app(
             attempts=settings.login_attempts,
             address_attempts=settings.login_address_attempts,
             window_s=settings.login_window_s,
+        )
+        app.state.signup_limiter = SignupRateLimiter(
+            engine, attempts=settings.signup_address_attempts, window_s=settings.signup_window_s
         )
         try:
             yield

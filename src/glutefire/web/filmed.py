@@ -1,7 +1,7 @@
 """Filmed sets on the session form: an uploaded clip per planned exercise that has a check.
 
 Each clip goes through the screening upload's checks (type, size, frames, pixels:
-:func:`glutefire.web.routes.uploads.check_clip`), is then checked with the one entry point
+:func:`glutefire.web.clip_uploads.check_clip`), is then checked with the one entry point
 :func:`glutefire.exercises.check.check_exercise` (as ``glutefire log --clip``) and deleted: only
 the result (with the clip's SHA-256 and original name) is stored, with the session.
 
@@ -17,9 +17,8 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-import fastapi
 from fastapi import HTTPException
 from starlette.datastructures import FormData, UploadFile
 
@@ -27,7 +26,7 @@ from glutefire.errors import GlutefireError, InputFileError, RecordError
 from glutefire.exercise_result import ExerciseCheckResult
 from glutefire.exercises.spec import ExerciseSpec, check_for_library_exercise
 from glutefire.tracking.filmed import refuse_unfit
-from glutefire.web.routes.uploads import _store_upload, check_clip
+from glutefire.web.clip_uploads import check_clip, store_upload
 from glutefire.web.settings import WebSettings
 
 #: The form field of an exercise's clip: ``clip_<exercise id>``.
@@ -87,9 +86,7 @@ async def _check_one(
 ) -> tuple[ExerciseCheckResult, int]:
     original = Path(clip.upload.filename or "clip").name[:120]
     try:
-        part, size = await _store_upload(
-            cast(fastapi.UploadFile, clip.upload), settings, budget_bytes
-        )  # a form's file: the same reads
+        part, size = await store_upload(clip.upload, settings, budget_bytes)
     except HTTPException as exc:
         raise RecordError(f"{clip.name}: {exc.detail}") from None
     stored = part.with_suffix("")  # the video's own extension, as the screening upload does

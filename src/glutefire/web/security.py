@@ -1,6 +1,6 @@
 """Passwords (argon2id, concurrency bounded by :class:`HashGate`), session tokens (signed,
 expiring cookie backed by a database row), CSRF tokens, the client address behind trusted
-proxies, and the login rate limit (in the database)."""
+proxies, and the login and sign-up rate limits (in the database)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from glutefire.store import login_limits
 from glutefire.store.accounts import email_key
@@ -123,6 +124,16 @@ class LoginDecision:
     retry_after_s: int = 0
 
 
+def _decision(uow: Session, scope: str, key: str, limit: int, window_s: float) -> LoginDecision:
+    """Refused while ``key`` has ``limit`` rows in ``scope`` within the last ``window_s``
+    seconds, until the oldest of them leaves the window (``retry_after_s``, at least 1 s)."""
+    count, oldest = login_limits.recent_failures(uow, scope, key, window_s=window_s)
+    if count < limit or oldest is None:
+        return LoginDecision(True)
+    wait_s = window_s - (dt.datetime.now(dt.timezone.utc) - oldest).total_seconds()
+    return LoginDecision(False, max(1, math.ceil(wait_s)))
+
+
 class LoginRateLimiter:
     """At most ``attempts`` failed logins per account (normalised email, known or not) and at
     most ``address_attempts`` per client address within ``window_s`` seconds, counted in the
@@ -145,15 +156,11 @@ class LoginRateLimiter:
         }
 
     def check(self, address: str, email: str) -> LoginDecision:
-        now = dt.datetime.now(dt.timezone.utc)
         with unit_of_work(self._engine) as uow:
             for scope, key in self._keys(address, email).items():
-                count, oldest = login_limits.recent_failures(
-                    uow, scope, key, window_s=self.window_s
-                )
-                if count >= self.limits[scope] and oldest is not None:
-                    wait_s = self.window_s - (now - oldest).total_seconds()
-                    return LoginDecision(False, max(1, math.ceil(wait_s)))
+                decision = _decision(uow, scope, key, self.limits[scope], self.window_s)
+                if not decision.allowed:
+                    return decision
         return LoginDecision(True)
 
     def failed(self, address: str, email: str) -> None:
@@ -165,6 +172,30 @@ class LoginRateLimiter:
         not reset a guesser's budget for other accounts)."""
         with unit_of_work(self._engine) as uow:
             login_limits.clear_failures(uow, "account", self._keys(address, email)["account"])
+
+
+class SignupRateLimiter:
+    """At most ``attempts`` sign-ups per client address within ``window_s`` seconds, counted in
+    the database (table ``login_failure``, scope ``signup``) so that every server process shares
+    the count. Every well-formed sign-up counts, new email or taken alike (the answer must not
+    tell them apart), before its password is hashed; a refused one is not counted."""
+
+    def __init__(self, engine: Engine, *, attempts: int, window_s: float) -> None:
+        self._engine = engine
+        self.attempts = attempts
+        self.window_s = window_s
+
+    def check(self, address: str) -> LoginDecision:
+        with unit_of_work(self._engine) as uow:
+            return _decision(
+                uow, "signup", _digest("signup", address), self.attempts, self.window_s
+            )
+
+    def record(self, address: str) -> None:
+        with unit_of_work(self._engine) as uow:
+            login_limits.record_failure(
+                uow, {"signup": _digest("signup", address)}, window_s=self.window_s
+            )
 
 
 class ServerBusy(Exception):

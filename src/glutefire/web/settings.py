@@ -59,6 +59,8 @@ class WebSettings(BaseModel):
     live_max_frames: int = Field(default=30 * 60, gt=0)
     # Security and availability: defaults and reasons in docs/security.md.
     login_address_attempts: int = Field(default=50, gt=0)
+    signup_address_attempts: int = Field(default=10, gt=0)
+    signup_window_s: int = Field(default=60 * 60, gt=0)
     trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
     password_hash_slots: int = Field(default=4, ge=1, le=64)
     password_hash_wait_s: float = Field(default=0.5, ge=0)

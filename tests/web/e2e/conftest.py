@@ -6,7 +6,9 @@ Without ``/usr/bin/chromium`` the tests are skipped locally but FAIL when ``CI``
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import socket
 import threading
@@ -45,13 +47,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def serve(app) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on a free local port in a background thread; yield its URL."""
     import uvicorn
 
-    from glutefire.web.app import create_app
-
-    app = create_app(make_settings(tmp_path))
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
@@ -67,6 +67,14 @@ def server(tmp_path: Path) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    from glutefire.web.app import create_app
+
+    with serve(create_app(make_settings(tmp_path))) as url:
+        yield url
 
 
 def launch_browser(playwright, extra_args: list[str] | None = None):
@@ -101,3 +109,12 @@ def sign_up_and_log_in(
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{server}/clients")
+
+
+def add_client(page, server: str, name: str) -> str:
+    """Add a client from the client list (signed in as a trainer); return their home page URL."""
+    page.goto(f"{server}/clients")
+    page.fill("#add-client input[name=display_name]", name)
+    page.click("text=Add client")
+    page.wait_for_url(re.compile(r".*/clients/\d+$"))
+    return page.url

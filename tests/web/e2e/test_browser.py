@@ -9,27 +9,17 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import SQUAT_FRONT
-from tests.web.e2e.conftest import launch_browser
+from tests.web.e2e.conftest import add_client, launch_browser, sign_up_and_log_in
 from tests.web.e2e.y4m import write_y4m
-from webtools import PASSWORD, RED_FLAGS
+from webtools import RED_FLAGS
 
 pytestmark = pytest.mark.slow
 
 
 def _sign_up_and_add_client(page, server: str) -> None:
-    page.goto(f"{server}/signup")
-    page.fill("input[name=display_name]", "Coach Kim")
-    page.fill("input[name=email]", "kim@example.org")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    # sign-up answers alike for new and taken emails: the login form, email filled in
-    assert page.input_value("input[name=email]") == "kim@example.org"
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/clients")
-    page.fill("input[name=display_name]", "Ana Client")
-    page.click("text=Add client")
-    page.wait_for_url(re.compile(r".*/clients/\d+$"))
+    """Sign up and log in as a trainer, add a client and open their page."""
+    sign_up_and_log_in(page, server)
+    add_client(page, server, "Ana Client")
 
 
 def test_trainer_journey(server, playwright, tmp_path):

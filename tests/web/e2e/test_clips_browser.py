@@ -5,15 +5,12 @@ The screener is faked (the real pipeline runs in test_browser.py)."""
 from __future__ import annotations
 
 import json
-import re
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from conftest import SQUAT_FRONT
-from tests.web.e2e.conftest import _free_port, launch_browser, sign_up_and_log_in
+from tests.web.e2e.conftest import add_client, launch_browser, serve, sign_up_and_log_in
 from webtools import fake_screen, make_settings
 
 pytestmark = pytest.mark.slow
@@ -22,26 +19,11 @@ NO_OVERFLOW = "document.documentElement.scrollWidth <= document.documentElement.
 
 @pytest.fixture
 def fake_server(tmp_path) -> Iterator[tuple[str, object]]:
-    import uvicorn
-
     from glutefire.web.app import create_app
 
     settings = make_settings(tmp_path)
-    config = uvicorn.Config(
-        create_app(settings, screen=fake_screen), port=_free_port(), log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{config.port}", settings
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve(create_app(settings, screen=fake_screen)) as url:
+        yield url, settings
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -53,10 +35,7 @@ def test_trainer_deletes_clips_after_downloading_the_export(
     try:
         page = browser.new_page(accept_downloads=True, viewport={"width": width, "height": 800})
         sign_up_and_log_in(page, server)
-        page.fill("input[name=display_name]", "Ana Client")
-        page.click("text=Add client")
-        page.wait_for_url(re.compile(r".*/clients/\d+$"))
-        client_url = page.url
+        client_url = add_client(page, server, "Ana Client")
         page.set_input_files("input[name=clip]", str(SQUAT_FRONT))
         page.click("text=Upload and screen")
         page.wait_for_selector("#job-result:not([hidden])", timeout=60_000)

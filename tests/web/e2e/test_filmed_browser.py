@@ -10,15 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.e2e.conftest import launch_browser, sign_up_and_log_in
-from tests.web.e2e.test_trainer_week import DESKTOP, PHONE, Shots, _add_client, _build_plan
+from tests.web.e2e.conftest import add_client, launch_browser, sign_up_and_log_in
+from tests.web.e2e.test_trainer_week import DESKTOP, PHONE, Shots, _build_plan
 
 pytestmark = pytest.mark.slow
 BRIDGE = Path(__file__).resolve().parents[3] / "samples" / "glute_bridge_side_pexels_6525487.mp4"
-
-
-def _sign_up(page, server: str) -> None:
-    sign_up_and_log_in(page, server)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
@@ -29,8 +25,8 @@ def test_a_filmed_bridge_shows_measured_reps_next_to_the_target(
     page = browser.new_page(viewport=viewport)
     shots = Shots(tmp_path / f"shots-{viewport['width']}")
     try:
-        _sign_up(page, server)
-        client_url = _add_client(page, server, "Ana")
+        sign_up_and_log_in(page, server)
+        client_url = add_client(page, server, "Ana")
         _build_plan(page, client_url)
         page.goto(client_url + "/sessions/new")
         row = page.locator("fieldset.done-row[data-exercise=glute_bridge]")

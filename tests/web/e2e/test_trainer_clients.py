@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +25,7 @@ from glutefire.result import ModelInfo
 from glutefire.screening.pipeline import ClipInput
 from glutefire.screening.session import screen_session
 from synthetic import SquatSpec, front_squat
-from tests.web.e2e.conftest import _free_port, launch_browser, sign_up_and_log_in
+from tests.web.e2e.conftest import add_client, launch_browser, serve, sign_up_and_log_in
 from webtools import RED_FLAGS, make_settings
 
 WIDTHS_PX = {"phone": 390, "desktop": 1280}
@@ -36,8 +34,6 @@ WIDTHS_PX = {"phone": 390, "desktop": 1280}
 @pytest.fixture
 def keypoint_server(tmp_path: Path) -> Iterator[str]:
     """The app on uvicorn, screening a synthetic clean squat whatever clip is uploaded."""
-    import uvicorn
-
     from glutefire.web.app import create_app
 
     csv = tmp_path / "squat.csv"
@@ -52,21 +48,8 @@ def keypoint_server(tmp_path: Path) -> Iterator[str]:
             outputs=[keyframe_outputs(keyframes)],
         )
 
-    app = create_app(make_settings(tmp_path), screen=screen)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve(create_app(make_settings(tmp_path), screen=screen)) as url:
+        yield url
 
 
 class Widths:
@@ -118,12 +101,8 @@ def test_a_trainers_week_with_two_clients_on_a_phone_and_a_desktop(
         sign_up_and_log_in(page, server)
 
         # two clients; the second try of the first name is refused, the typed name kept
-        for name in ("Ana Silva", "Ben Okafor"):
-            page.goto(f"{server}/clients")
-            page.fill("#add-client input[name=display_name]", name)
-            page.click("text=Add client")
-            page.wait_for_url(re.compile(r".*/clients/\d+$"))
-        ben_url = page.url
+        add_client(page, server, "Ana Silva")
+        ben_url = add_client(page, server, "Ben Okafor")
         page.goto(f"{server}/clients")
         page.fill("#add-client input[name=display_name]", "  ana   SILVA ")
         page.click("text=Add client")

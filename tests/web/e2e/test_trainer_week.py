@@ -7,14 +7,13 @@ balance, and the PDF handout. Every page is screenshotted and checked for horizo
 from __future__ import annotations
 
 import datetime as dt
-import re
 import struct
 from pathlib import Path
 
 import pytest
 
 from conftest import SQUAT_FRONT
-from tests.web.e2e.conftest import launch_browser, sign_up_and_log_in
+from tests.web.e2e.conftest import add_client, launch_browser, sign_up_and_log_in
 from tests.web.flows import quad_heavy_week
 from webtools import RED_FLAGS
 
@@ -44,18 +43,6 @@ class Shots:
         )
         assert scroll_px <= window_px, f"{name}: page is {scroll_px} px wide in {window_px} px"
         assert _png_width_px(path) <= window_px, f"{name}: screenshot wider than the window"
-
-
-def _sign_up(page, server: str) -> None:
-    sign_up_and_log_in(page, server)
-
-
-def _add_client(page, server: str, name: str) -> str:
-    page.goto(f"{server}/clients")
-    page.fill("input[name=display_name]", name)
-    page.click("text=Add client")
-    page.wait_for_url(re.compile(r".*/clients/\d+$"))
-    return page.url
 
 
 def _upload(page, client_url: str) -> str:
@@ -152,7 +139,7 @@ def _download_pdf(page, client_url: str, out: Path) -> None:
 def _ana_week(page, server: str, shots: Shots, tmp_path: Path) -> tuple[str, str]:
     """The desktop part: Ana screened twice and compared, plan edited, sessions with loads,
     Strong import, PDF. Returns her client page and results page URLs."""
-    ana = _add_client(page, server, "Ana Client")
+    ana = add_client(page, server, "Ana Client")
     first = _upload(page, ana)
     _video_plays(page)
     shots.check(page, "desktop-results")
@@ -186,14 +173,14 @@ def test_a_trainers_week_on_desktop_and_phone(server, playwright, tmp_path):
     try:
         desktop = browser.new_context(viewport=DESKTOP, accept_downloads=True)
         page = desktop.new_page()
-        _sign_up(page, server)
+        sign_up_and_log_in(page, server)
         ana, ana_results = _ana_week(page, server, shots, tmp_path)
 
         phone = browser.new_context(
             viewport=PHONE, storage_state=desktop.storage_state(), accept_downloads=True
         )
         mobile = phone.new_page()
-        bo = _add_client(mobile, server, "Bo Client")
+        bo = add_client(mobile, server, "Bo Client")
         _upload(mobile, bo)
         _video_plays(mobile)
         shots.check(mobile, "phone-results")

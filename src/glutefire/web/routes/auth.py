@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -24,6 +25,7 @@ from glutefire.web.security import (
     DUMMY_HASH,
     SESSION_COOKIE,
     HashGate,
+    LoginDecision,
     client_address,
     email_key,
     hash_password,
@@ -94,10 +96,17 @@ def signup(
 ) -> Response:
     """Create a trainer account. The answer is the same whether or not the email has an
     account already (the login page with one notice), so sign-up cannot be used to learn who
-    has an account; the argon2 hash runs in both cases, so neither can its timing."""
+    has an account; the argon2 hash runs in both cases, so neither can its timing. Each client
+    address has ``signup_address_attempts`` well-formed sign-ups per ``signup_window_s``; past
+    them the answer is 429 with ``Retry-After``, before any hash."""
     try:
         clean_email = accounts.normalise_email(email)
         check_password(password, email=clean_email)
+        limiter, address = request.app.state.signup_limiter, _client_address(request)
+        decision = limiter.check(address)
+        if not decision.allowed:
+            return _too_many_signups(request, decision, email, display_name)
+        limiter.record(address)
         with _gate(request).slot():
             password_hash = hash_password(password)
         with unit_of_work(engine) as uow:
@@ -126,6 +135,29 @@ def signup(
         notice=SIGNED_UP.format(email=clean_email),
         next="/clients",
     )
+
+
+def _minutes(decision: LoginDecision) -> str:
+    """The wait of a refused attempt in whole minutes, rounded up (``"1 minute"``, ``"15
+    minutes"``): never shorter than the real wait."""
+    minutes = max(1, math.ceil(decision.retry_after_s / 60))
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
+
+
+def _too_many_signups(
+    request: Request, decision: LoginDecision, email: str, display_name: str
+) -> Response:
+    """The sign-up form again, 429, with what was typed and when to try again."""
+    response = anonymous_page(
+        request,
+        "signup.html",
+        status=429,
+        error=f"too many sign-ups from this address; wait {_minutes(decision)} and try again",
+        email=email,
+        display_name=display_name,
+    )
+    response.headers["Retry-After"] = str(decision.retry_after_s)
+    return response
 
 
 @router.get("/login")
@@ -169,8 +201,7 @@ def login(
             "login.html",
             status=429,
             email=key,
-            error="too many failed logins; wait "
-            f"{max(1, decision.retry_after_s // 60)} minutes and try again",
+            error=f"too many failed logins; wait {_minutes(decision)} and try again",
         )
         response.headers["Retry-After"] = str(decision.retry_after_s)
         return response

@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 
 from glutefire.errors import GlutefireError, RecordError
 from glutefire.programming.plan import PlanSession
+from glutefire.programming.schedule import is_training_day, next_training_day
 from glutefire.store.exercise_checks import attach_checks
 from glutefire.store.models import Client
 from glutefire.store.repository import current_plan, last_session_label, log_session, unit_of_work
@@ -86,16 +87,19 @@ def exercise_overrides(form: FormData, planned: Sequence[ExerciseDone]) -> list[
 class Today:
     """What the client's plan asks for today, in the client's time zone.
 
-    ``state``: ``session`` (``upcoming`` is the next session of the rotation; ``starts_on`` the
-    plan's first day when that is still to come), ``stopped`` (the
-    current plan was stopped by red flags: ``red_flags`` are the answers that raised them,
-    ``advice`` what to do), ``no_plan`` (no plan, or none with sessions)."""
+    ``state``: ``session`` (a training day: ``upcoming`` is the next session of the rotation;
+    ``starts_on`` the plan's first day when that is still to come), ``rest`` (a rest day of the
+    plan's weekly schedule, :mod:`glutefire.programming.schedule`: ``upcoming`` is the session
+    due on ``next_training_day``, which is None when the plan has no training days),
+    ``stopped`` (the current plan was stopped by red flags: ``red_flags`` are the answers that
+    raised them, ``advice`` what to do), ``no_plan`` (no plan, or none with sessions)."""
 
-    state: Literal["session", "stopped", "no_plan"]
+    state: Literal["session", "rest", "stopped", "no_plan"]
     date: dt.date
     upcoming: Mapping[str, Any] | None = None
     logged_today: tuple[str, ...] = ()
     starts_on: dt.date | None = None
+    next_training_day: dt.date | None = None
     red_flags: tuple[str, ...] = ()
     advice: tuple[str, ...] = ()
 
@@ -106,7 +110,7 @@ class Today:
 
 
 def todays_session(engine: Engine, client_id: int) -> Today:
-    """The plan's session for today (see :class:`Today`)."""
+    """The plan's session for today, or today's rest day (see :class:`Today`)."""
     with unit_of_work(engine) as uow:
         person = uow.get_one(Client, client_id).person
         today = dt.datetime.now(ZoneInfo(person.time_zone)).date()
@@ -128,13 +132,24 @@ def todays_session(engine: Engine, client_id: int) -> Today:
             and s.performed_at.astimezone(ZoneInfo(s.time_zone)).date() == today
         )
         upcoming = next_session(phase, last_session_label(uow, person, plan))
-        starts_on = plan.start_date if plan.start_date and plan.start_date > today else None
-        return Today("session", today, upcoming=upcoming, logged_today=logged, starts_on=starts_on)
+        return _session_or_rest(
+            Today("session", today, upcoming=upcoming, logged_today=logged),
+            plan.start_date,
+            plan.sessions_per_week,
+        )
 
 
-def _next(engine: Engine, client_id: int) -> tuple[Mapping[str, Any] | None, Today]:
-    today = todays_session(engine, client_id)
-    return today.upcoming, today
+def _session_or_rest(today: Today, start: dt.date | None, sessions_per_week: int) -> Today:
+    """``today`` as a training day, a rest day of the weekly schedule, or the day before the
+    plan starts (a session on ``starts_on``)."""
+    if start is None:
+        return today
+    if start > today.date:
+        return replace(today, starts_on=start)
+    if is_training_day(start, sessions_per_week, today.date):
+        return today
+    following = next_training_day(start, sessions_per_week, today.date)
+    return replace(today, state="rest", next_training_day=following)
 
 
 def _planned(upcoming: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
@@ -152,7 +167,8 @@ def _form_page(
     skipped: Sequence[Any] = (),
 ) -> Response:
     """The session form (again, with what was typed and the error, after a refused submit)."""
-    upcoming, today = _next(engine, client.id)
+    today = todays_session(engine, client.id)
+    upcoming = today.upcoming
     return page(
         request,
         "session_form.html",
@@ -212,8 +228,7 @@ async def session_log(
     session, in the same transaction: a refused clip stores nothing."""
     form = await request.form()
     try:
-        upcoming, _ = _next(engine, client.id)
-        planned = _planned(upcoming)
+        planned = _planned(todays_session(engine, client.id).upcoming)
         _typed_fields_first(form, planned)  # a typo is answered before the slow clip checks
         measured = await check_uploads(chosen_clips(form, planned), settings)
         with unit_of_work(engine) as uow:

@@ -4,8 +4,6 @@ screening with progress, and the results page with keyframes."""
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 from pathlib import Path
 from typing import Annotated
 
@@ -14,14 +12,6 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy import Engine, select
 
 from glutefire.errors import InputFileError
-from glutefire.io.video import (
-    VIDEO_DEMUXERS,
-    VideoInfo,
-    count_decodable_frames,
-    has_video_magic,
-    probe_video,
-    read_stream_header,
-)
 from glutefire.reports.explained import StoredScreening, explained_findings
 from glutefire.reports.labels import column_label
 from glutefire.reports.outputs import DEEPEST_KEYFRAME, WEB_VIDEO_NAME
@@ -29,6 +19,7 @@ from glutefire.result import ScreeningResult
 from glutefire.store import accounts
 from glutefire.store.models import Client, Screening, UploadJob
 from glutefire.store.repository import unit_of_work
+from glutefire.web.clip_uploads import check_clip, store_upload
 from glutefire.web.deps import (
     Csrf,
     CurrentPrincipal,
@@ -38,63 +29,10 @@ from glutefire.web.deps import (
     TrainerClient,
 )
 from glutefire.web.render import page, redirect
-from glutefire.web.settings import VIDEO_EXTENSIONS, WebSettings
-from glutefire.web.storage import partial_upload_name
+from glutefire.web.settings import WebSettings
 
 router = APIRouter()
-CHUNK_BYTES = 1 << 20
-#: A clip whose decodable frames fall short of this share of its header count is truncated.
-COMPLETE_FRACTION = 0.98
 VIEWS = ("auto", "front", "side", "back", "oblique")
-VIDEO_KINDS = "an MP4, MOV, AVI, MKV or WebM video"
-
-
-def check_clip(path: Path, settings: WebSettings) -> VideoInfo:
-    """Content check, cheapest first: the container's magic bytes and demuxer (a renamed image
-    is refused), the frame size and frame count from the header (nothing decoded yet), then a
-    decodable first AND last frame, a frame rate, a duration, and the frames that really decode
-    (counting stops past the limit). Limits: ``max_clip_duration_s``, ``max_clip_frames``,
-    ``max_clip_pixels`` (docs/security.md)."""
-    with path.open("rb") as fh:
-        if not has_video_magic(fh.read(16)):
-            raise InputFileError(f"expected {VIDEO_KINDS}, but got another kind of file")
-    header = read_stream_header(path)
-    if header.demuxer not in VIDEO_DEMUXERS:
-        raise InputFileError(f"expected {VIDEO_KINDS}, but got {header.demuxer!r} data")
-    _check_size(header.width_px, header.height_px, settings)
-    _check_frames(header.n_frames, settings)
-    info = probe_video(path)
-    if info.duration_s > settings.max_clip_duration_s:
-        raise InputFileError(
-            f"expected a clip of at most {settings.max_clip_duration_s:g} s, "
-            f"but got {info.duration_s:.0f} s"
-        )
-    _check_frames(info.n_frames, settings)
-    decodable = count_decodable_frames(path, stop_after=settings.max_clip_frames)
-    _check_frames(decodable, settings)
-    if decodable < COMPLETE_FRACTION * info.n_frames - 2:
-        raise InputFileError(
-            f"the video is truncated or damaged (only {decodable} of its "
-            f"{info.n_frames} frames decode); export it again and upload the "
-            "whole file"
-        )
-    return info
-
-
-def _check_size(width_px: int, height_px: int, settings: WebSettings) -> None:
-    if width_px <= 0 or height_px <= 0 or width_px * height_px > settings.max_clip_pixels:
-        raise InputFileError(
-            f"expected frames of at most {settings.max_clip_pixels / 1e6:.1f} megapixels "
-            f"(e.g. 3840x2160), but got {width_px}x{height_px}"
-        )
-
-
-def _check_frames(n_frames: int, settings: WebSettings) -> None:
-    if n_frames > settings.max_clip_frames:
-        raise InputFileError(
-            f"expected a clip of at most {settings.max_clip_frames} frames, but got "
-            f"{n_frames} (a high frame rate multiplies the work; export at 30 or 60 fps)"
-        )
 
 
 def public_error(error: str | None, upload_dir: Path, clips: list[dict]) -> str | None:
@@ -110,39 +48,6 @@ def public_error(error: str | None, upload_dir: Path, clips: list[dict]) -> str 
     return error.replace(str(upload_dir.resolve()), "upload").replace(str(upload_dir), "upload")
 
 
-async def _store_upload(
-    upload: UploadFile, settings: WebSettings, budget_bytes: int
-) -> tuple[Path, int]:
-    """Copy to ``<upload dir>/<random>.part``, counting bytes; the client's name is never used."""
-    ext = Path(upload.filename or "").suffix.lower()
-    if ext not in VIDEO_EXTENSIONS:
-        raise HTTPException(
-            status_code=415,
-            detail=f"expected a video file "
-            f"({', '.join(VIDEO_EXTENSIONS)}), but got {ext or 'no extension'!r}",
-        )
-    part = settings.upload_dir / partial_upload_name(uuid.uuid4().hex, ext)
-    size = 0
-    try:
-        with os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-            while chunk := await upload.read(CHUNK_BYTES):
-                size += len(chunk)
-                if size > budget_bytes:
-                    raise HTTPException(
-                        status_code=413,
-                        detail="expected clips of at most "
-                        f"{settings.max_upload_bytes // (1024 * 1024)} MB",
-                    )
-                out.write(chunk)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    if size == 0:
-        part.unlink(missing_ok=True)
-        raise HTTPException(status_code=422, detail="the uploaded file is empty")
-    return part, size
-
-
 async def _checked_clip(
     upload: UploadFile,
     view: str,
@@ -154,7 +59,7 @@ async def _checked_clip(
     """Store and check one clip; return its job entry (the file stays only if it passes)."""
     if view not in VIEWS:
         raise HTTPException(status_code=422, detail=f"expected view in {VIEWS}, but got {view!r}")
-    part, size = await _store_upload(upload, settings, budget_bytes)
+    part, size = await store_upload(upload, settings, budget_bytes)
     try:
         info = await asyncio.to_thread(check_clip, part, settings)
     except InputFileError as exc:
