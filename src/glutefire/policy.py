@@ -70,6 +70,7 @@ class ScreeningPolicy(BaseModel):
     min_mean_visibility: Fraction
     min_leg_visibility: Fraction
     standing_max_knee_flexion: Angle
+    standing_min_thigh_to_shank: Fraction
     confidence_bands: ConfidenceBands
     rep_count: RepCount
 

@@ -83,3 +83,31 @@ def test_bottom_is_the_middle_of_a_pause_not_its_noisiest_frame():
     assert reps[0].bottom_frame == 69  # middle of frames 60-78
     reps_argmax, _ = segment_reps(depth, np.arange(len(depth)) / 30.0, bottom_frac=0.0)
     assert reps_argmax[0].bottom_frame == 60  # the old rule: the jitter
+
+
+def test_frames_known_not_to_be_standing_cannot_end_a_rep():
+    d = depth_schedule(SquatSpec(n_reps=3))
+    t = np.arange(len(d)) / 30.0
+    reps, _ = segment_reps(d, t)
+    assert [r.complete for r in reps] == [True] * 3
+    # between reps 2 and 3 other evidence says the person never stood up: they merge into one
+    # rep that ends only after rep 3
+    between = np.zeros(len(d), dtype=bool)
+    between[reps[1].bottom_frame : reps[2].bottom_frame] = True
+    merged, _ = segment_reps(d, t, not_standing=between)
+    assert [r.complete for r in merged] == [True, True]
+    assert (
+        merged[1].start_frame <= reps[1].start_frame
+        and merged[1].end_frame >= reps[2].end_frame - 1
+    )
+    # a clip that is known not to stand at its start begins with an incomplete rep
+    first = np.zeros(len(d), dtype=bool)
+    first[:3] = True
+    started, _ = segment_reps(d, t, not_standing=first)
+    assert started[0].complete is False
+
+
+def test_not_standing_must_match_the_depth_signal():
+    d = depth_schedule(SquatSpec(n_reps=1))
+    with pytest.raises(ValueError, match="expected not_standing of shape"):
+        segment_reps(d, np.arange(len(d)) / 30.0, not_standing=np.zeros(3, dtype=bool))

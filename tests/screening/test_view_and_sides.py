@@ -50,6 +50,16 @@ def test_clip_cut_from_half_squat_to_half_squat_has_no_complete_rep():
         analyse_keypoints(cut)
 
 
+def test_front_clip_cut_from_half_squat_to_half_squat_has_no_complete_rep():
+    spec = SquatSpec(n_reps=1, rep_s=4.0, pause_s=0.5, fppa_deg=0.0)
+    ds, depth = front_squat(spec)
+    assert len([r for r in analyse_keypoints(ds).reps if r.complete]) == 1  # whole: one rep
+    half = np.flatnonzero(depth >= 0.5)  # thighs at 0.81 of the shins' height there
+    cut = ds.isel(time=slice(int(half[0]), int(half[-1]) + 1))
+    with pytest.raises(TooFewRepsError, match="no complete squat"):
+        analyse_keypoints(cut)
+
+
 def test_first_rep_from_standing_is_counted_when_the_clip_starts_standing():
     spec = SquatSpec(n_reps=2, pause_s=0.1)
     ds, _ = side_squat(spec)

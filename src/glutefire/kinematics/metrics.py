@@ -77,6 +77,7 @@ DEPTH_KNEE_FLEXION_DEG = 90.0
 #: Side view: a rep ends only when the knee is back within this flexion (deg), i.e. the person
 #: stood up (``data/screening_policy.yaml``).
 STANDING_MAX_KNEE_FLEXION_DEG = screening_policy().standing_max_knee_flexion.value
+STANDING_MIN_THIGH_TO_SHANK = screening_policy().standing_min_thigh_to_shank.value
 TRUNK_LEAN = "trunk_lean_deg"
 THIGH_ABOVE_HORIZONTAL = "thigh_above_horizontal_deg"
 KASR = "kasr"
@@ -268,6 +269,33 @@ def standing_max_depth(view: View) -> float | None:
     if view is View.SIDE:
         return STANDING_MAX_KNEE_FLEXION_DEG / DEPTH_KNEE_FLEXION_DEG
     return None
+
+
+def thigh_to_shank_height(ds: xr.Dataset, sides: tuple[str, ...] = SIDES) -> np.ndarray:
+    """Per frame: the hip-to-knee height over the knee-to-ankle height in the image, averaged
+    over the legs in ``sides`` seen in that frame (about 1.0-1.2 standing; smaller as the thigh
+    tilts toward or away from the camera; NaN where no leg is seen)."""
+    rows = []
+    for s in sides:
+        knee_y = point(ds, f"{s}_knee")[:, 1]
+        thigh = knee_y - point(ds, f"{s}_hip")[:, 1]
+        shank = point(ds, f"{s}_ankle")[:, 1] - knee_y
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rows.append(np.where(shank > 0, thigh / shank, np.nan))
+    return _nanmean_rows(np.vstack(rows))
+
+
+def not_standing_frames(
+    ds: xr.Dataset, view: View, sides: tuple[str, ...] = SIDES
+) -> np.ndarray | None:
+    """The ``not_standing`` of :func:`~glutefire.reps.segment.segment_reps`: outside a side view
+    (where :func:`standing_max_depth` gives no absolute level), frames whose thighs stand below
+    :data:`STANDING_MIN_THIGH_TO_SHANK` of the shins; None in a side view. Unseen frames are not
+    constrained."""
+    if view is View.SIDE:
+        return None
+    ratio = thigh_to_shank_height(ds, sides)
+    return np.nan_to_num(ratio, nan=np.inf) < STANDING_MIN_THIGH_TO_SHANK
 
 
 def rep_driver(ds: xr.Dataset, est: ViewEstimate, sides: tuple[str, ...]) -> np.ndarray:

@@ -55,6 +55,7 @@ def segment_reps(
     min_amplitude: float = 0.06,
     min_duration_s: float = 0.6,
     standing_max: float | None = None,
+    not_standing: np.ndarray | None = None,
     bottom_frac: float = 0.03,
 ) -> tuple[list[Rep], SegmentationDiagnostics]:
     """Find reps in ``depth`` (0 standing, + deeper), sampled at ``time_s``.
@@ -64,7 +65,10 @@ def segment_reps(
     units) or a rep lasts less than ``min_duration_s``. ``standing_max`` (None: no constraint)
     is an absolute depth the person must come back to for a rep to end, where the driver has an
     absolute scale: a clip that never stands up (cut from half squat to half squat) then holds
-    no complete rep, however small its own range. A rep's bottom is the middle of the stretch
+    no complete rep, however small its own range. ``not_standing`` (None: no constraint) does
+    the same per frame where the driver has no absolute scale: a boolean per frame, True where
+    other evidence shows the person is not standing, so that frame can neither end a rep nor
+    count as standing at the start of the clip. A rep's bottom is the middle of the stretch
     around its deepest frame that stays within ``bottom_frac`` of the clip's depth range of that
     depth: a slow squat that pauses at the bottom has its bottom in the pause, not on whichever
     frame's landmark noise happens to be deepest.
@@ -83,7 +87,7 @@ def segment_reps(
     )
     if amplitude < min_amplitude:
         return [], diag
-    spans = _spans(filled, enter, exit_)
+    spans = _spans(filled, enter, exit_, _as_mask(not_standing, len(filled)))
     settle = standing + 0.05 * amplitude
     reps: list[Rep] = []
     for start, end, complete in spans:
@@ -120,10 +124,21 @@ def _bottom_index(depth: np.ndarray, tolerance: float) -> int:
     return (first + last) // 2
 
 
-def _spans(depth: np.ndarray, enter: float, exit_: float) -> list[tuple[int, int, bool]]:
-    """(start, end, complete) frame spans from a hysteresis state machine."""
+def _as_mask(not_standing: np.ndarray | None, n: int) -> np.ndarray:
+    if not_standing is None:
+        return np.zeros(n, dtype=bool)
+    if not_standing.shape != (n,):
+        raise ValueError(f"expected not_standing of shape ({n},), but got {not_standing.shape}")
+    return not_standing.astype(bool)
+
+
+def _spans(
+    depth: np.ndarray, enter: float, exit_: float, not_standing: np.ndarray
+) -> list[tuple[int, int, bool]]:
+    """(start, end, complete) frame spans from a hysteresis state machine; a frame in
+    ``not_standing`` is never back in the standing band."""
     spans: list[tuple[int, int, bool]] = []
-    up = depth[0] <= exit_
+    up = depth[0] <= exit_ and not not_standing[0]
     started_deep = not up
     start = 0
     went_deep = depth[0] >= enter
@@ -132,7 +147,7 @@ def _spans(depth: np.ndarray, enter: float, exit_: float) -> list[tuple[int, int
             up, start, went_deep = False, i - 1, False
         elif not up:
             went_deep |= depth[i] >= enter
-            if depth[i] <= exit_:
+            if depth[i] <= exit_ and not not_standing[i]:
                 if went_deep or started_deep:
                     spans.append((start, i, not started_deep))
                 up, started_deep = True, False

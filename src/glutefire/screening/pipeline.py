@@ -32,6 +32,7 @@ from glutefire.kinematics.metrics import (
     SideChoice,
     choose_sides,
     compute_frame_metrics,
+    not_standing_frames,
     standing_max_depth,
 )
 from glutefire.kinematics.view import View, ViewEstimate, detect_view, view_change_frames
@@ -215,6 +216,7 @@ def _analyse_part(
         frames[SQUAT_DEPTH].to_numpy(),
         frames.index.to_numpy(),
         standing_max=standing_max_depth(estimate.view),
+        not_standing=not_standing_frames(cleaned, estimate.view, sides.sides),
     )
     if not any(r.complete for r in reps):
         raise TooFewRepsError(
