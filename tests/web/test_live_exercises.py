@@ -101,6 +101,7 @@ def test_websocket_browser_path_times_a_plank_hold(client):
         for message in _landmarks(ds):
             ws.send_text(message)
             replies.append(ws.receive_json())
+    assert all(r["advice"] == "" for r in replies)  # never "too short" while the set starts
     held = [r for r in replies if r["hold_s"] is not None]
     assert held and all(r["counts"] == "hold" for r in replies)
     assert max(r["hold_s"] for r in held) == pytest.approx(5.0, abs=0.6)
@@ -114,7 +115,10 @@ def test_websocket_unknown_exercise_is_an_error_listing_the_known_ones(client):
     with client.websocket_connect(f"/clients/{cid}/live/ws") as ws:
         ws.send_text(json.dumps({"type": "exercise", "exercise": "pushup"}))
         error = ws.receive_json()
-        assert error["type"] == "error" and "expected an exercise from glute_bridge" in error["message"]
+        assert (
+            error["type"] == "error"
+            and "expected an exercise from glute_bridge" in error["message"]
+        )
         ws.send_text(json.dumps({"type": "exercise"}))
         assert ws.receive_json()["type"] == "error"
 

@@ -65,9 +65,7 @@ def plan_batch(
     return tasks, skipped
 
 
-def _finished(
-    position: int, a: Assessment, out_dir: Path, model_sha256: str
-) -> TaskResult | None:
+def _finished(position: int, a: Assessment, out_dir: Path, model_sha256: str) -> TaskResult | None:
     """The skipped outcome of an assessment already done (its stored result), or None."""
     if a.exercise is not None:
         (checksum,) = clip_checksums(a)

@@ -20,7 +20,7 @@ from typing import Literal
 import xarray as xr
 
 from glutefire.errors import GlutefireError
-from glutefire.exercises.analyse import ExerciseAnalysis, analyse_exercise
+from glutefire.exercises.analyse import MIN_DURATION_S, ExerciseAnalysis, analyse_exercise
 from glutefire.exercises.spec import ExerciseSpec
 from glutefire.reps.live import HoldTally, RepTally
 from glutefire.result import Status
@@ -87,6 +87,8 @@ class LiveExerciseAnalyser:
         """The state after a frame captured at ``now_s`` (seconds from the set's first frame);
         ``window`` gives the landmarks to analyse when an analysis is due."""
         samples = 0
+        if now_s < MIN_DURATION_S:  # too short to analyse yet (the check refuses it)
+            return self.state(now_s)
         if self._last_s is None or now_s - self._last_s >= self.every_s:
             start_s = max(0.0, now_s - self.window_s)
             ds = window(start_s)

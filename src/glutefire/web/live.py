@@ -132,6 +132,7 @@ class LiveSession:
         )
         self.model = model
         self.landmarks_model = landmarks_model or ModelInfo(name="browser")
+        self.exercise = SQUAT
         self.reset()
 
     @property
@@ -162,11 +163,8 @@ class LiveSession:
         self.last: LiveFrame | None = None
         self.samples = 0  # frames the newest frame's analysis read
         self._tally = RepTally()
-        exercise = getattr(self, "exercise", SQUAT)
-        self.exercise = exercise
-        self._analyser = (
-            None if exercise == SQUAT else LiveExerciseAnalyser(get_exercise(exercise))
-        )
+        exercise = self.exercise
+        self._analyser = None if exercise == SQUAT else LiveExerciseAnalyser(get_exercise(exercise))
         if self._backend is not None:
             self._backend.reset()
 
