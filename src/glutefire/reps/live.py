@@ -19,13 +19,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from glutefire.exercises.events import Hold
 from glutefire.reps.segment import Rep
 
 #: A rep is committed once its start is within this many seconds of the window's start (before
 #: the next analyses drop it). Must exceed the time between two analyses. Design value.
 COMMIT_MARGIN_S = 2.0
+
+
+class HeldSpan(Protocol):
+    """A hold as :class:`glutefire.exercises.events.Hold` gives it (seconds; ``open_start`` /
+    ``open_end``: it runs from the first / to the last frame analysed)."""
+
+    @property
+    def start_s(self) -> float: ...
+    @property
+    def end_s(self) -> float: ...
+    @property
+    def open_start(self) -> bool: ...
+    @property
+    def open_end(self) -> bool: ...
 
 
 @dataclass
@@ -58,7 +72,7 @@ class HoldTally:
     longest_s: float | None = None
     current_start_s: float | None = None
 
-    def update(self, holds: Sequence[Hold], *, at_start: bool) -> None:
+    def update(self, holds: Sequence[HeldSpan], *, at_start: bool) -> None:
         """Take the holds of the newest window (times from the set's start); ``at_start`` as for
         :meth:`RepTally.update`."""
         ongoing = None
