@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glutefire.batch.manifest import Assessment
-from glutefire.batch.resume import clip_checksums, finished_result
+from glutefire.batch.resume import clip_checksums, finished_check, finished_result
 from glutefire.batch.tasks import Task, TaskResult, publish_files
 from glutefire.models import DEFAULT_POSE_MODEL, PoseModel, expected_sha256
 
@@ -48,11 +48,9 @@ def plan_batch(
     model_sha256 = expected_sha256(options.model)
     for position, a in enumerate(assessments):
         out_dir = (options.out / a.folder).resolve()
-        done = None
-        if options.resume:
-            done = finished_result(out_dir, clip_checksums(a), model_sha256=model_sha256)
+        done = _finished(position, a, out_dir, model_sha256) if options.resume else None
         if done is not None:
-            skipped[position] = TaskResult(position, a.person, a.test, "skipped", result=done)
+            skipped[position] = done
             continue
         tasks.append(
             Task(
@@ -65,6 +63,18 @@ def plan_batch(
             )
         )
     return tasks, skipped
+
+
+def _finished(position: int, a: Assessment, out_dir: Path, model_sha256: str) -> TaskResult | None:
+    """The skipped outcome of an assessment already done (its stored result), or None."""
+    if a.exercise is not None:
+        (checksum,) = clip_checksums(a)
+        check = finished_check(out_dir, checksum, exercise=a.exercise, model_sha256=model_sha256)
+        if check is None:
+            return None
+        return TaskResult(position, a.person, a.test, "skipped", check=check)
+    done = finished_result(out_dir, clip_checksums(a), model_sha256=model_sha256)
+    return None if done is None else TaskResult(position, a.person, a.test, "skipped", result=done)
 
 
 def _read_clips(a: Assessment) -> tuple[bytes, ...]:

@@ -2,7 +2,8 @@
 as CSV and as a self-contained HTML page with relative links to each result and keyframe.
 
 The attention score is the sum, over findings present, of their confidence (0-1): two confident
-findings outrank one uncertain one. Assessments that could not be screened are listed with their
+findings outrank one uncertain one. An exercise check's form checks have no confidence: each one
+present counts 1. Assessments that could not be screened are listed with their
 error after the screened ones (CSV) and in their own table first (HTML).
 """
 
@@ -19,6 +20,7 @@ from urllib.parse import quote
 
 from glutefire.batch.manifest import Assessment
 from glutefire.batch.tasks import RESULT_FILE, TaskResult
+from glutefire.exercise_result import ExerciseCheckResult
 from glutefire.result import Finding, ScreeningResult, Status
 
 SUMMARY_CSV = "summary.csv"
@@ -31,6 +33,9 @@ BASE_COLUMNS = (
     "findings_present",
     "not_assessable",
     "complete_reps",
+    "exercise",
+    "longest_hold_s",
+    "camera_fits",
     "view",
     "result",
     "keyframes",
@@ -40,7 +45,10 @@ BASE_COLUMNS = (
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """One assessment in the summary; ``findings`` maps finding code to its status."""
+    """One assessment in the summary; ``findings`` maps finding (or form check) code to its
+    status; ``exercise`` is the checked exercise ("" for a squat screening) and
+    ``longest_hold_s`` its longest hold in seconds (None: not a hold or none found);
+    ``camera_fits``: whether the check's camera view fits the exercise (None: a screening)."""
 
     person: str
     test: str
@@ -54,6 +62,9 @@ class SummaryRow:
     keyframes: tuple[str, ...]
     findings: dict[str, str]
     error: str | None
+    exercise: str = ""
+    longest_hold_s: float | None = None
+    camera_fits: bool | None = None  # an exercise check's view fits the exercise
 
 
 def attention_score(result: ScreeningResult) -> float:
@@ -72,11 +83,47 @@ def summary_rows(
     )
 
 
+def _check_row(a: Assessment, outcome: TaskResult, check: ExerciseCheckResult) -> SummaryRow:
+    """An exercise check's row: reps (or the longest hold) and the form checks' statuses."""
+    summary = check.summary
+    return SummaryRow(
+        a.person,
+        a.test,
+        outcome.status,
+        float(len(summary.present)),
+        tuple(summary.present),
+        tuple(summary.not_assessable),
+        summary.complete_reps if summary.counts == "reps" else None,
+        check.camera.view,
+        f"{a.folder.as_posix()}/{RESULT_FILE}",
+        (),
+        {c.code: c.status.value for c in check.checks},
+        None,
+        exercise=check.exercise,
+        longest_hold_s=summary.longest_hold_s,
+        camera_fits=check.camera.fits,
+    )
+
+
 def _row(a: Assessment, outcome: TaskResult) -> SummaryRow:
     result = outcome.result
+    if outcome.check is not None:
+        return _check_row(a, outcome, outcome.check)
     if result is None:
         return SummaryRow(
-            a.person, a.test, outcome.status, None, (), (), None, "", None, (), {}, outcome.error
+            a.person,
+            a.test,
+            outcome.status,
+            None,
+            (),
+            (),
+            None,
+            "",
+            None,
+            (),
+            {},
+            outcome.error,
+            exercise=a.exercise or "",
         )
     folder = a.folder.as_posix()
     present = tuple(f.code.value for f in result.present)
@@ -123,6 +170,9 @@ def summary_csv(rows: Sequence[SummaryRow]) -> str:
                 ";".join(r.present),
                 ";".join(r.not_assessable),
                 "" if r.complete_reps is None else r.complete_reps,
+                r.exercise,
+                "" if r.longest_hold_s is None else f"{r.longest_hold_s:g}",
+                "" if r.camera_fits is None else ("yes" if r.camera_fits else "no"),
                 r.view,
                 r.result_link or "",
                 ";".join(r.keyframes),
@@ -142,7 +192,8 @@ def _link(path: str, text: str) -> str:
 
 
 def _screened_row(r: SummaryRow, codes: list[str]) -> str:
-    cells = [_e(r.person), _e(r.test), _e(r.attention_score), _e(r.view), _e(r.complete_reps)]
+    reps = r.complete_reps if r.longest_hold_s is None else f"hold {r.longest_hold_s:g} s"
+    cells = [_e(r.person), _e(r.test), _e(r.attention_score), _e(r.view), _e(reps)]
     cells += [
         f'<td class="{_e(r.findings.get(c, "").split(" ")[0])}">{_e(r.findings.get(c, ""))}</td>'
         for c in codes
@@ -164,7 +215,7 @@ def summary_html(rows: Sequence[SummaryRow], *, title: str = "glutefire batch su
     codes = finding_codes(rows)
     head = "".join(
         f"<th>{_e(c)}</th>"
-        for c in ["person", "test", "attention", "view", "complete reps", *codes, "links"]
+        for c in ["person", "test", "attention", "view", "reps / hold", *codes, "links"]
     )
     body = "\n".join(_screened_row(r, codes) for r in screened)
     parts = [

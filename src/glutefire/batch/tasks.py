@@ -1,4 +1,6 @@
-"""The one task every batch mode runs: screen one assessment (a person's clips of one test).
+"""The one task every batch mode runs: screen one assessment (a person's clips of one test), or
+check its one clip of an exercise through :func:`glutefire.exercises.check.check_exercise` (the
+entry point of ``glutefire check``) when the assessment names an exercise.
 
 :func:`screen_assessment` is used unchanged by the local process pool and by Ray. It never
 raises for a bad clip: a :class:`GlutefireError` (or an unexpected error) becomes a failed
@@ -19,6 +21,9 @@ from typing import Any
 
 from glutefire.batch.manifest import Assessment
 from glutefire.errors import GlutefireError
+from glutefire.exercise_result import ExerciseCheckResult
+from glutefire.exercises.check import check_exercise
+from glutefire.io.keypoint_files import write_landmark_csv
 from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
 from glutefire.reports.outputs import RESULT_FILE, folder_outputs, reps_table
 from glutefire.result import ScreeningResult
@@ -48,8 +53,9 @@ class TaskResult:
     index: int
     person: str
     test: str
-    status: str  # "screened", "failed" or (decided by the parent) "skipped"
+    status: str  # "screened", "checked", "failed" or (decided by the parent) "skipped"
     result: ScreeningResult | None = None
+    check: ExerciseCheckResult | None = None  # an exercise's check (``result`` is then None)
     error: str | None = None
     files: dict[str, bytes] = field(default_factory=dict)  # only when returned as bytes
     worker: str = ""
@@ -58,14 +64,19 @@ class TaskResult:
 
 
 def screen_assessment(task: Task) -> TaskResult:
-    """Screen every clip of the task's assessment, build its result and write its outputs."""
+    """Screen every clip of the task's assessment (or check its exercise clip), build its result
+    and write its outputs."""
     started = time.perf_counter()
     try:
-        result, files = _screen(task)
+        if task.assessment.exercise is not None:
+            check, files = _check(task)
+            outcome = _outcome(task, "checked", check=check, files=files)
+        else:
+            result, files = _screen(task)
+            outcome = _outcome(task, "screened", result=result, files=files)
         if task.out_dir is not None:
-            publish_files(files, Path(task.out_dir))
-            files = {}
-        outcome = _outcome(task, "screened", result=result, files=files)
+            publish_files(outcome.files, Path(task.out_dir))
+            outcome.files = {}
     except GlutefireError as exc:
         outcome = _outcome(task, "failed", error=str(exc))
     except OSError as exc:
@@ -106,6 +117,33 @@ def _screen(task: Task) -> tuple[ScreeningResult, dict[str, bytes]]:
             outputs=[folder_outputs(staging, video=task.video)],
         )
         return session.result, {p.name: p.read_bytes() for p in sorted(staging.iterdir())}
+
+
+def _check(task: Task) -> tuple[ExerciseCheckResult, dict[str, bytes]]:
+    """Check the assessment's one clip of its exercise: ``result.json`` (the result of
+    ``glutefire check``, naming the clip as the manifest does) and, from a video, its raw
+    keypoints as ``clip0_keypoints.csv``."""
+    from glutefire.screening.session import write_result_json
+
+    a = task.assessment
+    assert a.exercise is not None
+    with tempfile.TemporaryDirectory(prefix="glutefire-task-") as tmp:
+        (clip,) = _readable_clips(task, Path(tmp) / "clips")
+        needs_model = clip_frames_needed(clip)
+        checked = check_exercise(
+            a.exercise,
+            clip,
+            view=a.view,
+            model=task.model,
+            pose_models=_worker_models(task.model) if needs_model else None,
+        )
+        named = checked.result.clip.model_copy(update={"path": str(a.clips[0].path)})
+        result = checked.result.model_copy(update={"clip": named})
+        staging = Path(tmp) / "out"
+        write_result_json(result, staging / RESULT_FILE)
+        if checked.estimated.video is not None:
+            write_landmark_csv(checked.estimated.keypoints, staging / "clip0_keypoints.csv")
+        return result, {p.name: p.read_bytes() for p in sorted(staging.iterdir())}
 
 
 #: This worker process's own pose models, made on its first video and reused for the next ones

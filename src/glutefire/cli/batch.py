@@ -1,5 +1,7 @@
 """``glutefire batch``: a manifest (or folder) of many people's clips, screened in parallel on
-this machine or on a Ray cluster; outputs per person and a summary for the coach."""
+this machine or on a Ray cluster (or, with ``--exercise`` or a manifest ``exercise`` column,
+checked as a corrective exercise like ``glutefire check``); outputs per person and a summary for
+the coach."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from glutefire.batch.summary import SUMMARY_HTML, write_summary
 from glutefire.batch.tasks import TaskResult
 from glutefire.cli.common import console, err_console, user_errors
 from glutefire.errors import InputFileError
+from glutefire.exercises.spec import exercise_ids
 from glutefire.io.keypoint_files import is_keypoint_file
 from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
 from glutefire.pose.mediapipe_backend import check_model_available
@@ -40,14 +43,14 @@ def register(app: typer.Typer) -> None:
 
 @contextmanager
 def _progress(total: int, quiet: bool) -> Iterator[Callable[[TaskResult], None]]:
-    counts: dict[str, Any] = {"screened": 0, "skipped": 0, "failed": 0}  # Progress fields
+    counts: dict[str, Any] = {"screened": 0, "checked": 0, "skipped": 0, "failed": 0}
     columns = (
         TextColumn("batch"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn(
-            "done {task.fields[screened]}, skipped {task.fields[skipped]}, "
-            "failed {task.fields[failed]}"
+            "screened {task.fields[screened]}, checked {task.fields[checked]}, "
+            "skipped {task.fields[skipped]}, failed {task.fields[failed]}"
         ),
         TimeElapsedColumn(),
         TextColumn("ETA"),
@@ -97,7 +100,8 @@ def batch(
     manifest: Annotated[
         Path,
         typer.Argument(
-            help="Manifest CSV (person,test,view,clip[,heels_elevated]) or a folder of clips."
+            help="Manifest CSV (person,test,view,clip[,heels_elevated][,exercise]) or a folder "
+            "of clips."
         ),
     ],
     out: Annotated[
@@ -107,6 +111,14 @@ def batch(
             file_okay=False,
         ),
     ],
+    exercise: Annotated[
+        str | None,
+        typer.Option(
+            help="Check the clips as this exercise (" + ", ".join(exercise_ids()) + "), as "
+            "glutefire check does: every clip of a folder, every manifest row without an "
+            "exercise cell.",
+        ),
+    ] = None,
     workers: Annotated[
         int | None, typer.Option(min=1, help="Worker processes (default: all cores).")
     ] = None,
@@ -149,12 +161,13 @@ def batch(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
-    """Screen a whole team's clips in parallel; a bad clip is reported, never stops the batch.
+    """Screen a whole team's clips (or check their exercise clips) in parallel; a bad clip is
+    reported, never stops the batch.
 
-    Exit status: 0 all screened, 1 some could not be screened, 2 bad manifest or options.
+    Exit status: 0 all done, 1 some could not be screened or checked, 2 bad manifest or options.
     """
     with user_errors():
-        assessments = read_batch_input(manifest)
+        assessments = read_batch_input(manifest, default_exercise=exercise)
         if _needs_model(assessments):
             check_model_available(model)
         options = BatchOptions(
@@ -181,13 +194,19 @@ def batch(
 def _report(outcomes: Sequence[TaskResult], out: Path, stored: int | None, quiet: bool) -> None:
     failed = [o for o in outcomes if o.status == "failed"]
     if not quiet:
-        counts = {s: sum(o.status == s for o in outcomes) for s in ("screened", "skipped")}
+        counts = {s: sum(o.status == s for o in outcomes) for s in ("screened", "checked")}
+        skipped = sum(o.status == "skipped" for o in outcomes)
         console.print(
-            f"{counts['screened']} screened, {counts['skipped']} skipped (already "
-            f"done), {len(failed)} failed; summary: [bold]{out / SUMMARY_HTML}[/]"
+            f"{counts['screened']} screened, {counts['checked']} checked, {skipped} skipped "
+            f"(already done), {len(failed)} failed; summary: [bold]{out / SUMMARY_HTML}[/]"
         )
         if stored is not None:
             console.print(f"{stored} new results stored in the database")
+            if counts["checked"]:
+                console.print(
+                    f"{counts['checked']} exercise checks not stored: attach a checked clip "
+                    "to a logged session with glutefire log --clip"
+                )
     for o in failed:
         line = f"{o.person} / {o.test}: {o.error}"
         err_console.print(f"[bold red]failed:[/] {escape(line)}", highlight=False, soft_wrap=True)

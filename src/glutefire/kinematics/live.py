@@ -4,7 +4,8 @@ Live mode receives one frame at a time and cannot use the zero-lag filter of
 :func:`~glutefire.kinematics.filters.clean_keypoints` (it needs the frames that follow). It
 therefore applies only the filter's first, causal step (landmarks seen with less than
 ``min_visibility`` count as not seen) and then the offline functions unchanged:
-:func:`~glutefire.kinematics.view.detect_view` on the frames so far,
+:func:`~glutefire.kinematics.view.detect_view` on the frames given (live mode passes the newest
+``web.live.SQUAT_WINDOW_S`` seconds, so the work per frame is bounded),
 :func:`~glutefire.kinematics.metrics.choose_sides` for the legs measured (the near leg in a side
 view), :func:`~glutefire.kinematics.metrics.rep_driver` for the rep driver (knee flexion in a
 side view, hip height otherwise) and
@@ -44,7 +45,7 @@ class LiveFrame:
     """What live mode knows after the newest frame.
 
     ``depth``: the offline rep driver (:data:`~glutefire.kinematics.metrics.SQUAT_DEPTH`, 0
-    standing, + deeper) of every frame so far; ``view``: None while the camera view cannot be
+    standing, + deeper) of every frame given; ``view``: None while the camera view cannot be
     recognised yet (``depth`` is then 1 - hip height of both legs); ``metrics``: the newest
     frame's row of the per-frame table (empty without a view); ``sides``: the legs measured;
     ``standing_max``: the depth a rep must come back to for it to end (None: relative).
@@ -75,7 +76,7 @@ def frame_metrics(
 def live_frame(
     ds: xr.Dataset, *, min_visibility: float = MIN_VISIBILITY, window_frames: int = WINDOW_FRAMES
 ) -> LiveFrame:
-    """Depth, view and newest frame's metrics from the raw keypoints received so far."""
+    """Depth, view and newest frame's metrics from the raw keypoints given (the newest ones)."""
     if window_frames < 1:
         raise ValueError(f"expected a window of at least 1 frame, but got {window_frames}")
     seen = seen_only(ds, min_visibility=min_visibility)

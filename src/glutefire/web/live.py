@@ -11,6 +11,14 @@ are counted by the clip pipeline's :func:`~glutefire.reps.segment.segment_reps` 
 rep driver, and cues are the screening rules' own cues judged with their thresholds
 (:func:`glutefire.screening.cues.frame_cue`). On save the collected landmarks become a keypoint
 dataset screened by :func:`~glutefire.screening.session.screen_session`, like an uploaded clip.
+
+The squat is the default; :meth:`LiveSession.set_exercise` switches a set to one of the
+exercises of ``glutefire check`` (:mod:`glutefire.exercises.live` runs the offline exercise
+analysis on the newest landmarks). Either way each frame's analysis reads only the newest
+:data:`SQUAT_WINDOW_S` (squat) or :data:`glutefire.exercises.live.WINDOW_S` seconds, and the
+tallies of :mod:`glutefire.reps.live` keep the reps and holds that left the window, so the work
+per frame does not grow with the set's length (``samples`` of a frame reply says how many
+frames it analysed).
 """
 
 from __future__ import annotations
@@ -29,10 +37,13 @@ from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from glutefire.errors import InputFileError
+from glutefire.exercises.live import LiveExerciseAnalyser, LiveExerciseState
+from glutefire.exercises.spec import get_exercise
 from glutefire.keypoints import make_keypoints
 from glutefire.kinematics.live import LiveFrame, live_frame
 from glutefire.landmarks import BLAZEPOSE_LANDMARKS
 from glutefire.pose.backend import FramePose, PoseBackend
+from glutefire.reps.live import RepTally
 from glutefire.reps.segment import segment_reps
 from glutefire.result import ModelInfo
 from glutefire.screening.cues import frame_cue
@@ -40,6 +51,12 @@ from glutefire.screening.pipeline import ClipInput
 from glutefire.screening.session import OutputWriter, ScreenedSession, StoreFn, screen_session
 
 LIVE_CLIP_NAME = "live-mirror"
+#: The exercise of a live set unless the page picks another (the squat screen).
+SQUAT = "squat"
+#: Seconds of the newest frames the squat's live kinematics and rep count read per frame: many
+#: reps (a squat takes 2-4 s), so the rep segmentation's levels are the clip's, and bounded, so
+#: a minute-long set costs what a short one does. Design value (unverified).
+SQUAT_WINDOW_S = 20.0
 
 
 #: Normalised landmark coordinates the browser may send, as fractions of the image width and
@@ -115,6 +132,7 @@ class LiveSession:
         )
         self.model = model
         self.landmarks_model = landmarks_model or ModelInfo(name="browser")
+        self.exercise = SQUAT
         self.reset()
 
     @property
@@ -143,8 +161,20 @@ class LiveSession:
         self.image_size: tuple[int, int] | None = None
         self.reps = 0
         self.last: LiveFrame | None = None
+        self.samples = 0  # frames the newest frame's analysis read
+        self._tally = RepTally()
+        exercise = self.exercise
+        self._analyser = None if exercise == SQUAT else LiveExerciseAnalyser(get_exercise(exercise))
         if self._backend is not None:
             self._backend.reset()
+
+    def set_exercise(self, exercise: str) -> str:
+        """Switch to ``exercise`` (``squat`` or an id of ``glutefire check``) and start a new
+        set; return its title. Raises :class:`InputFileError` listing the known ones."""
+        title = "Squat" if exercise == SQUAT else get_exercise(exercise).title
+        self.exercise = exercise
+        self.reset()
+        return title
 
     @property
     def n_frames(self) -> int:
@@ -206,22 +236,46 @@ class LiveSession:
     def _advance(self, pose: FramePose | None, time_s: float) -> dict[str, Any]:
         assert self.image_size is not None
         self._append(pose, time_s)
-        cue = ""
-        if self.n_frames >= 2:
-            self.last = live_frame(self.keypoints())
-            self.reps = self._count_reps(self.last)
-            cue = frame_cue(self.last) if pose is not None else ""
         landmarks = None
         if pose is not None:
             norm = pose.position_px / np.array(self.image_size, dtype=float)
             landmarks = np.column_stack([norm, pose.visibility]).round(4).tolist()
-        return {
+        reply: dict[str, Any] = {
             "type": "frame",
             "frame": self.n_frames - 1,
             "landmarks": landmarks,
-            "reps": self.reps,
-            "cue": cue,
+            "exercise": self.exercise,
         }
+        if self._analyser is not None:
+            return reply | _exercise_reply(self._exercise_state())
+        cue = ""
+        self.samples = 0
+        if self.n_frames >= 2:
+            now_s = self._times_s[-1] - self._times_s[0]
+            start_s = max(0.0, now_s - SQUAT_WINDOW_S)
+            window = self.window_keypoints(start_s)
+            assert window is not None
+            self.samples = window.sizes["time"]
+            self.last = live_frame(window)
+            self.reps = self._count_reps(self.last, window, start_s)
+            cue = frame_cue(self.last) if pose is not None else ""
+        return reply | {
+            "counts": "reps",
+            "reps": self.reps,
+            "hold_s": None,
+            "longest_hold_s": None,
+            "cue": cue,
+            "advice": "",
+            "samples": self.samples,
+        }
+
+    def _exercise_state(self) -> LiveExerciseState:
+        assert self._analyser is not None
+        now_s = self._times_s[-1] - self._times_s[0]
+        state = self._analyser.update(now_s, self.window_keypoints)
+        self.samples = state.samples
+        self.reps = state.reps
+        return state
 
     def _append(self, pose: FramePose | None, time_s: float) -> None:
         if pose is not None:
@@ -229,14 +283,15 @@ class LiveSession:
             self._visibility[self.n_frames] = pose.visibility
         self._times_s.append(time_s)
 
-    def _count_reps(self, frame: LiveFrame) -> int:
-        """Complete reps so far (same driver and segmentation as clips)."""
+    def _count_reps(self, frame: LiveFrame, window: xr.Dataset, start_s: float) -> int:
+        """Complete reps so far: the clips' driver and segmentation on the window, plus the reps
+        that left it (:class:`~glutefire.reps.live.RepTally`)."""
         if not np.isfinite(frame.depth).any():
             return self.reps
         reps, _ = segment_reps(
-            frame.depth, np.asarray(self._times_s), standing_max=frame.standing_max
+            frame.depth, window.coords["time"].values, standing_max=frame.standing_max
         )
-        return sum(r.complete for r in reps)
+        return self._tally.update(reps, window_start_s=start_s, at_start=start_s <= 0.0)
 
     @property
     def set_model(self) -> ModelInfo:
@@ -249,14 +304,26 @@ class LiveSession:
 
     def keypoints(self) -> xr.Dataset:
         """The collected set as the one keypoint container (time from the first frame)."""
-        if self.n_frames < 2 or self.image_size is None:
+        ds = self.window_keypoints(0.0)
+        if ds is None:
             raise InputFileError("expected a recorded set, but no frames arrived yet")
+        return ds
+
+    def window_keypoints(self, start_s: float) -> xr.Dataset | None:
+        """The frames captured from ``start_s`` seconds after the set's first frame on, as the
+        keypoint container (time from the set's first frame); None with fewer than two."""
+        if self.n_frames < 2 or self.image_size is None:
+            return None
         model = self.set_model
         times = np.asarray(self._times_s) - self._times_s[0]
-        rate = (self.n_frames - 1) / times[-1]
+        first = int(np.searchsorted(times, start_s))
+        if self.n_frames - first < 2:
+            first = self.n_frames - 2
+        times = times[first:]
+        rate = (len(times) - 1) / (times[-1] - times[0])
         return make_keypoints(
-            self._positions[: self.n_frames],
-            self._visibility[: self.n_frames],
+            self._positions[first : self.n_frames],
+            self._visibility[first : self.n_frames],
             keypoint_names=self.keypoint_names,
             sampling_rate_hz=float(rate),
             image_size_px=self.image_size,
@@ -269,9 +336,27 @@ class LiveSession:
         self, *, store: StoreFn | None = None, outputs: list[OutputWriter] | None = None
     ) -> ScreenedSession:
         """Screen the set as a session of one clip, stored with ``store`` before the optional
-        ``outputs`` are written (raises a GlutefireError when unusable)."""
+        ``outputs`` are written (raises a GlutefireError when unusable, and for a set of an
+        exercise other than the squat: those are checked, not screened)."""
+        if self.exercise != SQUAT:
+            raise InputFileError(
+                f"expected a squat set to save as a screening, but this set is a "
+                f"{self.exercise}; film it and run glutefire check {self.exercise} on the clip"
+            )
         clip = ClipInput(path=Path(LIVE_CLIP_NAME), keypoints=self.keypoints())
         return screen_session([clip], model=self.set_model, store=store, outputs=outputs or [])
+
+
+def _exercise_reply(state: LiveExerciseState) -> dict[str, Any]:
+    return {
+        "counts": state.counts,
+        "reps": state.reps,
+        "hold_s": state.hold_s,
+        "longest_hold_s": state.longest_hold_s,
+        "cue": state.cue,
+        "advice": state.advice,
+        "samples": state.samples,
+    }
 
 
 #: Image formats a live frame may come in (the browser sends JPEG; PNG is accepted too).

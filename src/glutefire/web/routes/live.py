@@ -6,8 +6,14 @@ Two ways to send a frame. Browser path (text): ``{"type": "landmarks", "t": ms, 
 sends landmarks never loads a pose model. Server path (binary): 8 bytes little-endian float64
 capture time in ms, then a JPEG. Either way the reply (JSON) is ``{"type": "frame", "frame",
 "landmarks": [[x, y, visibility], ...] | null, "reps", "cue", "server_ms"}``.
-Text ``{"type": "save"}`` -> ``{"type": "saved", "url"}`` or ``{"type": "error", "message"}``;
-``{"type": "reset"}`` starts a new set.
+The frame reply also names the set's ``exercise``, what it ``counts`` (reps or hold), the
+running ``hold_s`` and ``longest_hold_s`` (seconds, null for reps), ``advice`` (why the view does
+not fit the exercise, "" when it does) and ``samples`` (frames analysed for it).
+Text ``{"type": "exercise", "exercise": "glute_bridge"}`` switches the set to an exercise of
+``glutefire check`` (``squat``, the default, switches back) and starts a new set ->
+``{"type": "exercise", "exercise", "title"}``. Text ``{"type": "save"}`` -> ``{"type": "saved",
+"url"}`` or ``{"type": "error", "message"}`` (squat sets only); ``{"type": "reset"}`` starts a
+new set.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisco
 from fastapi.responses import Response
 from starlette.types import Message
 
-from glutefire.errors import GlutefireError
+from glutefire.errors import GlutefireError, InputFileError
+from glutefire.exercises.spec import load_exercise_checks
 from glutefire.models import DEFAULT_POSE_MODEL, bundle_file_name, load_bundle
 from glutefire.reports.outputs import keyframe_outputs
 from glutefire.result import ModelInfo, ScreeningResult
@@ -39,7 +46,7 @@ from glutefire.web.deps import (
     load_client,
     principal_from_cookie,
 )
-from glutefire.web.live import LiveSession, parse_landmarks, timed
+from glutefire.web.live import SQUAT, LiveSession, parse_landmarks, timed
 from glutefire.web.live_sockets import LiveSockets
 from glutefire.web.render import page
 from glutefire.web.security import SESSION_COOKIE
@@ -73,13 +80,31 @@ LIVE_CSP = (
 TASKS_VISION = "@mediapipe/tasks-vision@1.1.0"
 
 
+def live_exercises() -> list[tuple[str, str]]:
+    """(id, title) of the exercises the live page offers: the squat, then those of
+    ``glutefire check``."""
+    return [(SQUAT, "Squat")] + [(e.id, e.title) for e in load_exercise_checks()]
+
+
 @router.get("/clients/{client_id}/live")
 def live_page(request: Request, principal: CurrentPrincipal, client: OwnedClient) -> Response:
     pose = request.query_params.get("pose", DEFAULT_POSE_PATH)
     if pose not in POSE_PATHS:
         raise HTTPException(400, f"expected pose={', '.join(POSE_PATHS)}, but got {pose[:20]!r}")
+    exercises = live_exercises()
+    exercise = request.query_params.get("exercise", SQUAT)
+    if exercise not in dict(exercises):
+        known = ", ".join(e for e, _ in exercises)
+        raise HTTPException(400, f"expected exercise={known}, but got {exercise[:40]!r}")
     response = page(
-        request, "live.html", principal, client=client, pose_path=pose, model_url=BROWSER_MODEL_URL
+        request,
+        "live.html",
+        principal,
+        client=client,
+        pose_path=pose,
+        model_url=BROWSER_MODEL_URL,
+        exercises=exercises,
+        exercise=exercise,
     )
     response.headers["Content-Security-Policy"] = LIVE_CSP
     return response
@@ -171,6 +196,18 @@ def _save(websocket: WebSocket, session: LiveSession, client: ClientRef) -> dict
     }
 
 
+def _exercise_command(session: LiveSession, text: str) -> dict[str, Any]:
+    """Switch the set to the exercise named in ``{"type": "exercise", "exercise": id}``."""
+    try:
+        exercise = json.loads(text).get("exercise")
+    except (ValueError, AttributeError):
+        exercise = None
+    if not isinstance(exercise, str):
+        raise InputFileError('expected {"type": "exercise", "exercise": ID}')
+    title = session.set_exercise(exercise[:80])
+    return {"type": "exercise", "exercise": session.exercise, "title": title}
+
+
 def _command_of(message: Message) -> str | None:
     """The ``type`` of a text command, None for frames and unreadable text."""
     try:
@@ -187,11 +224,15 @@ async def _command(
     if command == "reset":
         session.reset()
         return {"type": "reset"}
+    if command == "exercise":
+        return _exercise_command(session, text)
     if command == "save":
         return await asyncio.to_thread(_save, websocket, session, client)
     return {
         "type": "error",
-        "message": f"expected landmarks or a command save or reset, but got {text[:40]!r}",
+        "message": (
+            f"expected landmarks or a command exercise, save or reset, but got {text[:40]!r}"
+        ),
     }
 
 

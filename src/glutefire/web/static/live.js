@@ -2,7 +2,8 @@
 // page (live_pose.mjs) and only the landmarks go over the WebSocket; the skeleton is drawn at
 // once, the rep count and cue come back from the server. Server path (the fallback when the
 // browser cannot run the model, or ?pose=server): webcam -> 640x480 JPEG -> WebSocket, and the
-// skeleton the server returns is drawn. At most MAX_IN_FLIGHT frames wait for a reply.
+// skeleton the server returns is drawn. At most MAX_IN_FLIGHT frames wait for a reply. The
+// exercise picker sends {"type": "exercise"} (a new set); a squat set can be saved.
 (function () {
   const root = document.getElementById("live");
   if (!root) return;
@@ -90,9 +91,25 @@
     inFlight += 1;
   }
 
+  function showCount(msg) {
+    const hold = msg.counts === "hold";
+    el("live-count-label").textContent = hold ? "Hold (s)" : "Reps";
+    el("live-reps").textContent = hold ? (msg.hold_s === null ? "0" : msg.hold_s.toFixed(1)) : msg.reps;
+    el("live-hold-best").textContent = hold && msg.longest_hold_s !== null ? "(longest " + msg.longest_hold_s.toFixed(1) + " s)" : "";
+    el("live-cue").textContent = msg.cue;
+    el("live-advice").textContent = msg.advice || "";
+  }
+
+  function chooseExercise() {
+    const exercise = el("live-exercise").value;
+    el("live-save").disabled = !running || exercise !== "squat";
+    if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type: "exercise", exercise: exercise }));
+  }
+
   function onFrame(msg) {
     inFlight = Math.max(0, inFlight - 1); stats.replies += 1;
-    el("live-reps").textContent = msg.reps; el("live-cue").textContent = msg.cue;
+    if (msg.exercise !== el("live-exercise").value) { send(); return; }  // from the previous set
+    showCount(msg);
     if (path === "browser") return;  // drawn and counted when detected
     const t = sentAt.get(msg.frame); sentAt.delete(msg.frame);
     landmarks = msg.landmarks;
@@ -107,8 +124,10 @@
     } else if (msg.type === "saved") {
       el("live-status").textContent = "Saved: " + msg.complete_reps + " complete reps.";
       const link = el("live-result"); link.href = msg.url; link.hidden = false;
-    } else if (msg.type === "reset") {
+    } else if (msg.type === "reset" || msg.type === "exercise") {
       frames = 0; started = performance.now(); el("live-reps").textContent = "0";
+      el("live-cue").textContent = ""; el("live-advice").textContent = ""; el("live-hold-best").textContent = "";
+      if (msg.type === "exercise") el("live-status").textContent = "Live: " + msg.title + ".";
     } else if (msg.type === "error") {
       inFlight = Math.max(0, inFlight - 1);
       el("live-status").textContent = msg.message; send();
@@ -144,12 +163,14 @@
     ws.onclose = () => { running = false; el("live-status").textContent = "Connection closed."; };
     ws.onopen = () => {
       running = true; started = performance.now();
-      el("live-save").disabled = false; el("live-reset").disabled = false;
+      el("live-reset").disabled = false;
       el("live-status").textContent = "Live.";
+      chooseExercise();
       requestAnimationFrame(draw);
       for (let i = 0; i < MAX_IN_FLIGHT; i++) send();
     };
   });
   el("live-save").addEventListener("click", () => { el("live-status").textContent = "Saving..."; ws.send(JSON.stringify({ type: "save" })); });
+  el("live-exercise").addEventListener("change", chooseExercise);
   el("live-reset").addEventListener("click", () => ws.send(JSON.stringify({ type: "reset" })));
 })();

@@ -1,0 +1,48 @@
+"""Live mirror mode for an exercise in headless Chromium: the trainer opens the live page, picks
+"Glute bridge", starts the fake camera playing the bridge sample (2 reps, looped) and sees the
+rep count rise; the squat-only save button stays off, and a plank shows a hold timer instead."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import BRIDGE
+from tests.web.e2e.conftest import launch_browser
+from tests.web.e2e.test_browser import _sign_up_and_add_client
+from tests.web.e2e.y4m import write_y4m
+
+pytestmark = pytest.mark.slow
+
+
+def test_trainer_picks_glute_bridge_and_sees_the_rep_count(server, playwright, tmp_path):
+    y4m = write_y4m(BRIDGE, tmp_path / "bridge.y4m", seconds=7.0)
+    browser = launch_browser(
+        playwright,
+        [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={y4m}",
+        ],
+    )
+    try:
+        page = browser.new_page()
+        _sign_up_and_add_client(page, server)
+        page.goto(page.url + "/live?pose=server")
+        expect(page.locator("#live-exercise")).to_have_value("squat")  # the default
+        page.select_option("#live-exercise", label="Glute bridge")
+        page.click("#live-start")
+        expect(page.locator("#live-status")).to_have_text("Live: Glute bridge.", timeout=60_000)
+        expect(page.locator("#live-count-label")).to_have_text("Reps", timeout=60_000)
+        expect(page.locator("#live-reps")).to_have_text(
+            re.compile(r"^([1-9]|\d{2,})$"), timeout=120_000
+        )
+        expect(page.locator("#live-save")).to_be_disabled()  # only a squat set is saved
+        assert page.locator("#live-advice").text_content() == ""  # a side view fits a bridge
+        page.select_option("#live-exercise", "forearm_plank")
+        expect(page.locator("#live-status")).to_have_text("Live: Forearm plank.", timeout=30_000)
+        expect(page.locator("#live-count-label")).to_have_text("Hold (s)", timeout=30_000)
+    finally:
+        browser.close()
