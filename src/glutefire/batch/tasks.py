@@ -22,9 +22,11 @@ from typing import Any
 from glutefire.batch.manifest import Assessment
 from glutefire.errors import GlutefireError
 from glutefire.exercise_result import ExerciseCheckResult
-from glutefire.exercises.check import check_exercise
+from glutefire.exercises.check import check_exercise, tracked_poses_for
+from glutefire.exercises.spec import get_exercise
 from glutefire.io.keypoint_files import write_landmark_csv
 from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
+from glutefire.pose.mediapipe_backend import TRACKED_POSES
 from glutefire.reports.outputs import RESULT_FILE, folder_outputs, reps_table
 from glutefire.result import ScreeningResult
 from glutefire.screening.pipeline import ClipInput, PoseModels, make_pose_models
@@ -135,7 +137,11 @@ def _check(task: Task) -> tuple[ExerciseCheckResult, dict[str, bytes]]:
             clip,
             view=a.view,
             model=task.model,
-            pose_models=_worker_models(task.model) if needs_model else None,
+            pose_models=(
+                _worker_models(task.model, tracked_poses_for(get_exercise(a.exercise)))
+                if needs_model
+                else None
+            ),
         )
         named = checked.result.clip.model_copy(update={"path": str(a.clips[0].path)})
         result = checked.result.model_copy(update={"clip": named})
@@ -148,13 +154,16 @@ def _check(task: Task) -> tuple[ExerciseCheckResult, dict[str, bytes]]:
 
 #: This worker process's own pose models, made on its first video and reused for the next ones
 #: (the models are never shared between processes).
-_MODELS: dict[PoseModel, PoseModels] = {}
+_MODELS: dict[tuple[PoseModel, int], PoseModels] = {}
 
 
-def _worker_models(model: PoseModel) -> PoseModels:
-    if model not in _MODELS:
-        _MODELS[model] = make_pose_models(model)
-    return _MODELS[model]
+def _worker_models(model: PoseModel, tracked_poses: int = TRACKED_POSES) -> PoseModels:
+    """``model`` with a tracker of ``tracked_poses`` bodies (squats: one; floor exercises: more,
+    see :data:`glutefire.exercises.check.FLOOR_TRACKED_POSES`)."""
+    key = (model, tracked_poses)
+    if key not in _MODELS:
+        _MODELS[key] = make_pose_models(model, tracked_poses=tracked_poses)
+    return _MODELS[key]
 
 
 def _readable_clips(task: Task, folder: Path) -> list[ClipInput]:
