@@ -63,12 +63,11 @@ BROWSER_MODEL_URL = f"/live/{bundle_file_name(LIVE_MODEL)}"
 #: browser path and falls back to the server path when the browser cannot run the model.
 PosePath = Literal["auto", "browser", "server"]
 POSE_PATHS: tuple[PosePath, ...] = ("auto", "browser", "server")
-#: The live page's path when the address names none: ``server``, because on the shared 2-core
-#: machine of docs/benchmarks.md the browser path did not beat it on frames/s (0.31-1.46 of the
-#: server path's, 0.79 in the median of three runs), although its per-frame latency was 0.18-0.92
-#: of the round trip and it took 0.21-0.27 of the server CPU per frame. ``auto`` suits
-#: deployments whose users' devices are not also the server.
-DEFAULT_POSE_PATH: PosePath = "server"
+#: The live page's path when the address names none: ``auto`` (the browser path, the server's
+#: as fallback). Measured on a quiet 2-core machine shared by headless Chromium and the server
+#: (docs/benchmarks.md): 20.0 against 22.8 frames/s, p50 latency 43 against 129 ms, 0.24 of the
+#: server CPU per frame; on a user's own device the model does not share the server's cores.
+DEFAULT_POSE_PATH: PosePath = "auto"
 #: The browser path also needs WebAssembly compiled from a same-site file.
 LIVE_CSP = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
