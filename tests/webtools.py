@@ -105,3 +105,23 @@ class ReplayBackend:
 
     def close(self) -> None:
         pass
+
+
+def landmarks_messages(ds: xr.Dataset) -> list[dict[str, object]]:
+    """The live page's browser-path messages for keypoints ``ds``: points as fractions of the
+    image (an unseen point at 0 with visibility 0), times in ms."""
+    w, h = int(ds.attrs["image_width_px"]), int(ds.attrs["image_height_px"])
+    pos = ds["position"].values
+    seen = np.isfinite(pos[..., 0])
+    norm = np.clip(np.nan_to_num(pos / np.array([w, h], dtype=float), nan=0.0), -1.0, 2.0)
+    vis = np.where(seen, ds["visibility"].values, 0.0)
+    return [
+        {
+            "type": "landmarks",
+            "t": float(t) * 1000.0,
+            "w": w,
+            "h": h,
+            "points": np.column_stack([norm[i], vis[i]]).round(5).tolist(),
+        }
+        for i, t in enumerate(ds["time"].values)
+    ]

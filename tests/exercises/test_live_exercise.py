@@ -12,38 +12,22 @@ import pytest
 import exercise_figures as fig
 from conftest import BRIDGE, PLANK
 from glutefire.exercises.analyse import analyse_exercise
+from glutefire.exercises.check import FLOOR_TRACKED_POSES
 from glutefire.exercises.live import LiveExerciseAnalyser
 from glutefire.exercises.spec import get_exercise
 from glutefire.reps.segment import Rep
 from glutefire.screening.pipeline import ClipInput, estimate_keypoints
 from glutefire.web.live import LiveSession, parse_landmarks
-from webtools import ReplayBackend
-
-
-def _messages(ds) -> list[str]:
-    """The browser path's landmarks messages for ``ds`` (times in ms)."""
-    w, h = int(ds.attrs["image_width_px"]), int(ds.attrs["image_height_px"])
-    norm = ds["position"].values / np.array([w, h], dtype=float)
-    norm = np.clip(np.nan_to_num(norm, nan=0.0), -1.0, 2.0)
-    vis = np.where(np.isfinite(ds["position"].values[..., 0]), ds["visibility"].values, 0.0)
-    return [
-        json.dumps(
-            {
-                "type": "landmarks",
-                "t": float(t) * 1000.0,
-                "w": w,
-                "h": h,
-                "points": np.column_stack([norm[i], vis[i]]).round(5).tolist(),
-            }
-        )
-        for i, t in enumerate(ds["time"].values)
-    ]
+from webtools import ReplayBackend, landmarks_messages
 
 
 def _stream_landmarks(ds, exercise: str) -> tuple[LiveSession, list[dict]]:
     session = LiveSession(ReplayBackend(ds), max_frames=ds.sizes["time"])
     session.set_exercise(exercise)
-    return session, [session.process_landmarks(parse_landmarks(m)) for m in _messages(ds)]
+    return session, [
+        session.process_landmarks(parse_landmarks(m))
+        for m in map(json.dumps, landmarks_messages(ds))
+    ]
 
 
 def _stream_server(ds, exercise: str) -> tuple[LiveSession, list[dict]]:
@@ -56,9 +40,10 @@ def _stream_server(ds, exercise: str) -> tuple[LiveSession, list[dict]]:
 
 @pytest.fixture(scope="module")
 def real():
-    """Raw keypoints of the two shared samples, estimated once (the pose model of check)."""
+    """Raw keypoints of the two shared samples, estimated once as check (and live mode's server
+    path) does for floor exercises: a tracker of several bodies."""
     return {
-        name: estimate_keypoints(ClipInput(path=clip)).keypoints
+        name: estimate_keypoints(ClipInput(path=clip), tracked_poses=FLOOR_TRACKED_POSES).keypoints
         for name, clip in (("bridge", BRIDGE), ("plank", PLANK))
     }
 

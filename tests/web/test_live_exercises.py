@@ -16,7 +16,7 @@ from glutefire.exercises.spec import exercise_ids
 from glutefire.screening.pipeline import analyse_keypoints
 from glutefire.web.live import LiveSession, parse_landmarks
 from synthetic import H, SquatSpec, W, front_squat
-from webtools import ReplayBackend, add_client, signup
+from webtools import ReplayBackend, add_client, landmarks_messages, signup
 
 SIZE = 1000  # the exercise figures' image, px
 
@@ -25,24 +25,6 @@ def _jpeg(size: tuple[int, int]) -> bytes:
     ok, buf = cv2.imencode(".jpg", np.zeros((size[1], size[0], 3), np.uint8))
     assert ok
     return buf.tobytes()
-
-
-def _landmarks(ds) -> list[str]:
-    w, h = int(ds.attrs["image_width_px"]), int(ds.attrs["image_height_px"])
-    norm = ds["position"].values / np.array([w, h], dtype=float)
-    vis = ds["visibility"].values
-    return [
-        json.dumps(
-            {
-                "type": "landmarks",
-                "t": float(t) * 1000.0,
-                "w": w,
-                "h": h,
-                "points": np.column_stack([norm[i], vis[i]]).round(5).tolist(),
-            }
-        )
-        for i, t in enumerate(ds["time"].values)
-    ]
 
 
 def test_live_page_offers_the_squat_and_every_checked_exercise(client):
@@ -98,7 +80,7 @@ def test_websocket_browser_path_times_a_plank_hold(client):
         ws.send_text(json.dumps({"type": "exercise", "exercise": "forearm_plank"}))
         assert ws.receive_json()["type"] == "exercise"
         replies = []
-        for message in _landmarks(ds):
+        for message in map(json.dumps, landmarks_messages(ds)):
             ws.send_text(message)
             replies.append(ws.receive_json())
     assert all(r["advice"] == "" for r in replies)  # never "too short" while the set starts
@@ -127,7 +109,10 @@ def test_live_wrong_view_is_said_while_counting():
     ds = fig.bridge()  # a side view: a side plank needs the front
     session = LiveSession(ReplayBackend(ds))
     session.set_exercise("side_plank")
-    replies = [session.process_landmarks(parse_landmarks(m)) for m in _landmarks(ds)]
+    replies = [
+        session.process_landmarks(parse_landmarks(m))
+        for m in map(json.dumps, landmarks_messages(ds))
+    ]
     assert "a side plank is counted from front or oblique" in replies[-1]["advice"]
 
 
@@ -135,7 +120,7 @@ def _stream_squat(n_reps: int) -> tuple[list[int], list[int], int]:
     ds, _ = front_squat(SquatSpec(n_reps=n_reps))
     session = LiveSession(ReplayBackend(ds), max_frames=ds.sizes["time"])
     counts, samples = [], []
-    for message in _landmarks(ds):
+    for message in map(json.dumps, landmarks_messages(ds)):
         reply = session.process_landmarks(parse_landmarks(message))
         counts.append(reply["reps"])
         samples.append(reply["samples"])

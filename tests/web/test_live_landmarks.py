@@ -15,23 +15,7 @@ from glutefire.errors import InputFileError
 from glutefire.screening.pipeline import analyse_keypoints
 from glutefire.web.live import LandmarksMessage, LiveSession, parse_landmarks
 from synthetic import H, SquatSpec, W, front_squat
-from webtools import ReplayBackend, add_client, signup
-
-
-def _messages(ds, *, w: int = W, h: int = H) -> list[dict]:
-    """The browser's messages for ``ds``: points as fractions of the image, times in ms."""
-    norm = ds["position"].values / np.array([W, H], dtype=float)
-    vis = ds["visibility"].values
-    return [
-        {
-            "type": "landmarks",
-            "t": float(t) * 1000.0,
-            "w": w,
-            "h": h,
-            "points": np.column_stack([norm[i], vis[i]]).round(4).tolist(),
-        }
-        for i, t in enumerate(ds["time"].values)
-    ]
+from webtools import ReplayBackend, add_client, landmarks_messages, signup
 
 
 def _valid() -> dict:
@@ -48,7 +32,9 @@ class _NeverLoaded:
 def test_landmarks_count_reps_cue_and_save_like_the_server_path():
     ds, _ = front_squat(SquatSpec(n_reps=3, fppa_deg=25.0))
     session = LiveSession(_NeverLoaded())
-    replies = [session.process_landmarks(parse_landmarks(json.dumps(m))) for m in _messages(ds)]
+    replies = [
+        session.process_landmarks(parse_landmarks(json.dumps(m))) for m in landmarks_messages(ds)
+    ]
     counts = [r["reps"] for r in replies]
     assert counts[-1] == 3 and counts == sorted(counts)
     assert "Knees out!" in {r["cue"] for r in replies}
@@ -70,7 +56,7 @@ def test_a_landmarks_set_is_saved_under_the_browser_model():
         model=ModelInfo(name="server"),
         landmarks_model=ModelInfo(name="browser", version="tasks-vision"),
     )
-    for message in _messages(ds):
+    for message in landmarks_messages(ds):
         session.process_landmarks(parse_landmarks(json.dumps(message)))
     assert session.screen().result.model.name == "browser"
     assert "browser tasks-vision (live)" in session.keypoints().attrs["source_software"]
@@ -173,7 +159,7 @@ def counted_client(client):
 def test_websocket_landmarks_count_reps_and_save_without_a_server_model(counted_client):
     client, cid, ds, loaded = counted_client
     with client.websocket_connect(f"/clients/{cid}/live/ws") as ws:
-        for message in _messages(ds):
+        for message in landmarks_messages(ds):
             ws.send_text(json.dumps(message))
             reply = ws.receive_json()
             assert reply["type"] == "frame", reply
@@ -188,7 +174,7 @@ def test_websocket_landmarks_count_reps_and_save_without_a_server_model(counted_
 
 def test_websocket_answers_bad_landmarks_with_an_error_and_goes_on(counted_client):
     client, cid, ds, loaded = counted_client
-    first, second = _messages(ds)[:2]
+    first, second = landmarks_messages(ds)[:2]
     with client.websocket_connect(f"/clients/{cid}/live/ws") as ws:
         ws.send_text(json.dumps(first | {"points": first["points"] * 2}))
         assert "at most 33 items" in ws.receive_json()["message"]

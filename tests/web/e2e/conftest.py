@@ -84,6 +84,28 @@ def launch_browser(playwright, extra_args: list[str] | None = None):
     )
 
 
+def camera_browser(playwright, clip: Path, folder: Path, *, seconds: float):
+    """Chromium whose fake camera plays the first ``seconds`` of ``clip`` (written as Y4M into
+    ``folder``), with camera permission granted."""
+    from tests.web.e2e.y4m import write_y4m
+
+    y4m = write_y4m(clip, folder / f"{clip.stem}.y4m", seconds=seconds)
+    return launch_browser(
+        playwright,
+        [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={y4m}",
+        ],
+    )
+
+
+def sign_up_and_add_client(page, server: str) -> None:
+    """Sign up and log in as a trainer, add a client and open their page."""
+    sign_up_and_log_in(page, server)
+    add_client(page, server, "Ana Client")
+
+
 @pytest.fixture
 def playwright() -> Iterator[object]:
     _require_chromium()

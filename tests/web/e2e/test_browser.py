@@ -9,24 +9,17 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import SQUAT_FRONT
-from tests.web.e2e.conftest import add_client, launch_browser, sign_up_and_log_in
-from tests.web.e2e.y4m import write_y4m
+from tests.web.e2e.conftest import camera_browser, launch_browser, sign_up_and_add_client
 from webtools import RED_FLAGS
 
 pytestmark = pytest.mark.slow
-
-
-def _sign_up_and_add_client(page, server: str) -> None:
-    """Sign up and log in as a trainer, add a client and open their page."""
-    sign_up_and_log_in(page, server)
-    add_client(page, server, "Ana Client")
 
 
 def test_trainer_journey(server, playwright, tmp_path):
     browser = launch_browser(playwright)
     try:
         page = browser.new_page(accept_downloads=True)
-        _sign_up_and_add_client(page, server)
+        sign_up_and_add_client(page, server)
         client_url = page.url
         page.set_input_files("input[name=clip]", str(SQUAT_FRONT))
         page.click("text=Upload and screen")
@@ -62,18 +55,10 @@ def test_trainer_journey(server, playwright, tmp_path):
 
 
 def test_live_mirror_counts_reps_from_the_fake_camera(server, playwright, tmp_path):
-    y4m = write_y4m(SQUAT_FRONT, tmp_path / "squat.y4m", seconds=10.0)
-    browser = launch_browser(
-        playwright,
-        [
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={y4m}",
-        ],
-    )
+    browser = camera_browser(playwright, SQUAT_FRONT, tmp_path, seconds=10.0)
     try:
         page = browser.new_page()
-        _sign_up_and_add_client(page, server)
+        sign_up_and_add_client(page, server)
         page.goto(page.url + "/live?pose=server")
         page.click("#live-start")
         expect(page.locator("#live-path")).to_have_attribute("data-path", "server")

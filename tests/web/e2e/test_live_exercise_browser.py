@@ -10,26 +10,16 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import BRIDGE
-from tests.web.e2e.conftest import launch_browser
-from tests.web.e2e.test_browser import _sign_up_and_add_client
-from tests.web.e2e.y4m import write_y4m
+from tests.web.e2e.conftest import camera_browser, sign_up_and_add_client
 
 pytestmark = pytest.mark.slow
 
 
 def test_trainer_picks_glute_bridge_and_sees_the_rep_count(server, playwright, tmp_path):
-    y4m = write_y4m(BRIDGE, tmp_path / "bridge.y4m", seconds=7.0)
-    browser = launch_browser(
-        playwright,
-        [
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={y4m}",
-        ],
-    )
+    browser = camera_browser(playwright, BRIDGE, tmp_path, seconds=7.0)
     try:
         page = browser.new_page()
-        _sign_up_and_add_client(page, server)
+        sign_up_and_add_client(page, server)
         page.goto(page.url + "/live?pose=server")
         expect(page.locator("#live-exercise")).to_have_value("squat")  # the default
         page.select_option("#live-exercise", label="Glute bridge")

@@ -5,30 +5,15 @@ page falls back to the server path when the in-browser runtime cannot load."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
 
 from conftest import SQUAT_FRONT
-from tests.web.e2e.conftest import launch_browser
-from tests.web.e2e.test_browser import _sign_up_and_add_client
-from tests.web.e2e.y4m import write_y4m
+from tests.web.e2e.conftest import camera_browser, sign_up_and_add_client
 
 pytestmark = pytest.mark.slow
-
-
-def _camera_browser(playwright, tmp_path: Path, seconds: float):
-    y4m = write_y4m(SQUAT_FRONT, tmp_path / "squat.y4m", seconds=seconds)
-    return launch_browser(
-        playwright,
-        [
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={y4m}",
-        ],
-    )
 
 
 def _off_machine(urls: list[str]) -> list[str]:
@@ -41,7 +26,7 @@ def _off_machine(urls: list[str]) -> list[str]:
 
 
 def test_browser_path_counts_reps_and_saves_offline(server, playwright, tmp_path):
-    browser = _camera_browser(playwright, tmp_path, seconds=10.0)
+    browser = camera_browser(playwright, SQUAT_FRONT, tmp_path, seconds=10.0)
     try:
         page = browser.new_page()
         urls: list[str] = []
@@ -49,7 +34,7 @@ def test_browser_path_counts_reps_and_saves_offline(server, playwright, tmp_path
         page.on("websocket", lambda ws: urls.append(ws.url))
         frames: list[str] = []
         page.on("websocket", lambda ws: ws.on("framesent", lambda f: frames.append(str(f))))
-        _sign_up_and_add_client(page, server)
+        sign_up_and_add_client(page, server)
         page.goto(page.url + "/live?pose=browser")
         page.click("#live-start")
         expect(page.locator("#live-path")).to_have_attribute("data-path", "browser", timeout=60_000)
@@ -73,10 +58,10 @@ def test_browser_path_counts_reps_and_saves_offline(server, playwright, tmp_path
 
 
 def test_page_falls_back_to_the_server_when_the_runtime_is_missing(server, playwright, tmp_path):
-    browser = _camera_browser(playwright, tmp_path, seconds=4.0)
+    browser = camera_browser(playwright, SQUAT_FRONT, tmp_path, seconds=4.0)
     try:
         page = browser.new_page()
-        _sign_up_and_add_client(page, server)
+        sign_up_and_add_client(page, server)
         page.route("**/static/vendor/tasks-vision/**", lambda route: route.fulfill(status=404))
         page.goto(page.url + "/live?pose=auto")  # browser first, server when it cannot
         page.click("#live-start")
