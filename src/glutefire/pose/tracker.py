@@ -77,9 +77,9 @@ class SubjectTracker:
     ) -> FramePose | None:
         """The subject's landmarks in full-image pixels, or None when not found in this frame."""
         poses = self._in_crop(self._backend, image_bgr, timestamp_ms)
-        looked_wider = self._wider is not None and not self._follower.sees_subject(poses)
-        if looked_wider:
-            assert self._wider is not None
+        looked_wider = False
+        if self._wider is not None and not self._follower.sees_subject(poses):
+            looked_wider = True
             self.wider_looks += 1
             poses = self._in_crop(self._wider, image_bgr, timestamp_ms)
         pose = self._follower.follow(poses, frame_index)
