@@ -175,6 +175,18 @@ def test_live_side_view_measures_the_near_leg_with_the_knee_flexion_driver():
     assert replies[-1]["reps"] == len(analyse_keypoints(ds).reps) == 3
 
 
+def test_live_front_clip_that_never_stands_up_counts_no_rep():
+    from synthetic import front_squat
+
+    ds, depth = front_squat(SquatSpec(n_reps=1, rep_s=4.0, pause_s=0.5, fppa_deg=0.0))
+    _, whole = _stream_live(ds)
+    assert whole[-1]["reps"] == 1
+    half = np.flatnonzero(depth >= 0.5)  # the thighs at 0.81 of the shins' height there
+    session, replies = _stream_live(ds.isel(time=slice(int(half[0]), int(half[-1]) + 1)))
+    assert session.last is not None and session.last.not_standing is not None
+    assert replies[-1]["reps"] == 0  # as the clip pipeline (no complete squat)
+
+
 @pytest.mark.parametrize(
     ("trunk_deg", "shank_deg", "cued"),
     [

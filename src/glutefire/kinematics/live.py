@@ -30,6 +30,7 @@ from glutefire.kinematics.metrics import (
     choose_sides,
     compute_frame_metrics,
     hip_height,
+    not_standing_frames,
     rep_driver,
     standing_max_depth,
 )
@@ -48,7 +49,9 @@ class LiveFrame:
     standing, + deeper) of every frame given; ``view``: None while the camera view cannot be
     recognised yet (``depth`` is then 1 - hip height of both legs); ``metrics``: the newest
     frame's row of the per-frame table (empty without a view); ``sides``: the legs measured;
-    ``standing_max``: the depth a rep must come back to for it to end (None: relative).
+    ``standing_max``: the depth a rep must come back to for it to end (None: relative);
+    ``not_standing``: per frame, True where the person cannot be standing (outside a side view;
+    see :func:`~glutefire.kinematics.metrics.not_standing_frames`), None for no constraint.
     """
 
     depth: np.ndarray
@@ -56,6 +59,7 @@ class LiveFrame:
     metrics: pd.Series
     sides: SideChoice | None = None
     standing_max: float | None = None
+    not_standing: np.ndarray | None = None
 
 
 def seen_only(ds: xr.Dataset, *, min_visibility: float = MIN_VISIBILITY) -> xr.Dataset:
@@ -92,4 +96,5 @@ def live_frame(
         frame_metrics(window, est, sides.sides).iloc[-1],
         sides,
         standing_max_depth(est.view),
+        not_standing_frames(seen, est.view, sides.sides),
     )

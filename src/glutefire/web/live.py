@@ -289,7 +289,10 @@ class LiveSession:
         if not np.isfinite(frame.depth).any():
             return self.reps
         reps, _ = segment_reps(
-            frame.depth, window.coords["time"].values, standing_max=frame.standing_max
+            frame.depth,
+            window.coords["time"].values,
+            standing_max=frame.standing_max,
+            not_standing=frame.not_standing,
         )
         return self._tally.update(reps, window_start_s=start_s, at_start=start_s <= 0.0)
 
