@@ -25,11 +25,11 @@ from glutefire.batch.manifest import Assessment, read_batch_input
 from glutefire.batch.run import BatchOptions, default_workers, run_batch
 from glutefire.batch.summary import SUMMARY_HTML, write_summary
 from glutefire.batch.tasks import TaskResult
-from glutefire.cli.common import console, err_console, user_errors
+from glutefire.cli.common import ModelOption, console, err_console, user_errors
 from glutefire.errors import InputFileError
 from glutefire.exercises.spec import exercise_ids
 from glutefire.io.keypoint_files import is_keypoint_file
-from glutefire.models import DEFAULT_POSE_MODEL, PoseModel
+from glutefire.models import DEFAULT_POSE_MODEL
 from glutefire.pose.mediapipe_backend import check_model_available
 
 #: Exit status when the batch ran but some assessments could not be screened.
@@ -145,9 +145,7 @@ def batch(
         bool,
         typer.Option(help="Skip assessments whose result exists for the same clips and software."),
     ] = True,
-    model: Annotated[
-        PoseModel, typer.Option(help="BlazePose model: lite, full, heavy (all bundled, offline).")
-    ] = DEFAULT_POSE_MODEL,
+    model: ModelOption = DEFAULT_POSE_MODEL,
     store: Annotated[
         bool, typer.Option("--store", help="Store new results per person in the tracking database.")
     ] = False,
