@@ -200,32 +200,16 @@ def log_command(
 
 
 def check_filmed(options: list[str]) -> list[tuple[str, ExerciseCheckResult]]:
-    """Check each ``--clip EXERCISE_ID=PATH`` (the pose model is loaded once)."""
-    from glutefire.exercises.check import check_exercise
-    from glutefire.io.keypoint_files import is_keypoint_file
-    from glutefire.screening.pipeline import ClipInput, make_pose_models
+    """Check each ``--clip EXERCISE_ID=PATH`` (pose models loaded once for all the videos)."""
+    from glutefire.exercises.check import check_clips
+    from glutefire.screening.pipeline import ClipInput
 
     clips = [parse_clip_option(o) for o in options]
     specs = [check_spec_for(c.exercise_id) for c in clips]
     for c in clips:
         if not Path(c.path).is_file():
             raise InputFileError(f"{c.path}: no such file")
-    if not clips:
-        return []
-    if all(is_keypoint_file(Path(c.path)) for c in clips):
-        results = [
-            check_exercise(s.id, ClipInput(Path(c.path))).result
-            for c, s in zip(clips, specs, strict=True)
-        ]
-        return _fit(clips, results)
-    models = make_pose_models()  # loaded once for all the videos
-    try:
-        checked = [
-            check_exercise(s.id, ClipInput(Path(c.path)), pose_models=models)
-            for c, s in zip(clips, specs, strict=True)
-        ]
-    finally:
-        models.close()
+    checked = check_clips([(s, ClipInput(Path(c.path))) for c, s in zip(clips, specs, strict=True)])
     return _fit(clips, [k.result for k in checked])
 
 

@@ -10,6 +10,7 @@ subject choice as ``glutefire screen``), analyses them
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -68,6 +69,31 @@ def tracked_poses_for(spec: ExerciseSpec) -> int:
 def exercise_pose_models(spec: ExerciseSpec, model: PoseModel | str) -> PoseModels:
     """Pose models for checking several clips of ``spec`` (loaded once)."""
     return make_pose_models(model, tracked_poses=tracked_poses_for(spec))
+
+
+def check_clips(
+    items: Sequence[tuple[ExerciseSpec, ClipInput]], *, model: PoseModel | str = DEFAULT_POSE_MODEL
+) -> list[CheckedClip]:
+    """Check each clip as its exercise; pose models are loaded only for videos, once per kind of
+    tracker (see :func:`tracked_poses_for`) for all of them."""
+    from glutefire.screening.session import clip_frames_needed
+
+    models: dict[int, PoseModels] = {}
+    with contextlib.ExitStack() as stack:
+
+        def models_for(spec: ExerciseSpec, clip: ClipInput) -> PoseModels | None:
+            if not clip_frames_needed(clip):
+                return None
+            tracked = tracked_poses_for(spec)
+            if tracked not in models:
+                models[tracked] = exercise_pose_models(spec, model)
+                stack.callback(models[tracked].close)
+            return models[tracked]
+
+        return [
+            check_exercise(spec.id, clip, model=model, pose_models=models_for(spec, clip))
+            for spec, clip in items
+        ]
 
 
 def check_exercise(
