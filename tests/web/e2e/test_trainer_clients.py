@@ -52,6 +52,12 @@ def keypoint_server(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+#: Resolves once the page has drawn two more frames.
+NEXT_FRAME_JS = (
+    "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+)
+
+
 class Widths:
     """Checks the current page at every width: no horizontal overflow of the document, and a
     full-page screenshot per width."""
@@ -69,6 +75,9 @@ class Widths:
             )
             assert scroll_px <= client_px, f"{name} overflows at {width} px: {scroll_px} px wide"
             shot = self.folder / f"{len(self.shots):02d}-{name}-{label}.png"
+            # a frame at the new size must be drawn first: headless Chromium may refuse to
+            # capture ("Unable to capture screenshot") right after a resize
+            self.page.evaluate(NEXT_FRAME_JS)
             self.page.screenshot(path=str(shot), full_page=True)
             self.shots.append(shot)
         self.page.set_viewport_size({"width": WIDTHS_PX["phone"], "height": 900})
