@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from glutefire.landmarks import BLAZEPOSE_LANDMARKS
 from glutefire.pose.backend import FramePose
 from glutefire.pose.estimate import ProgressFn
+from glutefire.programming.questionnaire import RedFlagAnswers
 from glutefire.screening.pipeline import ClipInput
 from glutefire.screening.session import ScreenedSession, StoreFn, save_session
 from glutefire.web.settings import WebSettings
@@ -20,15 +21,7 @@ from glutefire.web.settings import WebSettings
 TEST_SECRET = "test-secret-key-" + "x" * 40
 PASSWORD = "correct horse battery"
 #: The red-flag questions of the questionnaire form (fields ``flag_<name>``; must be answered).
-RED_FLAGS = (
-    "worsening_pain",
-    "numbness_or_tingling",
-    "pain_at_night",
-    "recent_trauma",
-    "bladder_or_bowel_changes",
-    "unexplained_weight_loss_or_fever",
-    "leg_weakness",
-)
+RED_FLAGS = tuple(RedFlagAnswers.model_fields)
 
 
 def fake_screen(

@@ -13,7 +13,7 @@ from glutefire.programming.form import (
     read_form,
     scale_field_names,
 )
-from glutefire.programming.questionnaire import parse_answers
+from glutefire.programming.questionnaire import RedFlagAnswers, parse_answers
 from glutefire.programming.questions import load_questions
 
 ANSWERS = {
@@ -33,18 +33,7 @@ ANSWERS = {
     },
     "jump_landing": "soft_quiet",
     "injuries": ["disc_herniation"],
-    "red_flags": {
-        flag: False
-        for flag in (
-            "worsening_pain",
-            "numbness_or_tingling",
-            "pain_at_night",
-            "recent_trauma",
-            "bladder_or_bowel_changes",
-            "unexplained_weight_loss_or_fever",
-            "leg_weakness",
-        )
-    },
+    "red_flags": dict.fromkeys(RedFlagAnswers.model_fields, False),
     "scales": {
         "nprs": 4,
         "kujala": list("abcabcabcabca"),
